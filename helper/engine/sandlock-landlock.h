@@ -1,0 +1,31 @@
+/* SPDX-License-Identifier: Apache-2.0 */
+#pragma once
+
+#include "sandlock-policy-private.h"
+
+G_BEGIN_DECLS
+
+/*
+ * A Landlock ruleset prepared in the parent: every rule path opened
+ * O_PATH and added, so the child only calls landlock_restrict_self().
+ */
+typedef struct {
+  int        ruleset_fd;      /* -1 when Landlock is unavailable (best effort) */
+  int        abi;
+  GPtrArray *warnings;        /* what best-effort mode dropped */
+} SandlockLandlock;
+
+/* What the policy needs that this kernel's Landlock ABI lacks, each a
+ * sentence ("TCP port rules need Landlock ABI 4; this kernel has 3"). */
+GPtrArray        *sandlock_landlock_missing       (SandlockPolicy *policy,
+                                                   int             abi);
+SandlockLandlock *sandlock_landlock_prepare       (SandlockPolicy *policy,
+                                                   gboolean        best_effort,
+                                                   GError        **error);
+void              sandlock_landlock_free          (SandlockLandlock *landlock);
+/* Async-signal-safe: enforce the prepared ruleset on the calling thread. */
+int               sandlock_landlock_restrict_self (int ruleset_fd);
+
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (SandlockLandlock, sandlock_landlock_free)
+
+G_END_DECLS

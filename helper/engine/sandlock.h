@@ -1,0 +1,228 @@
+/* SPDX-License-Identifier: Apache-2.0 */
+/*
+ * libsandlock: confine a program with Landlock and seccomp, no root needed.
+ *
+ * The usual flow:
+ *
+ *   g_autoptr(SandlockPolicy) policy = sandlock_policy_new ();
+ *   sandlock_policy_set (policy, "fs_readable", "/usr", &error);
+ *   sandlock_policy_set (policy, "fs_writable", "/tmp", &error);
+ *   g_autoptr(SandlockResult) result =
+ *     sandlock_run (policy, argv, NULL, &error);
+ *
+ * Every policy is validated completely before anything is forked: a value
+ * the engine cannot enforce is refused, never accepted and ignored.
+ */
+#pragma once
+
+#include <glib.h>
+#include <sys/types.h>
+
+G_BEGIN_DECLS
+
+#define SANDLOCK_API __attribute__ ((visibility ("default")))
+
+#define SANDLOCK_ERROR (sandlock_error_quark ())
+SANDLOCK_API GQuark sandlock_error_quark (void);
+
+/**
+ * SandlockError:
+ * @SANDLOCK_ERROR_INVALID_POLICY: a policy value is malformed or contradictory
+ * @SANDLOCK_ERROR_UNSUPPORTED: the policy asks for something this build of
+ *   the engine does not enforce yet
+ * @SANDLOCK_ERROR_KERNEL: the running kernel lacks a feature the policy needs
+ * @SANDLOCK_ERROR_SETUP: the sandbox could not be set up
+ * @SANDLOCK_ERROR_NOT_FOUND: the program was not found
+ * @SANDLOCK_ERROR_NOT_EXECUTABLE: the program exists but cannot be executed
+ * @SANDLOCK_ERROR_FAILED: any other failure
+ */
+typedef enum {
+  SANDLOCK_ERROR_INVALID_POLICY,
+  SANDLOCK_ERROR_UNSUPPORTED,
+  SANDLOCK_ERROR_KERNEL,
+  SANDLOCK_ERROR_SETUP,
+  SANDLOCK_ERROR_NOT_FOUND,
+  SANDLOCK_ERROR_NOT_EXECUTABLE,
+  SANDLOCK_ERROR_FAILED,
+} SandlockError;
+
+/* Exit statuses shared by the CLI and the helper. */
+#define SANDLOCK_EXIT_USAGE          2
+#define SANDLOCK_EXIT_TIMEOUT        124
+#define SANDLOCK_EXIT_SETUP          125
+#define SANDLOCK_EXIT_NOT_EXECUTABLE 126
+#define SANDLOCK_EXIT_NOT_FOUND      127
+
+/* The exit status a front end should use for an error from this library. */
+SANDLOCK_API int sandlock_error_exit_status (const GError *error);
+
+/* ------------------------------------------------------------------------ */
+/* Policy                                                                   */
+/* ------------------------------------------------------------------------ */
+
+typedef struct _SandlockPolicy SandlockPolicy;
+
+SANDLOCK_API SandlockPolicy *sandlock_policy_new            (void);
+SANDLOCK_API SandlockPolicy *sandlock_policy_new_from_json  (const char      *json,
+                                                gssize           length,
+                                                GError         **error);
+SANDLOCK_API SandlockPolicy *sandlock_policy_new_from_file  (const char      *path,
+                                                GError         **error);
+SANDLOCK_API SandlockPolicy *sandlock_policy_copy           (SandlockPolicy  *policy);
+SANDLOCK_API SandlockPolicy *sandlock_policy_ref            (SandlockPolicy  *policy);
+SANDLOCK_API void            sandlock_policy_unref          (SandlockPolicy  *policy);
+
+/*
+ * Sets one field from its textual form, as a CLI flag gives it: list fields
+ * ("fs_readable", "net_allow", ...) append, "env" takes "KEY=VALUE",
+ * booleans take "true"/"false", sizes take "512M". Unknown field names and
+ * malformed values fail with SANDLOCK_ERROR_INVALID_POLICY.
+ */
+SANDLOCK_API gboolean        sandlock_policy_set            (SandlockPolicy  *policy,
+                                                const char      *field,
+                                                const char      *value,
+                                                GError         **error);
+/* Resets one field to its default (empty list, unset, false). */
+SANDLOCK_API gboolean        sandlock_policy_unset          (SandlockPolicy  *policy,
+                                                const char      *field,
+                                                GError         **error);
+/* Merges every field present in a JSON object, overriding scalars and
+ * replacing lists. */
+SANDLOCK_API gboolean        sandlock_policy_merge_json     (SandlockPolicy  *policy,
+                                                const char      *json,
+                                                gssize           length,
+                                                GError         **error);
+/* Fields that hold a value, as JSON (only those, so it round-trips). */
+SANDLOCK_API char           *sandlock_policy_to_json        (SandlockPolicy  *policy);
+
+/*
+ * Every problem with the policy, each a sentence naming the field:
+ * malformed values, missing paths, contradictions and fields not supported
+ * yet. Empty when the policy is valid. (What the running kernel lacks is
+ * checked at spawn time, see SANDLOCK_SPAWN_BEST_EFFORT.)
+ */
+SANDLOCK_API GPtrArray      *sandlock_policy_check          (SandlockPolicy  *policy);
+/* The same as one GError (the first problem, with a count of the rest). */
+SANDLOCK_API gboolean        sandlock_policy_validate       (SandlockPolicy  *policy,
+                                                GError         **error);
+
+/* The names of all policy fields, in schema order (NULL-terminated, static). */
+SANDLOCK_API const char * const *sandlock_policy_field_names (void);
+/* TRUE when this build enforces the field. */
+SANDLOCK_API gboolean        sandlock_policy_field_supported (const char     *field);
+
+/* Parses "512M", "2G", "4096" into bytes. */
+SANDLOCK_API gboolean        sandlock_parse_size            (const char      *text,
+                                                guint64         *bytes,
+                                                GError         **error);
+
+/* ------------------------------------------------------------------------ */
+/* Running a sandbox                                                        */
+/* ------------------------------------------------------------------------ */
+
+typedef struct _SandlockSandbox SandlockSandbox;
+typedef struct _SandlockResult  SandlockResult;
+
+/*
+ * SandlockSpawnFlags:
+ * @SANDLOCK_SPAWN_INTERACTIVE: keep the caller's terminal session so job
+ *   control and /dev/tty work (shells); otherwise the sandbox gets a session
+ *   of its own with no controlling terminal.
+ * @SANDLOCK_SPAWN_BEST_EFFORT: run even when the kernel lacks Landlock
+ *   features the policy needs; what was dropped is reported through
+ *   sandlock_sandbox_get_warnings().
+ */
+typedef enum {
+  SANDLOCK_SPAWN_DEFAULT     = 0,
+  SANDLOCK_SPAWN_INTERACTIVE = 1 << 0,
+  SANDLOCK_SPAWN_BEST_EFFORT = 1 << 1,
+} SandlockSpawnFlags;
+
+SANDLOCK_API SandlockSandbox *sandlock_sandbox_new          (SandlockPolicy  *policy);
+SANDLOCK_API void             sandlock_sandbox_free         (SandlockSandbox *sandbox);
+
+SANDLOCK_API void             sandlock_sandbox_set_flags    (SandlockSandbox *sandbox,
+                                                SandlockSpawnFlags flags);
+/* fds that become the child's 0, 1 and 2; -1 inherits the caller's. The
+ * sandbox does not take ownership. */
+SANDLOCK_API void             sandlock_sandbox_set_stdio    (SandlockSandbox *sandbox,
+                                                int              stdin_fd,
+                                                int              stdout_fd,
+                                                int              stderr_fd);
+/* An extra fd the program keeps, at the same number (all others above 2
+ * are closed). */
+SANDLOCK_API void             sandlock_sandbox_keep_fd      (SandlockSandbox *sandbox,
+                                                int              fd);
+/* Seconds before the whole sandbox gets SIGTERM, then SIGKILL after a short
+ * grace; 0 means no timeout. */
+SANDLOCK_API void             sandlock_sandbox_set_timeout  (SandlockSandbox *sandbox,
+                                                double           seconds);
+
+/* Validates, prepares and starts the program. On failure nothing runs. */
+SANDLOCK_API gboolean         sandlock_sandbox_spawn        (SandlockSandbox *sandbox,
+                                                const char * const *argv,
+                                                GError         **error);
+/* The pid (in the caller's namespace) of the sandbox's top process. */
+SANDLOCK_API pid_t            sandlock_sandbox_get_pid      (SandlockSandbox *sandbox);
+/* A pidfd that becomes readable when the sandbox has ended. */
+SANDLOCK_API int              sandlock_sandbox_get_pidfd    (SandlockSandbox *sandbox);
+/* Notes about confinement dropped in best-effort mode (NULL-terminated). */
+SANDLOCK_API const char * const *sandlock_sandbox_get_warnings (SandlockSandbox *sandbox);
+/* Sends @signal to every process of the sandbox. */
+SANDLOCK_API gboolean         sandlock_sandbox_kill         (SandlockSandbox *sandbox,
+                                                int              signal,
+                                                GError         **error);
+/*
+ * Blocks until the sandbox has ended (enforcing the timeout) and returns
+ * its result. Every process of the sandbox is gone when this returns.
+ */
+SANDLOCK_API SandlockResult  *sandlock_sandbox_wait         (SandlockSandbox *sandbox,
+                                                GError         **error);
+
+/*
+ * Runs @argv confined by @policy and waits for it. With @capture, stdout and
+ * stderr are collected into the result instead of passed through.
+ */
+SANDLOCK_API SandlockResult  *sandlock_run                  (SandlockPolicy  *policy,
+                                                const char * const *argv,
+                                                double           timeout,
+                                                gboolean         capture,
+                                                GError         **error);
+
+/* Result of a finished sandbox. */
+SANDLOCK_API void             sandlock_result_free          (SandlockResult  *result);
+/* The program's exit code, or -1 when it died of a signal. */
+SANDLOCK_API int              sandlock_result_get_exit_code (SandlockResult  *result);
+/* The signal that killed the program, or 0. */
+SANDLOCK_API int              sandlock_result_get_signal    (SandlockResult  *result);
+SANDLOCK_API gboolean         sandlock_result_get_timed_out (SandlockResult  *result);
+/* Wall time from spawn to exit, in nanoseconds. */
+SANDLOCK_API guint64          sandlock_result_get_elapsed_ns (SandlockResult *result);
+/* Shell-style status: the exit code, 128+N for signal N, 124 on timeout. */
+SANDLOCK_API int              sandlock_result_get_status    (SandlockResult  *result);
+/* Captured output (NULL unless captured). */
+SANDLOCK_API GBytes          *sandlock_result_get_stdout    (SandlockResult  *result);
+SANDLOCK_API GBytes          *sandlock_result_get_stderr    (SandlockResult  *result);
+
+/*
+ * Confines the calling process with the policy's Landlock rules
+ * (filesystem, TCP ports and IPC scopes). Irreversible. Only Landlock
+ * fields are allowed; others are refused.
+ */
+SANDLOCK_API gboolean         sandlock_confine_self         (SandlockPolicy  *policy,
+                                                GError         **error);
+
+/* ------------------------------------------------------------------------ */
+/* Kernel support                                                           */
+/* ------------------------------------------------------------------------ */
+
+/* Landlock ABI of the running kernel (0 when Landlock is unavailable). */
+SANDLOCK_API int              sandlock_landlock_abi         (void);
+/* A JSON object describing what the kernel supports (see `sandlock check`). */
+SANDLOCK_API char            *sandlock_kernel_report_json   (void);
+
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (SandlockPolicy, sandlock_policy_unref)
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (SandlockSandbox, sandlock_sandbox_free)
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (SandlockResult, sandlock_result_free)
+
+G_END_DECLS
