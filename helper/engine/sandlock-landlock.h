@@ -23,6 +23,9 @@ SandlockLandlock *sandlock_landlock_prepare       (SandlockPolicy *policy,
                                                    gboolean        best_effort,
                                                    GError        **error);
 void              sandlock_landlock_free          (SandlockLandlock *landlock);
+/* Every ABI level as a JSON array: what it gives, whether this kernel has
+ * it and whether a sandbox needs it. */
+char             *sandlock_landlock_describe_levels_json (void);
 /* Async-signal-safe: enforce the prepared ruleset on the calling thread. */
 int               sandlock_landlock_restrict_self (int ruleset_fd);
 

@@ -88,4 +88,68 @@ struct _SandlockPolicy {
 /* The port lists of net_allow rules without a host (Landlock's part). */
 GArray *sandlock_policy_connect_ports (SandlockPolicy *policy);
 
+/* ------------------------------------------------------------------------ */
+/* The field table: one row per schema field drives parsing, JSON, copying  */
+/* and checking (sandlock-policy.c holds it).                               */
+/* ------------------------------------------------------------------------ */
+
+/* How a field is stored and spelled; the struct member's type follows. */
+typedef enum {
+  SANDLOCK_FIELD_PATH_LIST,     /* GPtrArray of absolute paths */
+  SANDLOCK_FIELD_STRING_LIST,   /* GPtrArray of non-empty strings */
+  SANDLOCK_FIELD_NET_RULES,     /* GPtrArray of SandlockNetRule */
+  SANDLOCK_FIELD_PORT_LIST,     /* GArray of guint16 */
+  SANDLOCK_FIELD_UINT_LIST,     /* GArray of guint */
+  SANDLOCK_FIELD_DEVICE_LIST,   /* GArray of guint; NULL = unset, empty = all */
+  SANDLOCK_FIELD_PATH,          /* char *, absolute */
+  SANDLOCK_FIELD_STRING,        /* char * */
+  SANDLOCK_FIELD_TIME,          /* char *, ISO 8601 as given */
+  SANDLOCK_FIELD_SIZE,          /* guint64 bytes, 0 = unset */
+  SANDLOCK_FIELD_INT,           /* gint64, -1 = unset */
+  SANDLOCK_FIELD_BOOL,          /* gboolean, FALSE = unset */
+  SANDLOCK_FIELD_ACTION,        /* SandlockAction */
+  SANDLOCK_FIELD_ENV,           /* GHashTable name -> value */
+  SANDLOCK_FIELD_MOUNT,         /* GHashTable virtual path -> host path */
+  SANDLOCK_FIELD_SEED,          /* guint64 plus a has_* gboolean */
+} SandlockFieldKind;
+
+/* What sandlock_policy_check() verifies beyond the syntax, per field. */
+typedef enum {
+  SANDLOCK_CHECK_NONE,
+  SANDLOCK_CHECK_EXISTS,        /* every path exists */
+  SANDLOCK_CHECK_DIRECTORY,     /* the path is an existing directory */
+  SANDLOCK_CHECK_RANGE,         /* min <= value <= max */
+  SANDLOCK_CHECK_CPUS,          /* every CPU exists on this machine */
+  SANDLOCK_CHECK_ENV_NAMES,     /* every name is a portable variable name */
+  SANDLOCK_CHECK_HOSTNAME,      /* usable as a file name and a hostname */
+  SANDLOCK_CHECK_HOSTLESS,      /* only rules without a host are enforced */
+} SandlockFieldCheck;
+
+typedef struct {
+  const char         *name;
+  SandlockFieldKind   kind;
+  gsize               offset;       /* of the member in SandlockPolicy */
+  gboolean            supported;    /* this build enforces it */
+  SandlockFieldCheck  check;
+  gint64              min, max;     /* SANDLOCK_CHECK_RANGE */
+  gsize               flag_offset;  /* SANDLOCK_FIELD_SEED: its has_* flag */
+} SandlockField;
+
+#define SANDLOCK_FIELD_MEMBER(policy, field, type) \
+  (*(type *) G_STRUCT_MEMBER_P ((policy), (field)->offset))
+
+/* The table in schema order; *n_fields receives its length. */
+const SandlockField *sandlock_policy_get_fields    (gsize                *n_fields);
+/* NULL when @name is not a policy field. */
+const SandlockField *sandlock_policy_lookup_field  (const char           *name);
+/* TRUE when the field differs from its default (what to_json() writes). */
+gboolean             sandlock_policy_field_is_set  (SandlockPolicy       *policy,
+                                                    const SandlockField  *field);
+
+void             sandlock_net_rule_free      (SandlockNetRule       *rule);
+/* The rule's textual form: "host:port,port", ":port" or "[v6]:port". */
+char            *sandlock_net_rule_to_string (const SandlockNetRule *rule);
+
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (SandlockNetRule, sandlock_net_rule_free)
+
 G_END_DECLS

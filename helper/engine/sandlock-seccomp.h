@@ -23,6 +23,22 @@ void            sandlock_seccomp_filter_free  (SandlockFilter *filter);
  * no_new_privs). Returns 0 or -errno. */
 int             sandlock_seccomp_load         (const SandlockFilter *filter);
 
+/*
+ * For tests: the errnos the filter answers with, so that a test can tell
+ * the filter's answer from the kernel's own (many blocked syscalls fail
+ * with EPERM for an unprivileged caller anyway). A field left 0 keeps the
+ * usual errno. @enosys also replaces the default action of allowlist mode.
+ */
+typedef struct {
+  int eperm;
+  int enosys;
+  int eafnosupport;
+} SandlockSeccompErrnos;
+
+SandlockFilter *sandlock_seccomp_compile_full (SandlockPolicy             *policy,
+                                               const SandlockSeccompErrnos *errnos,
+                                               GError                   **error);
+
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (SandlockFilter, sandlock_seccomp_filter_free)
 
 G_END_DECLS

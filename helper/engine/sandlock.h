@@ -117,6 +117,25 @@ SANDLOCK_API gboolean        sandlock_parse_size            (const char      *te
                                                 GError         **error);
 
 /* ------------------------------------------------------------------------ */
+/* Profiles: $XDG_CONFIG_HOME/sandlock/profiles/NAME.json                   */
+/* ------------------------------------------------------------------------ */
+
+/* The directory profiles live in (not created). */
+SANDLOCK_API char           *sandlock_profile_dir          (void);
+/* Names of the saved profiles, sorted (NULL-terminated). */
+SANDLOCK_API GStrv           sandlock_profile_list         (GError         **error);
+SANDLOCK_API SandlockPolicy *sandlock_profile_load         (const char      *name,
+                                                            GError         **error);
+/* Saves atomically (write to a temporary file, then rename). */
+SANDLOCK_API gboolean        sandlock_profile_save         (const char      *name,
+                                                            SandlockPolicy  *policy,
+                                                            GError         **error);
+SANDLOCK_API gboolean        sandlock_profile_delete       (const char      *name,
+                                                            GError         **error);
+/* Profile names: 1-64 bytes of [A-Za-z0-9._-], not starting with a dot. */
+SANDLOCK_API gboolean        sandlock_profile_name_is_valid (const char     *name);
+
+/* ------------------------------------------------------------------------ */
 /* Running a sandbox                                                        */
 /* ------------------------------------------------------------------------ */
 
@@ -149,6 +168,10 @@ SANDLOCK_API void             sandlock_sandbox_set_stdio    (SandlockSandbox *sa
                                                 int              stdin_fd,
                                                 int              stdout_fd,
                                                 int              stderr_fd);
+/* Collect stdout and stderr into the result (see sandlock_result_get_stdout)
+ * instead of passing them through; overrides set_stdio for 1 and 2. */
+SANDLOCK_API void             sandlock_sandbox_set_capture  (SandlockSandbox *sandbox,
+                                                            gboolean         capture);
 /* An extra fd the program keeps, at the same number (all others above 2
  * are closed). */
 SANDLOCK_API void             sandlock_sandbox_keep_fd      (SandlockSandbox *sandbox,

@@ -1,0 +1,68 @@
+/* SPDX-License-Identifier: Apache-2.0 */
+/* `sandlock`: run programs confined by Landlock and seccomp, no root needed. */
+#define G_LOG_DOMAIN "sandlock-cli"
+#include "config.h"
+
+#include <locale.h>
+#include <stdio.h>
+
+#include "sandlock-cli.h"
+
+static const char main_usage[] =
+  "usage: sandlock COMMAND [ARG…]\n"
+  "\n"
+  "Confine a program with Landlock and seccomp, without root.\n"
+  "\n"
+  "Commands:\n"
+  "  run [OPTION…] -- CMD [ARG…]   run CMD confined (sandlock run --help)\n"
+  "  check [--json]                what this kernel supports\n"
+  "  profile list|show|save|delete saved policies\n"
+  "  ps, kill NAME, inspect NAME   running named sandboxes (not supported yet)\n"
+  "  version                       print the version\n"
+  "\n"
+  "Example:\n"
+  "  sandlock run -r /usr -r /lib -r /lib64 -r /bin -w /tmp -- ls /tmp\n";
+
+int
+main (int    argc,
+      char **argv)
+{
+  const char *command = argc > 1 ? argv[1] : NULL;
+
+  setlocale (LC_ALL, "");
+
+  if (command == NULL)
+    {
+      fputs (main_usage, stderr);
+      return SANDLOCK_EXIT_USAGE;
+    }
+  if (g_str_equal (command, "--help") || g_str_equal (command, "-h") ||
+      g_str_equal (command, "help"))
+    {
+      fputs (main_usage, stdout);
+      return 0;
+    }
+  if (g_str_equal (command, "--version") || g_str_equal (command, "version"))
+    {
+      printf ("sandlock %s\n", PACKAGE_VERSION);
+      return 0;
+    }
+
+  g_set_prgname ("sandlock");
+  if (g_str_equal (command, "run"))
+    return sandlock_cli_run (argc - 1, argv + 1);
+  if (g_str_equal (command, "check"))
+    return sandlock_cli_check (argc - 1, argv + 1);
+  if (g_str_equal (command, "profile"))
+    return sandlock_cli_profile (argc - 1, argv + 1);
+  if (g_str_equal (command, "ps") || g_str_equal (command, "kill") ||
+      g_str_equal (command, "inspect"))
+    {
+      sandlock_cli_error ("\"%s\" is not supported yet by this version of sandlock", command);
+      return SANDLOCK_EXIT_USAGE;
+    }
+
+  sandlock_cli_error ("unknown command \"%s\"", command);
+  fputs (main_usage, stderr);
+  return SANDLOCK_EXIT_USAGE;
+}

@@ -1,0 +1,766 @@
+/* SPDX-License-Identifier: Apache-2.0 */
+#define G_LOG_DOMAIN "sandlock"
+#include "config.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <linux/sched.h>
+#include <poll.h>
+#include <signal.h>
+#include <sys/personality.h>
+#include <sys/stat.h>
+#include <sys/syscall.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include "sandlock-fd.h"
+#include "sandlock-landlock.h"
+#include "sandlock-result-private.h"
+#include "sandlock-spawn-private.h"
+
+/* How long the sandbox has between SIGTERM and SIGKILL on timeout. */
+#define KILL_GRACE_MS 1000
+
+/* Variables that hand a sandbox a way out (session bus, agents) unless the
+ * policy sets them itself. */
+static const char * const scrubbed_env[] = {
+  "DBUS_SESSION_BUS_ADDRESS", "DBUS_SYSTEM_BUS_ADDRESS",
+  "DBUS_STARTER_ADDRESS", "DBUS_STARTER_BUS_TYPE",
+  "SSH_AUTH_SOCK", "GPG_AGENT_INFO", "GNOME_KEYRING_CONTROL",
+  "SESSION_MANAGER", NULL,
+};
+
+/* What clean_env keeps. */
+static const char * const clean_env_kept[] = {
+  "PATH", "HOME", "TERM", "LANG", "USER", "SHELL", NULL,
+};
+
+#define DEFAULT_PATH "/usr/local/bin:/usr/bin:/bin"
+
+struct _SandlockSandbox {
+  SandlockPolicy     *policy;
+  SandlockSpawnFlags  flags;
+  int                 stdio[3];
+  GArray             *keep_fds;
+  double              timeout;
+  gboolean            capture;
+  int                 capture_fds[2];   /* read ends of stdout, stderr */
+
+  pid_t               pid;
+  int                 pidfd;
+  int                 status_fd;
+  gboolean            pid_namespace;
+  GPtrArray          *warnings;
+  gint64              start_ns;
+  gboolean            timed_out;
+  SandlockResult     *result;
+};
+
+SandlockSandbox *
+sandlock_sandbox_new (SandlockPolicy *policy)
+{
+  SandlockSandbox *sandbox = g_new0 (SandlockSandbox, 1);
+
+  g_return_val_if_fail (policy != NULL, NULL);
+
+  sandbox->policy = sandlock_policy_ref (policy);
+  sandbox->stdio[0] = sandbox->stdio[1] = sandbox->stdio[2] = -1;
+  sandbox->keep_fds = g_array_new (FALSE, FALSE, sizeof (int));
+  sandbox->pid = -1;
+  sandbox->pidfd = -1;
+  sandbox->status_fd = -1;
+  sandbox->capture_fds[0] = sandbox->capture_fds[1] = -1;
+  sandbox->warnings = g_ptr_array_new_null_terminated (0, g_free, TRUE);
+  return sandbox;
+}
+
+void
+sandlock_sandbox_free (SandlockSandbox *sandbox)
+{
+  if (sandbox == NULL)
+    return;
+
+  /* Nothing of a sandbox outlives its owner. */
+  if (sandbox->pidfd >= 0 && sandbox->result == NULL)
+    {
+      g_autoptr(SandlockResult) result = NULL;
+
+      sandlock_sandbox_kill (sandbox, SIGKILL, NULL);
+      result = sandlock_sandbox_wait (sandbox, NULL);
+    }
+
+  sandlock_close_fd (&sandbox->pidfd);
+  sandlock_close_fd (&sandbox->status_fd);
+  sandlock_close_fd (&sandbox->capture_fds[0]);
+  sandlock_close_fd (&sandbox->capture_fds[1]);
+  g_clear_pointer (&sandbox->policy, sandlock_policy_unref);
+  g_clear_pointer (&sandbox->keep_fds, g_array_unref);
+  g_clear_pointer (&sandbox->warnings, g_ptr_array_unref);
+  g_clear_pointer (&sandbox->result, sandlock_result_free);
+  g_free (sandbox);
+}
+
+void
+sandlock_sandbox_set_flags (SandlockSandbox    *sandbox,
+                            SandlockSpawnFlags  flags)
+{
+  g_return_if_fail (sandbox != NULL);
+  sandbox->flags = flags;
+}
+
+void
+sandlock_sandbox_set_stdio (SandlockSandbox *sandbox,
+                            int              stdin_fd,
+                            int              stdout_fd,
+                            int              stderr_fd)
+{
+  g_return_if_fail (sandbox != NULL);
+  sandbox->stdio[0] = stdin_fd;
+  sandbox->stdio[1] = stdout_fd;
+  sandbox->stdio[2] = stderr_fd;
+}
+
+void
+sandlock_sandbox_set_capture (SandlockSandbox *sandbox,
+                              gboolean         capture)
+{
+  g_return_if_fail (sandbox != NULL);
+  sandbox->capture = capture;
+}
+
+void
+sandlock_sandbox_keep_fd (SandlockSandbox *sandbox,
+                          int              fd)
+{
+  g_return_if_fail (sandbox != NULL);
+  g_return_if_fail (fd > 2);
+  g_array_append_val (sandbox->keep_fds, fd);
+}
+
+void
+sandlock_sandbox_set_timeout (SandlockSandbox *sandbox,
+                              double           seconds)
+{
+  g_return_if_fail (sandbox != NULL);
+  g_return_if_fail (seconds >= 0);
+  sandbox->timeout = seconds;
+}
+
+pid_t
+sandlock_sandbox_get_pid (SandlockSandbox *sandbox)
+{
+  g_return_val_if_fail (sandbox != NULL, -1);
+  return sandbox->pid;
+}
+
+int
+sandlock_sandbox_get_pidfd (SandlockSandbox *sandbox)
+{
+  g_return_val_if_fail (sandbox != NULL, -1);
+  return sandbox->pidfd;
+}
+
+const char * const *
+sandlock_sandbox_get_warnings (SandlockSandbox *sandbox)
+{
+  static const char * const none[] = { NULL };
+
+  g_return_val_if_fail (sandbox != NULL, NULL);
+  /* An empty null-terminated GPtrArray may have no storage yet. */
+  if (sandbox->warnings->len == 0)
+    return none;
+  return (const char * const *) sandbox->warnings->pdata;
+}
+
+/* ------------------------------------------------------------------------ */
+/* Preparation (parent side, before anything is forked)                     */
+/* ------------------------------------------------------------------------ */
+
+static char **
+build_environment (SandlockPolicy *policy)
+{
+  g_auto(GStrv) env = NULL;
+  GHashTableIter iter;
+  gpointer key, value;
+
+  if (policy->clean_env)
+    {
+      env = g_new0 (char *, 1);
+      for (guint i = 0; clean_env_kept[i] != NULL; i++)
+        {
+          const char *v = g_getenv (clean_env_kept[i]);
+
+          if (v != NULL)
+            env = g_environ_setenv (env, clean_env_kept[i], v, TRUE);
+        }
+    }
+  else
+    env = g_get_environ ();
+
+  for (guint i = 0; scrubbed_env[i] != NULL; i++)
+    env = g_environ_unsetenv (env, scrubbed_env[i]);
+
+  g_hash_table_iter_init (&iter, policy->env);
+  while (g_hash_table_iter_next (&iter, &key, &value))
+    env = g_environ_setenv (env, key, value, TRUE);
+
+  return g_steal_pointer (&env);
+}
+
+static gboolean
+is_executable_file (const char *path,
+                    gboolean   *exists)
+{
+  struct stat st;
+
+  if (stat (path, &st) < 0)
+    return FALSE;
+  *exists = TRUE;
+  return S_ISREG (st.st_mode) && access (path, X_OK) == 0;
+}
+
+/* Resolves the program as execvp() would, but in the parent, so the child
+ * needs no allocation and a missing program fails before anything runs. */
+static char *
+resolve_program (const char  *program,
+                 const char  *cwd,
+                 char       **envp,
+                 GError     **error)
+{
+  gboolean exists = FALSE;
+
+  if (*program == '\0')
+    {
+      g_set_error (error, SANDLOCK_ERROR, SANDLOCK_ERROR_NOT_FOUND,
+                   "the command is empty");
+      return NULL;
+    }
+
+  if (strchr (program, '/') != NULL)
+    {
+      g_autofree char *abs = g_path_is_absolute (program) || cwd == NULL
+        ? g_strdup (program) : g_build_filename (cwd, program, NULL);
+
+      if (is_executable_file (abs, &exists))
+        return g_strdup (program);
+    }
+  else
+    {
+      const char *path = g_environ_getenv (envp, "PATH");
+      g_auto(GStrv) dirs = g_strsplit (path ? path : DEFAULT_PATH, ":", -1);
+
+      for (guint i = 0; dirs[i] != NULL; i++)
+        {
+          g_autofree char *candidate =
+            g_build_filename (*dirs[i] ? dirs[i] : ".", program, NULL);
+
+          if (is_executable_file (candidate, &exists))
+            return g_steal_pointer (&candidate);
+        }
+    }
+
+  if (exists)
+    g_set_error (error, SANDLOCK_ERROR, SANDLOCK_ERROR_NOT_EXECUTABLE,
+                 "%s: not an executable file", program);
+  else
+    g_set_error (error, SANDLOCK_ERROR, SANDLOCK_ERROR_NOT_FOUND,
+                 "%s: command not found", program);
+  return NULL;
+}
+
+static int
+read_cap_last_cap (void)
+{
+  static int last = -1;
+
+  if (last < 0)
+    {
+      g_autofree char *text = NULL;
+
+      if (g_file_get_contents ("/proc/sys/kernel/cap_last_cap", &text, NULL, NULL))
+        last = atoi (text);
+      if (last <= 0)
+        last = 63;
+    }
+  return last;
+}
+
+/* A pipe whose ends are never 0-2, which the child overwrites. */
+static gboolean
+make_pipe (int      fds[2],
+           GError **error)
+{
+  if (pipe2 (fds, O_CLOEXEC) < 0)
+    {
+      int saved = errno;
+      g_set_error (error, SANDLOCK_ERROR, SANDLOCK_ERROR_SETUP,
+                   "cannot create a pipe: %s", g_strerror (saved));
+      return FALSE;
+    }
+  for (int i = 0; i < 2; i++)
+    if (fds[i] <= 2)
+      {
+        int moved = fcntl (fds[i], F_DUPFD_CLOEXEC, 3);
+        close (fds[i]);
+        fds[i] = moved;
+      }
+  return fds[0] >= 0 && fds[1] >= 0;
+}
+
+static int
+compare_ints (gconstpointer a,
+              gconstpointer b)
+{
+  return *(const int *) a - *(const int *) b;
+}
+
+static pid_t
+clone_init (guint64  flags,
+            int     *pidfd)
+{
+  struct clone_args args = {
+    .flags = flags | CLONE_PIDFD,
+    .pidfd = (guint64) (guintptr) pidfd,
+    .exit_signal = SIGCHLD,
+  };
+
+  return syscall (SYS_clone3, &args, sizeof args);
+}
+
+static const char *
+describe_stage (SandlockStage stage)
+{
+  switch (stage)
+    {
+    case SANDLOCK_STAGE_USERNS:       return "user namespace";
+    case SANDLOCK_STAGE_HOSTNAME:     return "hostname";
+    case SANDLOCK_STAGE_SESSION:      return "session";
+    case SANDLOCK_STAGE_FORK:         return "fork";
+    case SANDLOCK_STAGE_STDIO:        return "standard streams";
+    case SANDLOCK_STAGE_CWD:          return "working directory";
+    case SANDLOCK_STAGE_RLIMIT:       return "resource limits";
+    case SANDLOCK_STAGE_HUGE_PAGES:   return "huge pages";
+    case SANDLOCK_STAGE_PERSONALITY:  return "personality";
+    case SANDLOCK_STAGE_AFFINITY:     return "CPU affinity";
+    case SANDLOCK_STAGE_CAPABILITIES: return "capabilities";
+    case SANDLOCK_STAGE_NO_NEW_PRIVS: return "no_new_privs";
+    case SANDLOCK_STAGE_LANDLOCK:     return "Landlock";
+    case SANDLOCK_STAGE_SECCOMP:      return "seccomp filter";
+    case SANDLOCK_STAGE_CLOSE_FDS:    return "closing inherited files";
+    case SANDLOCK_STAGE_EXEC:         return "exec";
+    default:                          return "setup";
+    }
+}
+
+static void
+set_child_error (GError                   **error,
+                 const SandlockChildError  *record,
+                 const char                *program)
+{
+  const char *why = g_strerror (record->error);
+
+  if (record->stage == SANDLOCK_STAGE_EXEC && record->error == ENOENT)
+    g_set_error (error, SANDLOCK_ERROR, SANDLOCK_ERROR_NOT_FOUND,
+                 "cannot execute %s: %s (is its loader or interpreter under "
+                 "a readable path?)", program, why);
+  else if (record->stage == SANDLOCK_STAGE_EXEC && record->error == EACCES)
+    g_set_error (error, SANDLOCK_ERROR, SANDLOCK_ERROR_NOT_EXECUTABLE,
+                 "cannot execute %s: %s (the program and its libraries must "
+                 "be under readable paths, e.g. -r /usr -r /lib)", program, why);
+  else if (record->stage == SANDLOCK_STAGE_EXEC)
+    g_set_error (error, SANDLOCK_ERROR, SANDLOCK_ERROR_NOT_EXECUTABLE,
+                 "cannot execute %s: %s", program, why);
+  else if (record->stage == SANDLOCK_STAGE_CWD)
+    g_set_error (error, SANDLOCK_ERROR, SANDLOCK_ERROR_SETUP,
+                 "cannot enter the working directory: %s (it must be under a "
+                 "readable path)", why);
+  else
+    g_set_error (error, SANDLOCK_ERROR, SANDLOCK_ERROR_SETUP,
+                 "cannot set up the sandbox (%s): %s",
+                 describe_stage (record->stage), why);
+}
+
+gboolean
+sandlock_sandbox_spawn (SandlockSandbox     *sandbox,
+                        const char * const  *argv,
+                        GError             **error)
+{
+  SandlockPolicy *policy;
+  g_autoptr(SandlockLandlock) landlock = NULL;
+  g_autoptr(SandlockFilter) filter = NULL;
+  g_autoptr(GArray) keep = NULL;
+  g_auto(GStrv) envp = NULL;
+  g_autofree char *exec_path = NULL;
+  g_autofree char *uid_map = NULL;
+  g_autofree char *gid_map = NULL;
+  g_autofree cpu_set_t *cpus = NULL;
+  gboolean needs_namespaces;
+  sandlock_autofd int err_r = -1;
+  sandlock_autofd int err_w = -1;
+  sandlock_autofd int status_r = -1;
+  sandlock_autofd int status_w = -1;
+  sandlock_autofd int out_w = -1;
+  sandlock_autofd int errout_w = -1;
+  SandlockChildPlan plan = { 0 };
+  SandlockChildError record;
+  int pipe_fds[2];
+  guint64 ns_flags;
+  gint64 uid;
+  ssize_t n;
+  pid_t pid;
+  int pidfd = -1;
+
+  g_return_val_if_fail (sandbox != NULL, FALSE);
+  g_return_val_if_fail (argv != NULL && argv[0] != NULL, FALSE);
+  g_return_val_if_fail (sandbox->pidfd < 0, FALSE);
+
+  policy = sandbox->policy;
+  if (!sandlock_policy_validate (policy, error))
+    return FALSE;
+
+  envp = build_environment (policy);
+  exec_path = resolve_program (argv[0], policy->cwd, envp, error);
+  if (exec_path == NULL)
+    return FALSE;
+
+  landlock = sandlock_landlock_prepare (policy,
+                                        sandbox->flags & SANDLOCK_SPAWN_BEST_EFFORT,
+                                        error);
+  if (landlock == NULL)
+    return FALSE;
+  for (guint i = 0; i < landlock->warnings->len; i++)
+    g_ptr_array_add (sandbox->warnings, g_strdup (landlock->warnings->pdata[i]));
+
+  filter = sandlock_seccomp_compile (policy, error);
+  if (filter == NULL)
+    return FALSE;
+
+  if (!make_pipe (pipe_fds, error))
+    return FALSE;
+  err_r = pipe_fds[0], err_w = pipe_fds[1];
+  if (!make_pipe (pipe_fds, error))
+    return FALSE;
+  status_r = pipe_fds[0], status_w = pipe_fds[1];
+
+  if (sandbox->capture)
+    {
+      if (!make_pipe (pipe_fds, error))
+        return FALSE;
+      sandbox->capture_fds[0] = pipe_fds[0], out_w = pipe_fds[1];
+      if (!make_pipe (pipe_fds, error))
+        return FALSE;
+      sandbox->capture_fds[1] = pipe_fds[0], errout_w = pipe_fds[1];
+    }
+
+  keep = g_array_copy (sandbox->keep_fds);
+  g_array_append_val (keep, err_w);
+  g_array_sort (keep, compare_ints);
+
+  uid = policy->uid >= 0 ? policy->uid : (gint64) getuid ();
+  uid_map = g_strdup_printf ("%" G_GINT64_FORMAT " %u 1\n", uid, getuid ());
+  gid_map = g_strdup_printf ("%" G_GINT64_FORMAT " %u 1\n",
+                             policy->uid >= 0 ? policy->uid : (gint64) getgid (),
+                             getgid ());
+
+  if (policy->cpu_cores->len > 0)
+    {
+      plan.cpus_size = CPU_ALLOC_SIZE (CPU_SETSIZE);
+      cpus = g_malloc0 (plan.cpus_size);
+      for (guint i = 0; i < policy->cpu_cores->len; i++)
+        CPU_SET_S (g_array_index (policy->cpu_cores, guint, i), plan.cpus_size, cpus);
+      plan.cpus = cpus;
+    }
+
+  plan.exec_path = exec_path;
+  plan.argv = (char * const *) argv;
+  plan.envp = envp;
+  memcpy (plan.stdio, sandbox->stdio, sizeof plan.stdio);
+  if (sandbox->capture)
+    {
+      plan.stdio[1] = out_w;
+      plan.stdio[2] = errout_w;
+    }
+  plan.keep_fds = (const int *) keep->data;
+  plan.n_keep_fds = keep->len;
+  plan.err_fd = err_w;
+  plan.status_fd = status_w;
+  plan.interactive = (sandbox->flags & SANDLOCK_SPAWN_INTERACTIVE) != 0;
+  plan.uid_map = uid_map;
+  plan.gid_map = gid_map;
+  plan.hostname = policy->name;
+  plan.cwd = policy->cwd;
+  plan.set_nofile = policy->max_open_files > 0;
+  plan.nofile.rlim_cur = plan.nofile.rlim_max = policy->max_open_files;
+  plan.no_coredump = policy->no_coredump;
+  plan.no_huge_pages = policy->no_huge_pages;
+  plan.set_personality = policy->no_randomize_memory;
+  plan.personality = PER_LINUX | ADDR_NO_RANDOMIZE;
+  plan.cap_last_cap = read_cap_last_cap ();
+  plan.ruleset_fd = landlock->ruleset_fd;
+  plan.filter = filter;
+
+  /* A PID namespace makes init's exit kill every process of the sandbox;
+   * the user namespace is what lets us create it without privileges. */
+  needs_namespaces = policy->name != NULL || policy->uid >= 0;
+  ns_flags = CLONE_NEWUSER | CLONE_NEWPID | (policy->name ? CLONE_NEWUTS : 0);
+
+  sandbox->start_ns = g_get_monotonic_time () * 1000;
+  plan.pid_namespace = TRUE;
+  pid = clone_init (ns_flags, &pidfd);
+  if (pid < 0 && !needs_namespaces &&
+      (errno == EPERM || errno == EINVAL || errno == ENOSPC || errno == EUSERS))
+    {
+      int saved = errno;
+
+      g_ptr_array_add (sandbox->warnings, g_strdup_printf (
+        "user namespaces are unavailable (%s): the sandbox runs without a "
+        "PID namespace and its processes are tracked as children of a "
+        "subreaper instead", g_strerror (saved)));
+      plan.pid_namespace = FALSE;
+      pid = clone_init (0, &pidfd);
+    }
+  if (pid < 0)
+    {
+      int saved = errno;
+      g_set_error (error, SANDLOCK_ERROR,
+                   needs_namespaces ? SANDLOCK_ERROR_KERNEL : SANDLOCK_ERROR_SETUP,
+                   "cannot create the sandbox process: %s%s", g_strerror (saved),
+                   needs_namespaces ? " (name and uid need unprivileged user "
+                                      "namespaces)" : "");
+      return FALSE;
+    }
+  if (pid == 0)
+    sandlock_child_run_init (&plan);
+
+  sandbox->pid = pid;
+  sandbox->pidfd = pidfd;
+  sandbox->pid_namespace = plan.pid_namespace;
+  /* Only the sandbox may hold the write ends, or no EOF ever comes. */
+  sandlock_close_fd (&err_w);
+  sandlock_close_fd (&status_w);
+  sandlock_close_fd (&out_w);
+  sandlock_close_fd (&errout_w);
+
+  /* EOF means the program's execve closed the last copy: it runs. */
+  do
+    n = read (err_r, &record, sizeof record);
+  while (n < 0 && errno == EINTR);
+
+  sandbox->status_fd = sandlock_steal_fd (&status_r);
+  if (n == sizeof record)
+    {
+      g_autoptr(SandlockResult) result = sandlock_sandbox_wait (sandbox, NULL);
+
+      set_child_error (error, &record, argv[0]);
+      return FALSE;
+    }
+  return TRUE;
+}
+
+/* ------------------------------------------------------------------------ */
+/* Signals and waiting                                                      */
+/* ------------------------------------------------------------------------ */
+
+static int
+signal_init (SandlockSandbox *sandbox,
+             int              sig)
+{
+  return syscall (SYS_pidfd_send_signal, sandbox->pidfd, sig, NULL, 0);
+}
+
+gboolean
+sandlock_sandbox_kill (SandlockSandbox  *sandbox,
+                       int               sig,
+                       GError          **error)
+{
+  int ret;
+
+  g_return_val_if_fail (sandbox != NULL, FALSE);
+
+  if (sandbox->pidfd < 0 || sandbox->result != NULL)
+    {
+      g_set_error (error, SANDLOCK_ERROR, SANDLOCK_ERROR_FAILED,
+                   "the sandbox is not running");
+      return FALSE;
+    }
+
+  if (sig == SIGKILL)
+    /* In a PID namespace, init's death kills everything; a subreaper init
+     * has to kill its children itself first. */
+    ret = signal_init (sandbox, sandbox->pid_namespace ? SIGKILL
+                                                       : SANDLOCK_SIGNAL_KILL_ALL);
+  else if (sandlock_child_forwards_signal (sig))
+    ret = signal_init (sandbox, sig);
+  else
+    {
+      g_set_error (error, SANDLOCK_ERROR, SANDLOCK_ERROR_FAILED,
+                   "signal %d cannot be sent to a whole sandbox", sig);
+      return FALSE;
+    }
+
+  if (ret < 0 && errno != ESRCH)
+    {
+      int saved = errno;
+      g_set_error (error, SANDLOCK_ERROR, SANDLOCK_ERROR_FAILED,
+                   "cannot signal the sandbox: %s", g_strerror (saved));
+      return FALSE;
+    }
+  return TRUE;
+}
+
+static void
+reap (SandlockSandbox *sandbox)
+{
+  SandlockResult *result = g_new0 (SandlockResult, 1);
+  SandlockChildStatus status;
+  siginfo_t info = { 0 };
+  ssize_t n;
+
+  while (waitid (P_PIDFD, sandbox->pidfd, &info, WEXITED) < 0 && errno == EINTR)
+    ;
+  result->elapsed_ns = g_get_monotonic_time () * 1000 - sandbox->start_ns;
+  result->timed_out = sandbox->timed_out;
+
+  do
+    n = read (sandbox->status_fd, &status, sizeof status);
+  while (n < 0 && errno == EINTR);
+
+  if (n == sizeof status)
+    {
+      result->exit_code = status.exit_code;
+      result->signal = status.signal;
+    }
+  else if (info.si_code == CLD_EXITED)
+    {
+      /* Init failed before the program ran; it exits with our codes. */
+      result->exit_code = info.si_status;
+    }
+  else
+    {
+      result->exit_code = -1;
+      result->signal = info.si_status;
+    }
+  sandbox->result = result;
+}
+
+typedef struct {
+  int          fd;
+  GByteArray  *data;
+} Drain;
+
+static void
+drain_fd (Drain *drain)
+{
+  guint8 buf[16384];
+  ssize_t n = read (drain->fd, buf, sizeof buf);
+
+  if (n > 0)
+    g_byte_array_append (drain->data, buf, n);
+  else if (n == 0 || (errno != EINTR && errno != EAGAIN))
+    sandlock_close_fd (&drain->fd);
+}
+
+/* Waits for the sandbox to end, enforcing the timeout, while reading
+ * captured output so that a full pipe never blocks the program. */
+static void
+wait_and_drain (SandlockSandbox *sandbox,
+                Drain           *drains,
+                guint            n_drains)
+{
+  gint64 deadline = -1;
+  int phase = 0;  /* 0 running, 1 SIGTERM sent, 2 killed */
+
+  if (sandbox->timeout > 0)
+    deadline = sandbox->start_ns / 1000 + (gint64) (sandbox->timeout * G_USEC_PER_SEC);
+
+  for (;;)
+    {
+      struct pollfd pfds[3];
+      nfds_t nfds = 0;
+      int timeout_ms = -1;
+      int ret;
+
+      if (sandbox->result == NULL)
+        pfds[nfds++] = (struct pollfd) { .fd = sandbox->pidfd, .events = POLLIN };
+      for (guint i = 0; i < n_drains; i++)
+        if (drains[i].fd >= 0)
+          pfds[nfds++] = (struct pollfd) { .fd = drains[i].fd, .events = POLLIN };
+      if (nfds == 0)
+        break;
+
+      if (sandbox->result == NULL && deadline >= 0)
+        timeout_ms = MAX (0, (deadline - g_get_monotonic_time () + 999) / 1000);
+
+      ret = poll (pfds, nfds, timeout_ms);
+      if (ret < 0)
+        continue;   /* EINTR: a front end forwarding a signal */
+
+      if (ret == 0)
+        {
+          /* Timeout: SIGTERM to the whole sandbox, then SIGKILL. */
+          sandbox->timed_out = TRUE;
+          sandlock_sandbox_kill (sandbox, phase == 0 ? SIGTERM : SIGKILL, NULL);
+          phase++;
+          deadline = phase == 1 ? g_get_monotonic_time () + KILL_GRACE_MS * 1000 : -1;
+          continue;
+        }
+
+      for (nfds_t i = 0; i < nfds; i++)
+        {
+          if (pfds[i].revents == 0)
+            continue;
+          if (sandbox->result == NULL && pfds[i].fd == sandbox->pidfd)
+            reap (sandbox);
+          else
+            for (guint d = 0; d < n_drains; d++)
+              if (drains[d].fd == pfds[i].fd)
+                drain_fd (&drains[d]);
+        }
+    }
+}
+
+static SandlockResult *
+take_result (SandlockSandbox  *sandbox,
+             GError          **error)
+{
+  SandlockResult *copy;
+
+  if (sandbox->result == NULL)
+    {
+      g_set_error (error, SANDLOCK_ERROR, SANDLOCK_ERROR_FAILED,
+                   "the sandbox was never started");
+      return NULL;
+    }
+  copy = g_memdup2 (sandbox->result, sizeof *copy);
+  if (copy->stdout_bytes)
+    g_bytes_ref (copy->stdout_bytes);
+  if (copy->stderr_bytes)
+    g_bytes_ref (copy->stderr_bytes);
+  return copy;
+}
+
+SandlockResult *
+sandlock_sandbox_wait (SandlockSandbox  *sandbox,
+                       GError          **error)
+{
+  Drain drains[2];
+  guint n_drains = 0;
+
+  g_return_val_if_fail (sandbox != NULL, NULL);
+
+  if (sandbox->pidfd < 0 || sandbox->result != NULL)
+    return take_result (sandbox, error);
+
+  for (guint i = 0; sandbox->capture && i < 2; i++)
+    drains[n_drains++] = (Drain) { sandlock_steal_fd (&sandbox->capture_fds[i]),
+                                   g_byte_array_new () };
+
+  wait_and_drain (sandbox, drains, n_drains);
+
+  if (n_drains == 2)
+    {
+      sandbox->result->stdout_bytes = g_byte_array_free_to_bytes (drains[0].data);
+      sandbox->result->stderr_bytes = g_byte_array_free_to_bytes (drains[1].data);
+    }
+  return take_result (sandbox, error);
+}

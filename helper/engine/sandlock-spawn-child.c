@@ -1,0 +1,364 @@
+/* SPDX-License-Identifier: Apache-2.0 */
+/*
+ * The forked side of the spawn sequence. Everything here runs between
+ * clone() and execve() in a copy of a possibly multi-threaded parent, so
+ * it makes only async-signal-safe calls on data the parent prepared: no
+ * allocation, no locks, no stdio, no GLib beyond macros.
+ */
+#define G_LOG_DOMAIN "sandlock"
+#include "config.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <signal.h>
+#include <string.h>
+#include <sys/personality.h>
+#include <sys/prctl.h>
+#include <sys/syscall.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include "sandlock-landlock.h"
+#include "sandlock-spawn-private.h"
+
+#ifndef PR_SET_THP_DISABLE
+#define PR_SET_THP_DISABLE 41
+#endif
+
+/* Signals init passes on to the sandbox instead of dying of them. */
+static const int forwarded_signals[] = {
+  SIGTERM, SIGINT, SIGHUP, SIGQUIT, SIGUSR1, SIGUSR2, SIGCONT, SIGWINCH,
+  SIGALRM,
+};
+
+/* Set once before the handlers are installed; read by them. */
+static const SandlockChildPlan *init_plan;
+static volatile pid_t program_pid;
+static volatile sig_atomic_t kill_all_requested;
+
+static G_GNUC_NORETURN void
+fail (const SandlockChildPlan *plan,
+      SandlockStage            stage,
+      int                      error)
+{
+  SandlockChildError record = { .stage = stage, .error = error };
+  ssize_t ignored G_GNUC_UNUSED;
+
+  ignored = write (plan->err_fd, &record, sizeof record);
+  _exit (stage == SANDLOCK_STAGE_EXEC && error == ENOENT ? 127 :
+         stage == SANDLOCK_STAGE_EXEC ? 126 : 125);
+}
+
+static int
+write_file (const char *path,
+            const char *text)
+{
+  size_t len = strlen (text);
+  int fd = open (path, O_WRONLY | O_CLOEXEC);
+  ssize_t n;
+
+  if (fd < 0)
+    return -1;
+  n = write (fd, text, len);
+  close (fd);
+  return n == (ssize_t) len ? 0 : -1;
+}
+
+/* fork() without glibc's atfork handlers, which may take locks that another
+ * thread of the parent held when we were cloned. */
+static pid_t
+raw_fork (void)
+{
+  return syscall (SYS_clone, SIGCHLD, 0, 0, 0, 0);
+}
+
+/* Sends @sig to every process init is responsible for. */
+static void
+signal_sandbox (int sig)
+{
+  if (init_plan->pid_namespace)
+    {
+      /* In our PID namespace this reaches every process but init. */
+      kill (-1, sig);
+      return;
+    }
+  if (program_pid > 0)
+    kill (init_plan->interactive ? program_pid : -program_pid, sig);
+}
+
+/* Without a PID namespace, init is a child subreaper: orphans of the
+ * sandbox are reparented to it, so its children are the whole sandbox. */
+static void
+kill_children (void)
+{
+  char buf[4096];
+  ssize_t n;
+  int fd = open ("/proc/thread-self/children", O_RDONLY | O_CLOEXEC);
+
+  if (fd < 0)
+    return;
+  while ((n = read (fd, buf, sizeof buf - 1)) > 0)
+    {
+      pid_t pid = 0;
+
+      buf[n] = '\0';
+      for (char *p = buf; *p != '\0'; p++)
+        {
+          if (*p >= '0' && *p <= '9')
+            pid = pid * 10 + (*p - '0');
+          else if (pid > 0)
+            {
+              kill (pid, SIGKILL);
+              pid = 0;
+            }
+        }
+      if (pid > 0)
+        kill (pid, SIGKILL);
+    }
+  close (fd);
+}
+
+static void
+kill_everything (void)
+{
+  if (init_plan->pid_namespace)
+    {
+      /* Exiting as PID 1 kills the namespace; do it now as well so that
+       * nothing runs while init writes the status. */
+      kill (-1, SIGKILL);
+      return;
+    }
+
+  for (;;)
+    {
+      kill_children ();
+      if (waitpid (-1, NULL, 0) < 0 && errno == ECHILD)
+        break;
+    }
+}
+
+static void
+on_init_signal (int sig)
+{
+  int saved = errno;
+
+  if (sig == SANDLOCK_SIGNAL_KILL_ALL)
+    kill_all_requested = 1;
+  else
+    signal_sandbox (sig);
+  errno = saved;
+}
+
+static void
+install_init_handlers (const SandlockChildPlan *plan)
+{
+  struct sigaction forward = { .sa_handler = on_init_signal,
+                               .sa_flags = SA_RESTART };
+  struct sigaction ignore = { .sa_handler = SIG_IGN };
+
+  sigemptyset (&forward.sa_mask);
+  for (size_t i = 0; i < G_N_ELEMENTS (forwarded_signals); i++)
+    {
+      int sig = forwarded_signals[i];
+
+      /* Interactive: the terminal signals the program's process group
+       * directly, forwarding would deliver them twice. */
+      if (plan->interactive && (sig == SIGINT || sig == SIGQUIT))
+        sigaction (sig, &ignore, NULL);
+      else
+        sigaction (sig, &forward, NULL);
+    }
+  sigaction (SANDLOCK_SIGNAL_KILL_ALL, &(struct sigaction) {
+               .sa_handler = on_init_signal }, NULL);
+}
+
+static void
+reset_signals (void)
+{
+  struct sigaction dfl = { .sa_handler = SIG_DFL };
+  sigset_t none;
+
+  for (size_t i = 0; i < G_N_ELEMENTS (forwarded_signals); i++)
+    sigaction (forwarded_signals[i], &dfl, NULL);
+  sigaction (SANDLOCK_SIGNAL_KILL_ALL, &dfl, NULL);
+  sigaction (SIGPIPE, &dfl, NULL);
+  sigemptyset (&none);
+  sigprocmask (SIG_SETMASK, &none, NULL);
+}
+
+static int
+setup_stdio (const SandlockChildPlan *plan)
+{
+  int moved[3];
+
+  /* Move the sources above 2 first so no dup2() clobbers another source. */
+  for (int i = 0; i < 3; i++)
+    {
+      moved[i] = -1;
+      if (plan->stdio[i] >= 0 &&
+          (moved[i] = fcntl (plan->stdio[i], F_DUPFD_CLOEXEC, 3)) < 0)
+        return -1;
+    }
+  for (int i = 0; i < 3; i++)
+    if (moved[i] >= 0 && dup2 (moved[i], i) < 0)
+      return -1;
+  return 0;
+}
+
+/* Closes every fd above 2 except the kept ones (sorted; err_fd among them,
+ * it is CLOEXEC and reports a failed execve). */
+static int
+close_inherited_fds (const SandlockChildPlan *plan)
+{
+  unsigned int next = 3;
+
+  for (int i = 0; i < plan->n_keep_fds; i++)
+    {
+      unsigned int keep = plan->keep_fds[i];
+
+      if (keep > next && syscall (SYS_close_range, next, keep - 1, 0) < 0)
+        return -1;
+      if (keep >= next)
+        next = keep + 1;
+      if ((int) keep != plan->err_fd && fcntl (keep, F_SETFD, 0) < 0)
+        return -1;
+    }
+  return syscall (SYS_close_range, next, ~0U, 0) < 0 ? -1 : 0;
+}
+
+static int
+drop_capabilities (const SandlockChildPlan *plan)
+{
+  if (prctl (PR_CAP_AMBIENT, PR_CAP_AMBIENT_CLEAR_ALL, 0, 0, 0) < 0)
+    return -1;
+  /* With an empty bounding set even uid 0 in our user namespace gets no
+   * capabilities from execve. */
+  for (int cap = 0; cap <= plan->cap_last_cap; cap++)
+    if (prctl (PR_CAPBSET_DROP, cap, 0, 0, 0) < 0 && errno != EINVAL)
+      return -1;
+  return 0;
+}
+
+static G_GNUC_NORETURN void
+run_program (const SandlockChildPlan *plan)
+{
+  int ret;
+
+  reset_signals ();
+  close (plan->status_fd);
+
+  if (!plan->interactive && setpgid (0, 0) < 0)
+    fail (plan, SANDLOCK_STAGE_SESSION, errno);
+  if (setup_stdio (plan) < 0)
+    fail (plan, SANDLOCK_STAGE_STDIO, errno);
+  if (plan->cwd != NULL && chdir (plan->cwd) < 0)
+    fail (plan, SANDLOCK_STAGE_CWD, errno);
+  if (plan->set_nofile && setrlimit (RLIMIT_NOFILE, &plan->nofile) < 0)
+    fail (plan, SANDLOCK_STAGE_RLIMIT, errno);
+  if (plan->no_coredump &&
+      setrlimit (RLIMIT_CORE, &(struct rlimit) { 0, 0 }) < 0)
+    fail (plan, SANDLOCK_STAGE_RLIMIT, errno);
+  if (plan->no_huge_pages && prctl (PR_SET_THP_DISABLE, 1, 0, 0, 0) < 0)
+    fail (plan, SANDLOCK_STAGE_HUGE_PAGES, errno);
+  if (plan->set_personality && personality (plan->personality) < 0)
+    fail (plan, SANDLOCK_STAGE_PERSONALITY, errno);
+  if (plan->cpus != NULL &&
+      sched_setaffinity (0, plan->cpus_size, plan->cpus) < 0)
+    fail (plan, SANDLOCK_STAGE_AFFINITY, errno);
+  if (plan->pid_namespace && drop_capabilities (plan) < 0)
+    fail (plan, SANDLOCK_STAGE_CAPABILITIES, errno);
+  if (prctl (PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0) < 0)
+    fail (plan, SANDLOCK_STAGE_NO_NEW_PRIVS, errno);
+  if (plan->ruleset_fd >= 0 &&
+      (ret = sandlock_landlock_restrict_self (plan->ruleset_fd)) < 0)
+    fail (plan, SANDLOCK_STAGE_LANDLOCK, -ret);
+  /* Also closes the ruleset fd, which the program must not inherit. */
+  if (close_inherited_fds (plan) < 0)
+    fail (plan, SANDLOCK_STAGE_CLOSE_FDS, errno);
+  /* The filter comes last: in allowlist mode it may deny the calls the
+   * steps above make. */
+  if (plan->filter != NULL && (ret = sandlock_seccomp_load (plan->filter)) < 0)
+    fail (plan, SANDLOCK_STAGE_SECCOMP, -ret);
+
+  execve (plan->exec_path, plan->argv, plan->envp);
+  fail (plan, SANDLOCK_STAGE_EXEC, errno);
+}
+
+void
+sandlock_child_run_init (const SandlockChildPlan *plan)
+{
+  SandlockChildStatus status = { .exit_code = -1, .signal = SIGKILL };
+  ssize_t ignored G_GNUC_UNUSED;
+  pid_t pid;
+  int wstatus;
+
+  init_plan = plan;
+
+  if (plan->pid_namespace)
+    {
+      if (write_file ("/proc/self/setgroups", "deny") < 0 ||
+          write_file ("/proc/self/uid_map", plan->uid_map) < 0 ||
+          write_file ("/proc/self/gid_map", plan->gid_map) < 0)
+        fail (plan, SANDLOCK_STAGE_USERNS, errno);
+      if (plan->hostname != NULL &&
+          sethostname (plan->hostname, strlen (plan->hostname)) < 0)
+        fail (plan, SANDLOCK_STAGE_HOSTNAME, errno);
+      /* The whole namespace dies with init, and init with its parent. */
+      prctl (PR_SET_PDEATHSIG, SIGKILL, 0, 0, 0);
+    }
+  else
+    {
+      if (prctl (PR_SET_CHILD_SUBREAPER, 1, 0, 0, 0) < 0)
+        fail (plan, SANDLOCK_STAGE_FORK, errno);
+      prctl (PR_SET_PDEATHSIG, SANDLOCK_SIGNAL_KILL_ALL, 0, 0, 0);
+    }
+
+  if (!plan->interactive && setsid () < 0)
+    fail (plan, SANDLOCK_STAGE_SESSION, errno);
+
+  install_init_handlers (plan);
+
+  pid = raw_fork ();
+  if (pid < 0)
+    fail (plan, SANDLOCK_STAGE_FORK, errno);
+  if (pid == 0)
+    run_program (plan);
+
+  program_pid = pid;
+  /* Only the program holds err_fd now: its execve closes the last copy,
+   * which tells the parent the program is running. */
+  close (plan->err_fd);
+
+  for (;;)
+    {
+      pid_t w = waitpid (-1, &wstatus, 0);
+
+      if (kill_all_requested)
+        break;
+      if (w < 0 && errno == EINTR)
+        continue;
+      if (w < 0)
+        break;
+      if (w == pid)
+        {
+          if (WIFEXITED (wstatus))
+            status = (SandlockChildStatus) { WEXITSTATUS (wstatus), 0 };
+          else if (WIFSIGNALED (wstatus))
+            status = (SandlockChildStatus) { -1, WTERMSIG (wstatus) };
+          break;
+        }
+    }
+
+  kill_everything ();
+  ignored = write (plan->status_fd, &status, sizeof status);
+  _exit (0);
+}
+
+gboolean
+sandlock_child_forwards_signal (int sig)
+{
+  for (size_t i = 0; i < G_N_ELEMENTS (forwarded_signals); i++)
+    if (forwarded_signals[i] == sig)
+      return TRUE;
+  return FALSE;
+}

@@ -1,0 +1,95 @@
+/* SPDX-License-Identifier: Apache-2.0 */
+#pragma once
+
+#include <sched.h>
+#include <stdint.h>
+#include <sys/resource.h>
+
+#include "sandlock-seccomp.h"
+
+G_BEGIN_DECLS
+
+/*
+ * Everything the forked child needs, prepared by the parent: the child
+ * only reads it and makes async-signal-safe system calls.
+ *
+ * Process layout: the parent clones the "init" process (PID 1 of a new PID
+ * namespace where user namespaces are available, otherwise a child
+ * subreaper). Init forks the program process, which confines itself and
+ * execs. When the program exits, init reports its status and exits, and
+ * every remaining process of the sandbox dies with it.
+ */
+typedef struct {
+  const char    *exec_path;
+  char * const  *argv;
+  char * const  *envp;
+
+  int            stdio[3];        /* -1 = inherit */
+  const int     *keep_fds;        /* sorted, ascending */
+  int            n_keep_fds;
+
+  int            err_fd;          /* write end, CLOEXEC: setup failures */
+  int            status_fd;       /* write end: init reports the status */
+
+  gboolean       pid_namespace;   /* else init is a child subreaper */
+  gboolean       interactive;
+  const char    *uid_map;         /* "inner outer 1\n" */
+  const char    *gid_map;
+  const char    *hostname;        /* NULL = keep */
+
+  const char    *cwd;             /* NULL = inherit */
+  gboolean       set_nofile;
+  struct rlimit  nofile;
+  gboolean       no_coredump;
+  gboolean       no_huge_pages;
+  gboolean       set_personality;
+  unsigned long  personality;
+  const cpu_set_t *cpus;          /* NULL = inherit */
+  size_t         cpus_size;
+  int            cap_last_cap;
+
+  int            ruleset_fd;      /* -1 = no Landlock (best effort) */
+  const SandlockFilter *filter;
+} SandlockChildPlan;
+
+/* A failed setup step, written by the child to err_fd. */
+typedef enum {
+  SANDLOCK_STAGE_USERNS = 1,
+  SANDLOCK_STAGE_HOSTNAME,
+  SANDLOCK_STAGE_SESSION,
+  SANDLOCK_STAGE_FORK,
+  SANDLOCK_STAGE_STDIO,
+  SANDLOCK_STAGE_CWD,
+  SANDLOCK_STAGE_RLIMIT,
+  SANDLOCK_STAGE_HUGE_PAGES,
+  SANDLOCK_STAGE_PERSONALITY,
+  SANDLOCK_STAGE_AFFINITY,
+  SANDLOCK_STAGE_CAPABILITIES,
+  SANDLOCK_STAGE_NO_NEW_PRIVS,
+  SANDLOCK_STAGE_LANDLOCK,
+  SANDLOCK_STAGE_SECCOMP,
+  SANDLOCK_STAGE_CLOSE_FDS,
+  SANDLOCK_STAGE_EXEC,
+} SandlockStage;
+
+typedef struct {
+  int32_t stage;
+  int32_t error;
+} SandlockChildError;
+
+typedef struct {
+  int32_t exit_code;              /* -1 when killed by a signal */
+  int32_t signal;
+} SandlockChildStatus;
+
+/* Init forwards catchable signals to the sandbox; this one, which no
+ * program expects, makes it kill every process of the sandbox and exit. */
+#define SANDLOCK_SIGNAL_KILL_ALL SIGRTMAX
+
+/* Runs in the cloned child; never returns. */
+G_GNUC_NORETURN void sandlock_child_run_init (const SandlockChildPlan *plan);
+
+/* TRUE when init passes @sig on to the sandbox. */
+gboolean sandlock_child_forwards_signal (int sig);
+
+G_END_DECLS

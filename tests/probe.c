@@ -1,0 +1,316 @@
+/* SPDX-License-Identifier: Apache-2.0 */
+/*
+ * probe: performs one operation a sandbox should allow or deny and exits
+ * with the errno it got (0 on success), so tests can be exact. Linked
+ * statically: a sandbox needs to grant nothing but this file to run it.
+ *
+ *   probe read PATH | write PATH | create PATH | truncate PATH | mkdir PATH
+ *   probe unlink PATH | rename FROM TO | link FROM TO | symlink TARGET PATH
+ *   probe exec PATH | list DIR
+ *   probe connect PORT | bind PORT           (TCP on 127.0.0.1)
+ *   probe abstract NAME                      (connect to @NAME)
+ *   probe unix PATH                          (connect to a pathname socket)
+ *   probe kill PID [SIG]
+ *   probe fds                 prints the open fds above 2, exits 0
+ *   probe daemon PIDFILE      double-forks a sleeper, writes its pid, exits 0
+ *   probe sleep SECS | ignore-term SECS
+ *   probe env NAME            prints the value, exits 1 when unset
+ *   probe status FIELD        prints a /proc/self/status field
+ *   probe nofile | core       prints the soft limit
+ *   probe personality | affinity | hostname | uid | cwd
+ *   probe exit CODE | signal SIG
+ */
+
+#include <arpa/inet.h>
+#include <dirent.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <netinet/in.h>
+#include <sched.h>
+#include <signal.h>
+#include <stddef.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/personality.h>
+#include <sys/resource.h>
+#include <sys/socket.h>
+#include <sys/stat.h>
+#include <sys/un.h>
+#include <sys/utsname.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+static int
+result (int ret)
+{
+  return ret < 0 ? errno : 0;
+}
+
+static int
+tcp (const char *port_text,
+     int         do_bind)
+{
+  struct sockaddr_in addr = { .sin_family = AF_INET,
+                              .sin_port = htons (atoi (port_text)) };
+  int fd = socket (AF_INET, SOCK_STREAM, 0);
+  int ret;
+
+  if (fd < 0)
+    return errno;
+  addr.sin_addr.s_addr = htonl (INADDR_LOOPBACK);
+  setsockopt (fd, SOL_SOCKET, SO_REUSEADDR, &(int) { 1 }, sizeof (int));
+  ret = do_bind ? bind (fd, (struct sockaddr *) &addr, sizeof addr)
+                : connect (fd, (struct sockaddr *) &addr, sizeof addr);
+  ret = result (ret);
+  close (fd);
+  return ret;
+}
+
+static int
+unix_connect (const char *name,
+              int         abstract)
+{
+  struct sockaddr_un addr = { .sun_family = AF_UNIX };
+  size_t len = strlen (name);
+  int fd = socket (AF_UNIX, SOCK_STREAM, 0);
+  int ret;
+
+  if (fd < 0)
+    return errno;
+  if (len + 2 > sizeof addr.sun_path)
+    return ENAMETOOLONG;
+  memcpy (addr.sun_path + (abstract ? 1 : 0), name, len);
+  ret = result (connect (fd, (struct sockaddr *) &addr,
+                         offsetof (struct sockaddr_un, sun_path) + len + (abstract ? 1 : 0)));
+  close (fd);
+  return ret;
+}
+
+static int
+list_fds (void)
+{
+  DIR *dir = opendir ("/proc/self/fd");
+  struct dirent *entry;
+  int self;
+
+  if (dir == NULL)
+    {
+      /* No /proc in the sandbox: probe each number instead. */
+      for (int fd = 3; fd < 1024; fd++)
+        if (fcntl (fd, F_GETFD) >= 0)
+          printf ("%d\n", fd);
+      return 0;
+    }
+  self = dirfd (dir);
+  while ((entry = readdir (dir)) != NULL)
+    {
+      int fd = atoi (entry->d_name);
+      if (entry->d_name[0] != '.' && fd > 2 && fd != self)
+        printf ("%d\n", fd);
+    }
+  closedir (dir);
+  return 0;
+}
+
+static int
+daemonize (const char *pidfile)
+{
+  pid_t pid = fork ();
+
+  if (pid < 0)
+    return errno;
+  if (pid > 0)
+    {
+      /* Wait for the middle child so the sleeper is orphaned for sure. */
+      int status;
+      waitpid (pid, &status, 0);
+      return 0;
+    }
+  setsid ();
+  pid = fork ();
+  if (pid != 0)
+    _exit (pid < 0 ? 1 : 0);
+
+  signal (SIGTERM, SIG_IGN);
+  signal (SIGHUP, SIG_IGN);
+  {
+    FILE *f = fopen (pidfile, "w");
+    /* The pid as the host sees it: from /proc when granted, else ours. */
+    char self[64] = "";
+    ssize_t n = readlink ("/proc/self", self, sizeof self - 1);
+    if (f != NULL)
+      {
+        fprintf (f, "%s\n", n > 0 ? self : "unknown");
+        fclose (f);
+      }
+  }
+  for (;;)
+    pause ();
+}
+
+static int
+print_status_field (const char *field)
+{
+  char line[512];
+  size_t len = strlen (field);
+  FILE *f = fopen ("/proc/self/status", "r");
+
+  if (f == NULL)
+    return errno;
+  while (fgets (line, sizeof line, f) != NULL)
+    if (strncmp (line, field, len) == 0 && line[len] == ':')
+      {
+        char *value = line + len + 1;
+        value += strspn (value, " \t");
+        fputs (value, stdout);
+        fclose (f);
+        return 0;
+      }
+  fclose (f);
+  return ENOENT;
+}
+
+static int
+print_limit (int resource)
+{
+  struct rlimit rl;
+
+  if (getrlimit (resource, &rl) < 0)
+    return errno;
+  if (rl.rlim_cur == RLIM_INFINITY)
+    printf ("unlimited\n");
+  else
+    printf ("%llu\n", (unsigned long long) rl.rlim_cur);
+  return 0;
+}
+
+static int
+print_affinity (void)
+{
+  cpu_set_t set;
+  int first = 1;
+
+  if (sched_getaffinity (0, sizeof set, &set) < 0)
+    return errno;
+  for (int i = 0; i < CPU_SETSIZE; i++)
+    if (CPU_ISSET (i, &set))
+      {
+        printf (first ? "%d" : ",%d", i);
+        first = 0;
+      }
+  printf ("\n");
+  return 0;
+}
+
+int
+main (int    argc,
+      char **argv)
+{
+  const char *op = argc > 1 ? argv[1] : "";
+  const char *a = argc > 2 ? argv[2] : "";
+  const char *b = argc > 3 ? argv[3] : "";
+  int fd;
+
+  if (!strcmp (op, "read"))
+    {
+      char buf[1];
+      if ((fd = open (a, O_RDONLY | O_CLOEXEC)) < 0)
+        return errno;
+      fd = read (fd, buf, 1) < 0 ? errno : 0;
+      return fd;
+    }
+  if (!strcmp (op, "write"))
+    return result (fd = open (a, O_WRONLY | O_APPEND | O_CLOEXEC)) ? errno
+           : result (write (fd, "x", 1));
+  if (!strcmp (op, "create"))
+    return result (open (a, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0644));
+  if (!strcmp (op, "truncate"))
+    return result (truncate (a, 0));
+  if (!strcmp (op, "mkdir"))
+    return result (mkdir (a, 0755));
+  if (!strcmp (op, "unlink"))
+    return result (unlink (a));
+  if (!strcmp (op, "rename"))
+    return result (rename (a, b));
+  if (!strcmp (op, "link"))
+    return result (link (a, b));
+  if (!strcmp (op, "symlink"))
+    return result (symlink (a, b));
+  if (!strcmp (op, "exec"))
+    {
+      execl (a, a, "exit", "0", (char *) NULL);
+      return errno;
+    }
+  if (!strcmp (op, "list"))
+    {
+      DIR *dir = opendir (a);
+      if (dir == NULL)
+        return errno;
+      closedir (dir);
+      return 0;
+    }
+  if (!strcmp (op, "connect") || !strcmp (op, "bind"))
+    return tcp (a, !strcmp (op, "bind"));
+  if (!strcmp (op, "abstract") || !strcmp (op, "unix"))
+    return unix_connect (a, !strcmp (op, "abstract"));
+  if (!strcmp (op, "kill"))
+    return result (kill (atoi (a), argc > 3 ? atoi (b) : 0));
+  if (!strcmp (op, "fds"))
+    return list_fds ();
+  if (!strcmp (op, "daemon"))
+    return daemonize (a);
+  if (!strcmp (op, "sleep"))
+    return sleep (atoi (a)), 0;
+  if (!strcmp (op, "ignore-term"))
+    {
+      signal (SIGTERM, SIG_IGN);
+      return sleep (atoi (a)), 0;
+    }
+  if (!strcmp (op, "env"))
+    {
+      const char *v = getenv (a);
+      if (v == NULL)
+        return 1;
+      printf ("%s\n", v);
+      return 0;
+    }
+  if (!strcmp (op, "status"))
+    return print_status_field (a);
+  if (!strcmp (op, "nofile"))
+    return print_limit (RLIMIT_NOFILE);
+  if (!strcmp (op, "core"))
+    return print_limit (RLIMIT_CORE);
+  if (!strcmp (op, "personality"))
+    return printf ("%#x\n", personality (0xffffffff)), 0;
+  if (!strcmp (op, "affinity"))
+    return print_affinity ();
+  if (!strcmp (op, "hostname"))
+    {
+      struct utsname uts;
+      uname (&uts);
+      printf ("%s\n", uts.nodename);
+      return 0;
+    }
+  if (!strcmp (op, "uid"))
+    return printf ("%u %u\n", getuid (), getgid ()), 0;
+  if (!strcmp (op, "cwd"))
+    {
+      char buf[4096];
+      if (getcwd (buf, sizeof buf) == NULL)
+        return errno;
+      printf ("%s\n", buf);
+      return 0;
+    }
+  if (!strcmp (op, "exit"))
+    return atoi (a);
+  if (!strcmp (op, "signal"))
+    {
+      signal (atoi (a), SIG_DFL);
+      raise (atoi (a));
+      return 99;
+    }
+
+  fprintf (stderr, "probe: unknown operation \"%s\"\n", op);
+  return 255;
+}

@@ -1,0 +1,166 @@
+/* SPDX-License-Identifier: Apache-2.0 */
+#include "config.h"
+
+#include <errno.h>
+#include <signal.h>
+#include <stdio.h>
+#include <sys/wait.h>
+
+#include <glib/gstdio.h>
+
+#include "test-common.h"
+
+static GPtrArray *tmpdirs;
+
+static const char *
+env_path (const char *name)
+{
+  const char *path = g_getenv (name);
+
+  if (path == NULL)
+    g_error ("%s is not set: run the tests through meson test", name);
+  return path;
+}
+
+const char *tc_cli (void) { return env_path ("SANDLOCK_CLI"); }
+const char *tc_probe (void) { return env_path ("SANDLOCK_PROBE"); }
+const char *tc_try_syscall (void) { return env_path ("SANDLOCK_TRY_SYSCALL"); }
+
+static void
+remove_tmpdirs (void)
+{
+  for (guint i = 0; i < tmpdirs->len; i++)
+    {
+      const char *argv[] = { "rm", "-rf", tmpdirs->pdata[i], NULL };
+      g_spawn_sync (NULL, (char **) argv, NULL, G_SPAWN_SEARCH_PATH, NULL, NULL,
+                    NULL, NULL, NULL, NULL);
+    }
+}
+
+char *
+tc_make_tmpdir (void)
+{
+  g_autoptr(GError) error = NULL;
+  char *dir = g_dir_make_tmp ("sandlock-test-XXXXXX", &error);
+
+  g_assert_no_error (error);
+  if (tmpdirs == NULL)
+    {
+      tmpdirs = g_ptr_array_new_with_free_func (g_free);
+      atexit (remove_tmpdirs);
+    }
+  g_ptr_array_add (tmpdirs, g_strdup (dir));
+  return dir;
+}
+
+char *
+tc_make_file (const char *dir,
+              const char *name,
+              const char *contents)
+{
+  g_autoptr(GError) error = NULL;
+  char *path = g_build_filename (dir, name, NULL);
+
+  g_file_set_contents (path, contents, -1, &error);
+  g_assert_no_error (error);
+  return path;
+}
+
+int
+tc_sandlockv (char               **out,
+              char               **err,
+              const char * const  *args)
+{
+  g_autoptr(GPtrArray) argv = g_ptr_array_new ();
+  g_autoptr(GError) error = NULL;
+  g_autofree char *joined = NULL;
+  g_autofree char *local_err = NULL;
+  int status;
+
+  g_ptr_array_add (argv, (char *) tc_cli ());
+  for (guint i = 0; args[i] != NULL; i++)
+    g_ptr_array_add (argv, (char *) args[i]);
+  g_ptr_array_add (argv, NULL);
+
+  joined = g_strjoinv (" ", (char **) argv->pdata);
+  g_test_message ("$ %s", joined);
+
+  g_spawn_sync (NULL, (char **) argv->pdata, NULL,
+                G_SPAWN_LEAVE_DESCRIPTORS_OPEN, NULL, NULL,
+                out, &local_err, &status, &error);
+  g_assert_no_error (error);
+  if (local_err != NULL && *local_err != '\0')
+    g_test_message ("stderr: %s", local_err);
+  if (err != NULL)
+    *err = g_steal_pointer (&local_err);
+  if (out != NULL && *out != NULL && **out != '\0')
+    g_test_message ("stdout: %s", *out);
+
+  if (WIFEXITED (status))
+    return WEXITSTATUS (status);
+  return 128 + WTERMSIG (status);
+}
+
+static GPtrArray *
+collect (va_list ap)
+{
+  GPtrArray *args = g_ptr_array_new ();
+  const char *arg;
+
+  while ((arg = va_arg (ap, const char *)) != NULL)
+    g_ptr_array_add (args, (char *) arg);
+  return args;
+}
+
+int
+tc_sandlock (char **out,
+             char **err,
+             ...)
+{
+  g_autoptr(GPtrArray) args = NULL;
+  va_list ap;
+
+  va_start (ap, err);
+  args = collect (ap);
+  va_end (ap);
+  g_ptr_array_add (args, NULL);
+  return tc_sandlockv (out, err, (const char * const *) args->pdata);
+}
+
+int
+tc_probe_in (char **out,
+             ...)
+{
+  g_autoptr(GPtrArray) args = g_ptr_array_new ();
+  const char *arg;
+  va_list ap;
+
+  g_ptr_array_add (args, "run");
+  g_ptr_array_add (args, "-r");
+  g_ptr_array_add (args, (char *) tc_probe ());
+
+  va_start (ap, out);
+  while ((arg = va_arg (ap, const char *)) != NULL)
+    g_ptr_array_add (args, (char *) arg);
+  g_ptr_array_add (args, "--");
+  g_ptr_array_add (args, (char *) tc_probe ());
+  while ((arg = va_arg (ap, const char *)) != NULL)
+    g_ptr_array_add (args, (char *) arg);
+  va_end (ap);
+  g_ptr_array_add (args, NULL);
+
+  return tc_sandlockv (out, NULL, (const char * const *) args->pdata);
+}
+
+gboolean
+tc_pid_alive (int pid)
+{
+  g_autofree char *path = g_strdup_printf ("/proc/%d/stat", pid);
+  g_autofree char *stat = NULL;
+  const char *state;
+
+  if (!g_file_get_contents (path, &stat, NULL, NULL))
+    return FALSE;
+  state = strrchr (stat, ')');
+  return state != NULL && state[1] == ' ' && state[2] != 'Z';
+}

@@ -1,0 +1,33 @@
+/* SPDX-License-Identifier: Apache-2.0 */
+#pragma once
+
+#include <glib.h>
+
+G_BEGIN_DECLS
+
+/* Paths of the built programs, from the environment meson sets. */
+const char *tc_cli (void);
+const char *tc_probe (void);
+const char *tc_try_syscall (void);
+
+/* A fresh directory of the test's own, removed at exit. */
+char *tc_make_tmpdir (void);
+/* Writes @contents to @dir/@name and returns the path. */
+char *tc_make_file (const char *dir, const char *name, const char *contents);
+
+/*
+ * Runs `sandlock ARGS...` (NULL-terminated) and returns its exit status
+ * (128+N for signal N). stdout/stderr are returned when asked for; stderr
+ * goes to the test log otherwise.
+ */
+int tc_sandlock (char **out, char **err, ...) G_GNUC_NULL_TERMINATED;
+int tc_sandlockv (char **out, char **err, const char * const *args);
+
+/* Runs the probe confined with only itself readable plus EXTRA args before
+ * "--": tc_probe_in (NULL, "-w", dir, NULL, "create", path, NULL). */
+int tc_probe_in (char **out, ...) G_GNUC_NULL_TERMINATED;
+
+/* Is @pid alive (and not a zombie)? */
+gboolean tc_pid_alive (int pid);
+
+G_END_DECLS
