@@ -42,6 +42,7 @@
 #include "try-syscall.c"
 
 #include "sandlock-seccomp.h"
+#include "sandlock-seccomp-builtin.h"
 
 /* Above every real errno (the largest is about 133), below 255. */
 #define MARK_EPERM        201
@@ -932,6 +933,39 @@ probe_userns (void)
   return WIFEXITED (status) && WEXITSTATUS (status) == 0;
 }
 
+/* The filters compiled at build time are exactly what libseccomp builds
+ * now for the same policies, and policies with syscall lists still get a
+ * fresh compile. */
+static void
+test_builtin_filters (void)
+{
+  for (guint variant = 0; variant < SANDLOCK_SECCOMP_N_BUILTIN; variant++)
+    {
+      g_autoptr(SandlockPolicy) policy = sandlock_seccomp_builtin_policy (variant);
+      g_autoptr(SandlockFilter) builtin = sandlock_seccomp_filter_for_policy (policy, NULL);
+      g_autoptr(SandlockFilter) fresh = sandlock_seccomp_compile (policy, NULL);
+
+      g_assert_nonnull (builtin);
+      g_assert_nonnull (fresh);
+      g_assert_cmpmem (builtin->prog.filter, builtin->prog.len * sizeof (struct sock_filter),
+                       fresh->prog.filter, fresh->prog.len * sizeof (struct sock_filter));
+    }
+
+  {
+    g_autoptr(SandlockPolicy) policy = sandlock_policy_new ();
+    g_autoptr(SandlockFilter) plain = NULL;
+    g_autoptr(SandlockFilter) with_list = NULL;
+
+    plain = sandlock_seccomp_filter_for_policy (policy, NULL);
+    g_assert_true (sandlock_policy_set (policy, "deny_syscalls", "getcwd", NULL));
+    with_list = sandlock_seccomp_filter_for_policy (policy, NULL);
+    g_assert_nonnull (with_list);
+    g_assert_false (plain->prog.len == with_list->prog.len &&
+                    memcmp (plain->prog.filter, with_list->prog.filter,
+                            plain->prog.len * sizeof (struct sock_filter)) == 0);
+  }
+}
+
 int
 main (int    argc,
       char **argv)
@@ -961,6 +995,7 @@ main (int    argc,
   g_test_add_func ("/seccomp/exec", test_exec);
   g_test_add_func ("/seccomp/check-policy", test_check_policy);
   g_test_add_func ("/seccomp/program", test_program);
+  g_test_add_func ("/seccomp/builtin-filters", test_builtin_filters);
 
   return g_test_run ();
 }

@@ -16,7 +16,11 @@
 #include "sandlock-fd.h"
 #include "sandlock-landlock.h"
 #include "sandlock-result-private.h"
+#include "sandlock-seccomp-builtin.h"
 #include "sandlock-spawn-private.h"
+
+/* Enough for the program's setup steps before execve (no allocation). */
+#define PROGRAM_STACK_SIZE (64 * 1024)
 
 /* How long the sandbox has between SIGTERM and SIGKILL on timeout. */
 #define KILL_GRACE_MS 1000
@@ -394,6 +398,7 @@ sandlock_sandbox_spawn (SandlockSandbox     *sandbox,
   g_autofree char *uid_map = NULL;
   g_autofree char *gid_map = NULL;
   g_autofree cpu_set_t *cpus = NULL;
+  g_autofree char *program_stack = NULL;
   gboolean needs_namespaces;
   sandlock_autofd int err_r = -1;
   sandlock_autofd int err_w = -1;
@@ -431,7 +436,7 @@ sandlock_sandbox_spawn (SandlockSandbox     *sandbox,
   for (guint i = 0; i < landlock->warnings->len; i++)
     g_ptr_array_add (sandbox->warnings, g_strdup (landlock->warnings->pdata[i]));
 
-  filter = sandlock_seccomp_compile (policy, error);
+  filter = sandlock_seccomp_filter_for_policy (policy, error);
   if (filter == NULL)
     return FALSE;
 
@@ -496,6 +501,8 @@ sandlock_sandbox_spawn (SandlockSandbox     *sandbox,
   plan.set_personality = policy->no_randomize_memory;
   plan.personality = PER_LINUX | ADDR_NO_RANDOMIZE;
   plan.cap_last_cap = read_cap_last_cap ();
+  plan.program_stack_size = PROGRAM_STACK_SIZE;
+  plan.program_stack = program_stack = g_malloc (PROGRAM_STACK_SIZE);
   plan.ruleset_fd = landlock->ruleset_fd;
   plan.filter = filter;
 

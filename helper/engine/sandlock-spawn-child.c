@@ -64,14 +64,6 @@ write_file (const char *path,
   return n == (ssize_t) len ? 0 : -1;
 }
 
-/* fork() without glibc's atfork handlers, which may take locks that another
- * thread of the parent held when we were cloned. */
-static pid_t
-raw_fork (void)
-{
-  return syscall (SYS_clone, SIGCHLD, 0, 0, 0, 0);
-}
-
 /* Sends @sig to every process init is responsible for. */
 static void
 signal_sandbox (int sig)
@@ -239,9 +231,10 @@ drop_capabilities (const SandlockChildPlan *plan)
   return 0;
 }
 
-static G_GNUC_NORETURN void
-run_program (const SandlockChildPlan *plan)
+static int
+run_program (void *data)
 {
+  const SandlockChildPlan *plan = data;
   int ret;
 
   reset_signals ();
@@ -318,11 +311,14 @@ sandlock_child_run_init (const SandlockChildPlan *plan)
 
   install_init_handlers (plan);
 
-  pid = raw_fork ();
+  /* Like vfork(): the program shares init's memory, on its own stack,
+   * until its execve, so no page tables are copied; init waits meanwhile.
+   * (glibc's fork() would also run atfork handlers, which may take locks
+   * another thread of our parent held when init was cloned.) */
+  pid = clone (run_program, plan->program_stack + plan->program_stack_size,
+               CLONE_VM | CLONE_VFORK | SIGCHLD, (void *) plan);
   if (pid < 0)
     fail (plan, SANDLOCK_STAGE_FORK, errno);
-  if (pid == 0)
-    run_program (plan);
 
   program_pid = pid;
   /* Only the program holds err_fd now: its execve closes the last copy,

@@ -48,6 +48,9 @@ typedef struct {
   size_t         cpus_size;
   int            cap_last_cap;
 
+  char          *program_stack;   /* for the vfork-like program clone */
+  size_t         program_stack_size;
+
   int            ruleset_fd;      /* -1 = no Landlock (best effort) */
   const SandlockFilter *filter;
 } SandlockChildPlan;
