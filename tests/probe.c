@@ -13,11 +13,12 @@
  *   probe kill PID [SIG]
  *   probe fds                 prints the open fds above 2, exits 0
  *   probe daemon PIDFILE      double-forks a sleeper, writes its pid, exits 0
+ *   probe daemon-then-sleep PIDFILE   the same, then sleeps ignoring SIGTERM
  *   probe sleep SECS | ignore-term SECS
  *   probe env NAME            prints the value, exits 1 when unset
  *   probe status FIELD        prints a /proc/self/status field
  *   probe nofile | core       prints the soft limit
- *   probe personality | affinity | hostname | uid | cwd
+ *   probe personality | affinity | hostname | uid | cwd | sid
  *   probe exit CODE | signal SIG
  */
 
@@ -260,6 +261,12 @@ main (int    argc,
     return list_fds ();
   if (!strcmp (op, "daemon"))
     return daemonize (a);
+  if (!strcmp (op, "daemon-then-sleep"))
+    {
+      daemonize (a);
+      signal (SIGTERM, SIG_IGN);
+      return sleep (60), 0;
+    }
   if (!strcmp (op, "sleep"))
     return sleep (atoi (a)), 0;
   if (!strcmp (op, "ignore-term"))
@@ -302,6 +309,8 @@ main (int    argc,
       printf ("%s\n", buf);
       return 0;
     }
+  if (!strcmp (op, "sid"))
+    return printf ("%d\n", (int) getsid (0)), 0;
   if (!strcmp (op, "exit"))
     return atoi (a);
   if (!strcmp (op, "signal"))

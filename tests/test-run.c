@@ -478,6 +478,78 @@ test_environment (void)
   g_unsetenv ("DBUS_SESSION_BUS_ADDRESS");
 }
 
+static void
+test_sessions (void)
+{
+  g_autofree char *out = NULL;
+
+  /* Own session: init (PID 1 of the sandbox) leads it, no terminal. */
+  g_assert_cmpint (tc_probe_in (&out, NULL, "sid", NULL), ==, 0);
+  g_assert_cmpstr (out, ==, "1\n");
+  g_clear_pointer (&out, g_free);
+  /* -i keeps the caller's session, which lies outside the namespace. */
+  g_assert_cmpint (tc_probe_in (&out, "-i", NULL, "sid", NULL), ==, 0);
+  g_assert_cmpstr (out, ==, "0\n");
+}
+
+/* A sandbox inside a sandbox: the inner one gets no user namespace (the
+ * outer filter denies it) and falls back to a subreaper init confined to
+ * its own signal scope. Every guarantee must hold there too. */
+static void
+nested_prefix (GPtrArray  *args,
+               const char *dir)
+{
+  const char *outer[] = { "run", "-r", "/usr", "-r", "/lib", "-r", "/lib64", "-r", "/bin",
+                          "-r", "/etc", "-r", "/proc", "-r", tc_probe (), "-r", tc_cli (),
+                          "-r", g_getenv ("SANDLOCK_ENGINE_DIR"), "-w", dir, "--",
+                          tc_cli (), "run", "-r", tc_probe (), "-w", dir, NULL };
+
+  g_assert_nonnull (g_getenv ("SANDLOCK_ENGINE_DIR"));
+  for (guint i = 0; outer[i] != NULL; i++)
+    g_ptr_array_add (args, (char *) outer[i]);
+}
+
+static int
+run_nested (char **err, const char *dir, ...)
+{
+  g_autoptr(GPtrArray) args = g_ptr_array_new ();
+  const char *arg;
+  va_list ap;
+
+  nested_prefix (args, dir);
+  va_start (ap, dir);
+  while ((arg = va_arg (ap, const char *)) != NULL)
+    g_ptr_array_add (args, (char *) arg);
+  va_end (ap);
+  g_ptr_array_add (args, NULL);
+  return tc_sandlockv (NULL, err, (const char * const *) args->pdata);
+}
+
+static void
+test_nested_fallback (void)
+{
+  g_autofree char *dir = tc_make_tmpdir ();
+  g_autofree char *pidfile = g_build_filename (dir, "pid", NULL);
+  g_autofree char *pidfile2 = g_build_filename (dir, "pid2", NULL);
+  g_autofree char *outside = tc_make_tmpdir ();
+  g_autofree char *secret = tc_make_file (outside, "secret", "s");
+  g_autofree char *err = NULL;
+
+  g_assert_cmpint (run_nested (&err, dir, "-r", "/proc", "--", tc_probe (), "daemon", pidfile, NULL), ==, 0);
+  g_assert_nonnull (strstr (err, "user namespaces are unavailable"));
+  assert_gone_soon (read_pidfile (pidfile));
+
+  g_assert_cmpint (run_nested (NULL, dir, "--", tc_probe (), "exit", "7", NULL), ==, 7);
+  g_assert_cmpint (run_nested (NULL, dir, "--", tc_probe (), "signal", "15", NULL), ==, 143);
+  g_assert_cmpint (run_nested (NULL, dir, "--", tc_probe (), "read", secret, NULL), ==, EACCES);
+  /* The inner program cannot signal its init either. */
+  g_assert_cmpint (run_nested (NULL, dir, "-r", "/proc", "--", tc_probe (), "kill", "1", "0", NULL), !=, 0);
+
+  g_assert_cmpint (run_nested (NULL, dir, "-r", "/proc", "-t", "0.5", "--", tc_probe (),
+                               "daemon-then-sleep", pidfile2, NULL), ==, 124);
+  assert_gone_soon (read_pidfile (pidfile2));
+}
+
 /* ---- CLI ----------------------------------------------------------------- */
 
 static void
@@ -645,6 +717,8 @@ main (int    argc,
   g_test_add_func ("/run/process/inherited-fds-closed", test_inherited_fds_closed);
   g_test_add_func ("/run/process/settings", test_process_settings);
   g_test_add_func ("/run/process/environment", test_environment);
+  g_test_add_func ("/run/process/sessions", test_sessions);
+  g_test_add_func ("/run/process/nested-fallback", test_nested_fallback);
   g_test_add_func ("/run/cli/bad-usage", test_bad_usage);
   g_test_add_func ("/run/cli/json", test_json_output);
   g_test_add_func ("/run/cli/status-fd", test_status_fd);

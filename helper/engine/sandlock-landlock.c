@@ -289,6 +289,16 @@ sandlock_landlock_free (SandlockLandlock *landlock)
 }
 
 int
+sandlock_landlock_signal_scope_ruleset (void)
+{
+  struct sandlock_ruleset_attr attr = { .scoped = LANDLOCK_SCOPE_SIGNAL };
+
+  if (sandlock_landlock_abi () < 6)
+    return -1;
+  return syscall (__NR_landlock_create_ruleset, &attr, sizeof attr, 0);
+}
+
+int
 sandlock_landlock_restrict_self (int ruleset_fd)
 {
   if (syscall (__NR_landlock_restrict_self, ruleset_fd, 0) < 0)

@@ -26,6 +26,9 @@ void              sandlock_landlock_free          (SandlockLandlock *landlock);
 /* Every ABI level as a JSON array: what it gives, whether this kernel has
  * it and whether a sandbox needs it. */
 char             *sandlock_landlock_describe_levels_json (void);
+/* A ruleset that only scopes signals (ABI 6), or -1 when the kernel lacks
+ * scopes. */
+int               sandlock_landlock_signal_scope_ruleset (void);
 /* Async-signal-safe: enforce the prepared ruleset on the calling thread. */
 int               sandlock_landlock_restrict_self (int ruleset_fd);
 

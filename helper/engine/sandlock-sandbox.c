@@ -327,8 +327,14 @@ clone_init (guint64  flags,
     .pidfd = (guint64) (guintptr) pidfd,
     .exit_signal = SIGCHLD,
   };
+  pid_t pid = syscall (SYS_clone3, &args, sizeof args);
 
-  return syscall (SYS_clone3, &args, sizeof args);
+  /* Inside another sandbox (ours among them) clone3 is ENOSYS: clone()
+   * takes the same flags, and puts the pidfd where parent_tid goes on
+   * every architecture. */
+  if (pid < 0 && errno == ENOSYS)
+    pid = syscall (SYS_clone, flags | CLONE_PIDFD | SIGCHLD, 0, pidfd, 0, 0);
+  return pid;
 }
 
 static const char *
@@ -404,6 +410,7 @@ sandlock_sandbox_spawn (SandlockSandbox     *sandbox,
   sandlock_autofd int err_w = -1;
   sandlock_autofd int status_r = -1;
   sandlock_autofd int status_w = -1;
+  sandlock_autofd int init_ruleset = -1;
   sandlock_autofd int out_w = -1;
   sandlock_autofd int errout_w = -1;
   SandlockChildPlan plan = { 0 };
@@ -504,6 +511,7 @@ sandlock_sandbox_spawn (SandlockSandbox     *sandbox,
   plan.program_stack_size = PROGRAM_STACK_SIZE;
   plan.program_stack = program_stack = g_malloc (PROGRAM_STACK_SIZE);
   plan.ruleset_fd = landlock->ruleset_fd;
+  plan.init_ruleset_fd = -1;
   plan.filter = filter;
 
   /* A PID namespace makes init's exit kill every process of the sandbox;
@@ -524,6 +532,7 @@ sandlock_sandbox_spawn (SandlockSandbox     *sandbox,
         "PID namespace and its processes are tracked as children of a "
         "subreaper instead", g_strerror (saved)));
       plan.pid_namespace = FALSE;
+      plan.init_ruleset_fd = init_ruleset = sandlock_landlock_signal_scope_ruleset ();
       pid = clone_init (0, &pidfd);
     }
   if (pid < 0)

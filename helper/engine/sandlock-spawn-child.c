@@ -68,9 +68,11 @@ write_file (const char *path,
 static void
 signal_sandbox (int sig)
 {
-  if (init_plan->pid_namespace)
+  /* In our PID namespace, or confined to a Landlock signal scope of its
+   * own that the whole sandbox is nested in, kill(-1) reaches exactly the
+   * sandbox (init itself excepted). */
+  if (init_plan->pid_namespace || init_plan->init_ruleset_fd >= 0)
     {
-      /* In our PID namespace this reaches every process but init. */
       kill (-1, sig);
       return;
     }
@@ -78,36 +80,48 @@ signal_sandbox (int sig)
     kill (init_plan->interactive ? program_pid : -program_pid, sig);
 }
 
-/* Without a PID namespace, init is a child subreaper: orphans of the
- * sandbox are reparented to it, so its children are the whole sandbox. */
-static void
+/* Last resort without a PID namespace or signal scope (best effort on an
+ * old kernel): init is a child subreaper, so its children are the whole
+ * sandbox. /proc may belong to another PID namespace than ours, so signal
+ * through /proc/PID directory fds rather than pid numbers. Returns the
+ * number signalled, or -1 when /proc cannot be read. */
+static int
 kill_children (void)
 {
   char buf[4096];
+  char path[32] = "/proc/";
   ssize_t n;
+  int killed = 0;
   int fd = open ("/proc/thread-self/children", O_RDONLY | O_CLOEXEC);
 
   if (fd < 0)
-    return;
+    return -1;
   while ((n = read (fd, buf, sizeof buf - 1)) > 0)
     {
-      pid_t pid = 0;
+      size_t len = strlen ("/proc/");
 
       buf[n] = '\0';
       for (char *p = buf; *p != '\0'; p++)
         {
-          if (*p >= '0' && *p <= '9')
-            pid = pid * 10 + (*p - '0');
-          else if (pid > 0)
+          if (*p >= '0' && *p <= '9' && len < sizeof path - 1)
+            path[len++] = *p;
+          else if (len > strlen ("/proc/"))
             {
-              kill (pid, SIGKILL);
-              pid = 0;
+              int pidfd;
+
+              path[len] = '\0';
+              len = strlen ("/proc/");
+              pidfd = open (path, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+              if (pidfd >= 0 &&
+                  syscall (SYS_pidfd_send_signal, pidfd, SIGKILL, NULL, 0) == 0)
+                killed++;
+              if (pidfd >= 0)
+                close (pidfd);
             }
         }
-      if (pid > 0)
-        kill (pid, SIGKILL);
     }
   close (fd);
+  return killed;
 }
 
 static void
@@ -121,10 +135,17 @@ kill_everything (void)
       return;
     }
 
+  /* A subreaper: orphans of the sandbox come to init; kill and reap until
+   * none is left. */
   for (;;)
     {
-      kill_children ();
-      if (waitpid (-1, NULL, 0) < 0 && errno == ECHILD)
+      int flags = 0;
+
+      if (init_plan->init_ruleset_fd >= 0)
+        kill (-1, SIGKILL);
+      else if (kill_children () < 0)
+        flags = WNOHANG;   /* cannot see them: reap what has ended, go */
+      if (waitpid (-1, NULL, flags) <= 0 && (errno == ECHILD || flags == WNOHANG))
         break;
     }
 }
@@ -304,6 +325,12 @@ sandlock_child_run_init (const SandlockChildPlan *plan)
       if (prctl (PR_SET_CHILD_SUBREAPER, 1, 0, 0, 0) < 0)
         fail (plan, SANDLOCK_STAGE_FORK, errno);
       prctl (PR_SET_PDEATHSIG, SANDLOCK_SIGNAL_KILL_ALL, 0, 0, 0);
+      /* A signal scope of init's own, which the program's domain nests in:
+       * init can then signal the sandbox and nothing else. */
+      if (plan->init_ruleset_fd >= 0 &&
+          (prctl (PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0) < 0 ||
+           sandlock_landlock_restrict_self (plan->init_ruleset_fd) < 0))
+        fail (plan, SANDLOCK_STAGE_LANDLOCK, errno);
     }
 
   if (!plan->interactive && setsid () < 0)

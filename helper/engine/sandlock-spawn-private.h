@@ -52,6 +52,8 @@ typedef struct {
   size_t         program_stack_size;
 
   int            ruleset_fd;      /* -1 = no Landlock (best effort) */
+  int            init_ruleset_fd; /* without a PID namespace: init's own
+                                     signal scope, -1 when unavailable */
   const SandlockFilter *filter;
 } SandlockChildPlan;
 
