@@ -30,9 +30,12 @@ print_text (JsonObject *report)
     {
       JsonObject *level = json_array_get_object_element (levels, i);
 
-      printf ("  ABI %" G_GINT64_FORMAT " (Linux %-5s) %-48s %s%s\n",
+      g_autofree char *kernel = g_strdup_printf ("(Linux %s)",
+                                                 json_object_get_string_member (level, "linux"));
+
+      printf ("  ABI %" G_GINT64_FORMAT " %-13s %-48s %s%s\n",
               json_object_get_int_member (level, "abi"),
-              json_object_get_string_member (level, "linux"),
+              kernel,
               json_object_get_string_member (level, "feature"),
               yes_no (json_object_get_boolean_member (level, "available")),
               json_object_get_boolean_member (level, "required") ? "" : " (optional)");

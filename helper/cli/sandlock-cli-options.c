@@ -147,6 +147,14 @@ find_flag (const char *option_name)
 }
 
 static gboolean
+flag_supported (const CliFlag *flag)
+{
+  if (flag->kind == FLAG_LATER)
+    return FALSE;
+  return flag->field == NULL || sandlock_policy_field_supported (flag->field);
+}
+
+static gboolean
 on_option (const char  *option_name,
            const char  *value,
            gpointer     user_data,
@@ -212,7 +220,7 @@ on_option (const char  *option_name,
     case FLAG_FIELD:
     case FLAG_LIST_FIELD:
     default:
-      if (!sandlock_policy_field_supported (flag->field))
+      if (!flag_supported (flag))
         {
           g_set_error (error, G_OPTION_ERROR, G_OPTION_ERROR_FAILED,
                        "--%s (%s) is not supported yet by this version of sandlock",
@@ -227,6 +235,20 @@ on_option (const char  *option_name,
     }
 }
 
+/* The help a person reads: flags of features that have not landed say so. */
+static const char *
+describe_flag (const CliFlag *flag)
+{
+  static char *descriptions[G_N_ELEMENTS (flags)];
+  guint i = flag - flags;
+
+  if (flag_supported (flag))
+    return flag->help;
+  if (descriptions[i] == NULL)
+    descriptions[i] = g_strconcat (flag->help, " [not supported yet]", NULL);
+  return descriptions[i];
+}
+
 static GOptionEntry *
 build_entries (char ***remaining)
 {
@@ -239,7 +261,7 @@ build_entries (char ***remaining)
       .flags = flags[i].arg ? 0 : G_OPTION_FLAG_NO_ARG,
       .arg = G_OPTION_ARG_CALLBACK,
       .arg_data = (gpointer) on_option,
-      .description = flags[i].help,
+      .description = describe_flag (&flags[i]),
       .arg_description = flags[i].arg,
     };
   entries[G_N_ELEMENTS (flags)] = (GOptionEntry) {

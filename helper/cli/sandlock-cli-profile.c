@@ -74,7 +74,8 @@ profile_save (int    argc,
   g_autoptr(GError) error = NULL;
   const char *name = argv[0];
 
-  if (!sandlock_cli_parse_run_options (argc, argv, "NAME [RUN OPTION…]", &options))
+  g_set_prgname ("sandlock profile save");
+  if (!sandlock_cli_parse_run_options (argc, argv, "NAME", &options))
     return SANDLOCK_EXIT_USAGE;
   if (options.command != NULL && options.command[0] != NULL)
     return usage_error ("profile save takes run options, not a command");

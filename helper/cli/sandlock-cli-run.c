@@ -113,8 +113,8 @@ sandlock_cli_run (int    argc,
   SandlockSpawnFlags spawn_flags = SANDLOCK_SPAWN_DEFAULT;
   const char * const *warnings;
 
-  if (!sandlock_cli_parse_run_options (argc, argv, "[OPTION…] [--] COMMAND [ARG…]",
-                                       &options))
+  g_set_prgname ("sandlock run");
+  if (!sandlock_cli_parse_run_options (argc, argv, "[--] COMMAND [ARG…]", &options))
     return SANDLOCK_EXIT_USAGE;
 
   if (options.command == NULL || options.command[0] == NULL)
