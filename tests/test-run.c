@@ -332,9 +332,16 @@ read_pidfile (const char *path)
 {
   g_autofree char *text = NULL;
 
-  for (int i = 0; i < 200 && !g_file_get_contents (path, &text, NULL, NULL); i++)
-    g_usleep (10000);
+  /* The writer may not have finished its line yet. */
+  for (int i = 0; i < 500; i++)
+    {
+      g_clear_pointer (&text, g_free);
+      if (g_file_get_contents (path, &text, NULL, NULL) && strchr (text, '\n'))
+        break;
+      g_usleep (10000);
+    }
   g_assert_nonnull (text);
+  g_assert_cmpint (atoi (text), >, 1);
   return atoi (text);
 }
 
@@ -373,6 +380,28 @@ test_timeout_kills_tree (void)
   /* SIGTERM is ignored: the SIGKILL after the grace period ends it. */
   g_assert_cmpint (g_get_monotonic_time () - start, <, 10 * G_USEC_PER_SEC);
   assert_gone_soon (read_pidfile (pidfile));
+}
+
+/* The supervisor dies (SIGKILL, no chance to clean up): its sandbox,
+ * daemons included, dies with it. */
+static void
+test_sandbox_dies_with_supervisor (void)
+{
+  g_autofree char *dir = tc_make_tmpdir ();
+  g_autofree char *pidfile = g_build_filename (dir, "pid", NULL);
+  const char *argv[] = { tc_cli (), "run", "-r", tc_probe (), "-r", "/proc", "-w", dir,
+                         "--", tc_probe (), "daemon-then-sleep", pidfile, NULL };
+  g_autoptr(GError) error = NULL;
+  GPid cli;
+  int daemon;
+
+  g_assert_true (g_spawn_async (NULL, (char **) argv, NULL, G_SPAWN_DO_NOT_REAP_CHILD,
+                                NULL, NULL, &cli, &error));
+  daemon = read_pidfile (pidfile);
+  g_assert_true (tc_pid_alive (daemon));
+  kill (cli, SIGKILL);
+  waitpid (cli, NULL, 0);
+  assert_gone_soon (daemon);
 }
 
 static void
@@ -714,6 +743,7 @@ main (int    argc,
   g_test_add_func ("/run/process/daemon-dies-with-sandbox", test_daemon_dies_with_sandbox);
   g_test_add_func ("/run/process/timeout-kills-tree", test_timeout_kills_tree);
   g_test_add_func ("/run/process/exit-statuses", test_exit_statuses);
+  g_test_add_func ("/run/process/sandbox-dies-with-supervisor", test_sandbox_dies_with_supervisor);
   g_test_add_func ("/run/process/inherited-fds-closed", test_inherited_fds_closed);
   g_test_add_func ("/run/process/settings", test_process_settings);
   g_test_add_func ("/run/process/environment", test_environment);

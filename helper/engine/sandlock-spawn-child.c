@@ -348,9 +348,13 @@ sandlock_child_run_init (const SandlockChildPlan *plan)
     fail (plan, SANDLOCK_STAGE_FORK, errno);
 
   program_pid = pid;
-  /* Only the program holds err_fd now: its execve closes the last copy,
-   * which tells the parent the program is running. */
-  close (plan->err_fd);
+  /* The vfork-like clone returns once the program has exec'd (or died).
+   * Init keeps nothing of its parent's but the status pipe: not the
+   * parent's other files, and not err_fd, whose last copy the program's
+   * execve closed to tell the parent it runs. */
+  if (plan->status_fd > 0)
+    syscall (SYS_close_range, 0, plan->status_fd - 1, 0);
+  syscall (SYS_close_range, plan->status_fd + 1, ~0U, 0);
 
   for (;;)
     {
