@@ -114,20 +114,31 @@ list_fds (void)
   return 0;
 }
 
+/* Double-forks a sleeper that ignores SIGTERM and SIGHUP; returns once the
+ * sleeper has written its pid (as the host sees it, from /proc when
+ * granted) to @pidfile, so the caller knows it exists. */
 static int
 daemonize (const char *pidfile)
 {
-  pid_t pid = fork ();
+  int ready[2];
+  char byte;
+  pid_t pid;
 
+  if (pipe (ready) < 0)
+    return errno;
+  pid = fork ();
   if (pid < 0)
     return errno;
   if (pid > 0)
     {
-      /* Wait for the middle child so the sleeper is orphaned for sure. */
       int status;
+
+      close (ready[1]);
       waitpid (pid, &status, 0);
-      return 0;
+      return read (ready[0], &byte, 1) == 1 ? 0 : EIO;
     }
+
+  close (ready[0]);
   setsid ();
   pid = fork ();
   if (pid != 0)
@@ -136,16 +147,19 @@ daemonize (const char *pidfile)
   signal (SIGTERM, SIG_IGN);
   signal (SIGHUP, SIG_IGN);
   {
-    FILE *f = fopen (pidfile, "w");
-    /* The pid as the host sees it: from /proc when granted, else ours. */
     char self[64] = "";
     ssize_t n = readlink ("/proc/self", self, sizeof self - 1);
+    FILE *f = fopen (pidfile, "w");
+
     if (f != NULL)
       {
         fprintf (f, "%s\n", n > 0 ? self : "unknown");
         fclose (f);
       }
   }
+  if (write (ready[1], "", 1) != 1)
+    _exit (1);
+  close (ready[1]);
   for (;;)
     pause ();
 }
