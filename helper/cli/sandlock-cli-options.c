@@ -23,6 +23,8 @@ typedef enum {
   FLAG_BEST_EFFORT,
   FLAG_PROFILE,
   FLAG_PROFILE_FILE,
+  FLAG_TRACE,
+  FLAG_EVENTS,
   FLAG_LATER,         /* an option of a feature that has not landed yet */
 } FlagKind;
 
@@ -90,8 +92,8 @@ static const CliFlag flags[] = {
   { "json", 0, FLAG_JSON, NULL, NULL, "Capture output; print one JSON object with the result" },
   { "interactive", 'i', FLAG_INTERACTIVE, NULL, NULL, "Keep the terminal session (for shells)" },
   { "best-effort", 0, FLAG_BEST_EFFORT, NULL, NULL, "Run even if the kernel lacks Landlock features (warns)" },
-  { "trace", 0, FLAG_LATER, "trace", NULL, "Print syscall events on stderr" },
-  { "events", 0, FLAG_LATER, "events", "FILE", "Write syscall events as JSON lines to FILE" },
+  { "trace", 0, FLAG_TRACE, NULL, NULL, "Print what the sandbox does (execs, opens, connects, denials) on stderr" },
+  { "events", 0, FLAG_EVENTS, NULL, "FILE", "Write the same events as JSON lines to FILE" },
 };
 
 static const char run_description[] =
@@ -130,6 +132,8 @@ typedef struct {
   gboolean   json;
   gboolean   interactive;
   gboolean   best_effort;
+  gboolean   trace;
+  char      *events_file;
   int        status_fd;
 } ParseState;
 
@@ -211,6 +215,13 @@ on_option (const char  *option_name,
     case FLAG_PROFILE_FILE:
       g_free (state->profile_file);
       state->profile_file = g_strdup (value);
+      return TRUE;
+    case FLAG_TRACE:
+      state->trace = TRUE;
+      return TRUE;
+    case FLAG_EVENTS:
+      g_free (state->events_file);
+      state->events_file = g_strdup (value);
       return TRUE;
     case FLAG_LATER:
       g_set_error (error, G_OPTION_ERROR, G_OPTION_ERROR_FAILED,
@@ -363,6 +374,8 @@ sandlock_cli_parse_run_options (int                    argc,
   options->interactive = state.interactive;
   options->best_effort = state.best_effort;
   options->status_fd = state.status_fd;
+  options->trace = state.trace;
+  options->events_file = g_steal_pointer (&state.events_file);
 
   g_ptr_array_unref (state.settings);
   g_free (state.profile);
@@ -374,6 +387,7 @@ usage_error:
   g_ptr_array_unref (state.settings);
   g_free (state.profile);
   g_free (state.profile_file);
+  g_free (state.events_file);
   return FALSE;
 }
 
@@ -382,4 +396,5 @@ sandlock_cli_run_options_clear (SandlockCliRunOptions *options)
 {
   g_clear_pointer (&options->policy, sandlock_policy_unref);
   g_clear_pointer (&options->command, g_strfreev);
+  g_clear_pointer (&options->events_file, g_free);
 }

@@ -48,6 +48,30 @@ install_forwarding (gboolean interactive)
     }
 }
 
+typedef struct {
+  gboolean trace;
+  FILE    *events;
+} EventSinks;
+
+/* Runs in the supervisor thread. */
+static void
+on_event (const SandlockEvent *event,
+          gpointer             user_data)
+{
+  EventSinks *sinks = user_data;
+
+  if (sinks->trace)
+    {
+      g_autofree char *line = sandlock_event_to_string (event);
+      fprintf (stderr, "sandlock: %s\n", line);
+    }
+  if (sinks->events != NULL)
+    {
+      g_autofree char *json = sandlock_event_to_json (event);
+      fprintf (sinks->events, "%s\n", json);
+    }
+}
+
 static void
 add_output (JsonBuilder *builder,
             const char  *name,
@@ -111,6 +135,7 @@ sandlock_cli_run (int    argc,
   g_autoptr(SandlockResult) result = NULL;
   g_autoptr(GError) error = NULL;
   SandlockSpawnFlags spawn_flags = SANDLOCK_SPAWN_DEFAULT;
+  EventSinks sinks = { 0 };
   const char * const *warnings;
 
   g_set_prgname ("sandlock run");
@@ -127,16 +152,31 @@ sandlock_cli_run (int    argc,
     spawn_flags |= SANDLOCK_SPAWN_INTERACTIVE;
   if (options.best_effort)
     spawn_flags |= SANDLOCK_SPAWN_BEST_EFFORT;
+  if (options.events_file != NULL &&
+      (sinks.events = fopen (options.events_file, "we")) == NULL)
+    {
+      sandlock_cli_error ("--events: cannot write %s: %s", options.events_file,
+                          g_strerror (errno));
+      return SANDLOCK_EXIT_USAGE;
+    }
+  /* Watching is what --trace and --events are for: report execs, opens,
+   * connects and binds too. */
+  sinks.trace = options.trace;
+  if (sinks.trace || sinks.events != NULL)
+    spawn_flags |= SANDLOCK_SPAWN_OBSERVE;
 
   sandbox = sandlock_sandbox_new (options.policy);
   sandlock_sandbox_set_flags (sandbox, spawn_flags);
   sandlock_sandbox_set_timeout (sandbox, options.timeout);
   sandlock_sandbox_set_capture (sandbox, options.json);
+  if (spawn_flags & SANDLOCK_SPAWN_OBSERVE)
+    sandlock_sandbox_set_event_handler (sandbox, on_event, &sinks);
 
   install_forwarding (options.interactive);
   if (!sandlock_sandbox_spawn (sandbox, (const char * const *) options.command, &error))
     {
       sandlock_cli_error ("%s", error->message);
+      g_clear_pointer (&sinks.events, fclose);
       return sandlock_error_exit_status (error);
     }
   sandbox_pidfd = sandlock_sandbox_get_pidfd (sandbox);
@@ -147,6 +187,8 @@ sandlock_cli_run (int    argc,
 
   result = sandlock_sandbox_wait (sandbox, &error);
   sandbox_pidfd = -1;
+  /* The supervisor thread has ended: no more events. */
+  g_clear_pointer (&sinks.events, fclose);
   if (result == NULL)
     {
       sandlock_cli_error ("%s", error->message);

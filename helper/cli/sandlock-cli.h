@@ -21,6 +21,8 @@ typedef struct {
   gboolean        json;
   gboolean        interactive;
   gboolean        best_effort;
+  gboolean        trace;
+  char           *events_file;
   int             status_fd;
 } SandlockCliRunOptions;
 

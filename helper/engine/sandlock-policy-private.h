@@ -146,6 +146,32 @@ const SandlockField *sandlock_policy_lookup_field  (const char           *name);
 gboolean             sandlock_policy_field_is_set  (SandlockPolicy       *policy,
                                                     const SandlockField  *field);
 
+/* Shared by sandlock-policy.c and sandlock-policy-json.c. */
+
+/* Indexed by SandlockAction: "commit", "abort", "keep". */
+extern const char * const sandlock_policy_action_names[SANDLOCK_ACTION_KEEP + 1];
+
+/* Like sandlock_policy_lookup_field() but an unknown name is an error. */
+const SandlockField *sandlock_policy_lookup_field_or_error (const char           *name,
+                                                            GError              **error);
+/* Returns the field to its default (unset) value. */
+void                 sandlock_policy_field_reset           (SandlockPolicy       *policy,
+                                                            const SandlockField  *field);
+/* Creates a nullable list's (still NULL) array; returns the array. */
+GArray              *sandlock_policy_field_materialize     (SandlockPolicy       *policy,
+                                                            const SandlockField  *field);
+/* Parses @text as one value of the field: lists append, scalars replace. */
+gboolean             sandlock_policy_field_add_text        (SandlockPolicy       *policy,
+                                                            const SandlockField  *field,
+                                                            const char           *text,
+                                                            GError              **error);
+/* Stores one map entry (fs_mount checks and canonicalizes its paths). */
+gboolean             sandlock_policy_field_put             (SandlockPolicy       *policy,
+                                                            const SandlockField  *field,
+                                                            const char           *key,
+                                                            const char           *value,
+                                                            GError              **error);
+
 void             sandlock_net_rule_free      (SandlockNetRule       *rule);
 /* The rule's textual form: "host:port,port", ":port" or "[v6]:port". */
 char            *sandlock_net_rule_to_string (const SandlockNetRule *rule);

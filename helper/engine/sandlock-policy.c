@@ -4,8 +4,6 @@
 
 #include <string.h>
 
-#include <json-glib/json-glib.h>
-
 #include "sandlock-parse.h"
 #include "sandlock-policy-private.h"
 
@@ -45,8 +43,8 @@ static const SandlockField fields[] = {
   FIELD (https_ca,            PATH,        FALSE),
   FIELD (https_key,           PATH,        FALSE),
   /* Resources */
-  FIELD (max_memory,          SIZE,        FALSE),
-  FIELD (max_processes,       INT,         FALSE, RANGE (1, G_MAXINT64)),
+  FIELD (max_memory,          SIZE,        TRUE),
+  FIELD (max_processes,       INT,         TRUE,  RANGE (1, G_MAXINT64)),
   FIELD (max_cpu,             INT,         FALSE, RANGE (1, 100)),
   FIELD (max_open_files,      INT,         TRUE,  RANGE (1, 1048576)),
   FIELD (cpu_cores,           UINT_LIST,   TRUE,  CHECK (CPUS)),
@@ -89,96 +87,53 @@ typedef enum {
   STORE_SEED,
 } Storage;
 
-typedef enum {
-  SHAPE_SCALAR,
-  SHAPE_LIST,
-  SHAPE_MAP,
-} Shape;
-
-/* The JSON scalar types that may spell one value (or list element). */
-enum {
-  JSON_STRING = 1 << 0,
-  JSON_INT    = 1 << 1,
-  JSON_BOOL   = 1 << 2,
-};
-
 static gpointer copy_string   (gconstpointer src,
                                gpointer      data);
 static gpointer copy_net_rule (gconstpointer src,
                                gpointer      data);
 
+/* How a kind is stored; sandlock-policy-json.c says how it is spelled. */
 typedef struct {
   Storage          storage;
-  Shape            shape;
-  guint            json;          /* JSON_* accepted */
-  const char      *expected;      /* shown when the JSON type is wrong */
   gsize            element_size;  /* STORE_*ARRAY */
   GDestroyNotify   element_free;  /* STORE_PTR_ARRAY */
   GCopyFunc        element_copy;  /* STORE_PTR_ARRAY */
-  char             separator;     /* SHAPE_MAP: "KEY=VALUE", "V:H" */
+  char             separator;     /* STORE_MAP: "KEY=VALUE", "V:H" */
 } Kind;
 
-#define KIND(storage_, shape_, json_, expected_, ...)                  \
-  { .storage = STORE_##storage_, .shape = SHAPE_##shape_,               \
-    .json = (json_), .expected = (expected_), __VA_ARGS__ }
+#define KIND(storage_, ...)                                             \
+  { .storage = STORE_##storage_, __VA_ARGS__ }
 
 static const Kind kinds[] = {
   [SANDLOCK_FIELD_PATH_LIST] =
-    KIND (PTR_ARRAY, LIST, JSON_STRING, "an array of paths",
-          .element_free = g_free, .element_copy = copy_string),
+    KIND (PTR_ARRAY, .element_free = g_free, .element_copy = copy_string),
   [SANDLOCK_FIELD_STRING_LIST] =
-    KIND (PTR_ARRAY, LIST, JSON_STRING, "an array of strings",
-          .element_free = g_free, .element_copy = copy_string),
+    KIND (PTR_ARRAY, .element_free = g_free, .element_copy = copy_string),
   [SANDLOCK_FIELD_NET_RULES] =
-    KIND (PTR_ARRAY, LIST, JSON_STRING,
-          "an array of rules such as \":443\" or \"example.com:22,443\"",
+    KIND (PTR_ARRAY,
           .element_free = (GDestroyNotify) sandlock_net_rule_free,
           .element_copy = copy_net_rule),
   [SANDLOCK_FIELD_PORT_LIST] =
-    KIND (ARRAY, LIST, JSON_INT | JSON_STRING, "an array of port numbers",
-          .element_size = sizeof (guint16)),
+    KIND (ARRAY, .element_size = sizeof (guint16)),
   [SANDLOCK_FIELD_UINT_LIST] =
-    KIND (ARRAY, LIST, JSON_INT | JSON_STRING, "an array of numbers",
-          .element_size = sizeof (guint)),
+    KIND (ARRAY, .element_size = sizeof (guint)),
   [SANDLOCK_FIELD_DEVICE_LIST] =
-    KIND (NULLABLE_ARRAY, LIST, JSON_INT | JSON_STRING,
-          "an array of device numbers ([] for all devices)",
-          .element_size = sizeof (guint)),
-  [SANDLOCK_FIELD_PATH] =
-    KIND (STRING, SCALAR, JSON_STRING, "a path (a string)"),
-  [SANDLOCK_FIELD_STRING] =
-    KIND (STRING, SCALAR, JSON_STRING, "a string"),
-  [SANDLOCK_FIELD_TIME] =
-    KIND (STRING, SCALAR, JSON_STRING,
-          "an ISO 8601 time such as \"2000-01-01T00:00:00Z\""),
-  [SANDLOCK_FIELD_SIZE] =
-    KIND (U64, SCALAR, JSON_STRING | JSON_INT,
-          "a size such as \"512M\" or a number of bytes"),
-  [SANDLOCK_FIELD_INT] =
-    KIND (I64, SCALAR, JSON_INT, "a number"),
-  [SANDLOCK_FIELD_BOOL] =
-    KIND (BOOL, SCALAR, JSON_BOOL, "true or false"),
-  [SANDLOCK_FIELD_ACTION] =
-    KIND (ENUM, SCALAR, JSON_STRING, "\"commit\", \"abort\" or \"keep\""),
-  [SANDLOCK_FIELD_ENV] =
-    KIND (MAP, MAP, JSON_STRING,
-          "an object of strings such as {\"LANG\": \"C.UTF-8\"}",
-          .separator = '='),
-  [SANDLOCK_FIELD_MOUNT] =
-    KIND (MAP, MAP, JSON_STRING,
-          "an object mapping sandbox paths to host paths such as "
-          "{\"/work\": \"/home/me/work\"}",
-          .separator = ':'),
-  /* Seeds above G_MAXINT64 do not fit a JSON integer: they travel as
-   * digit strings. */
-  [SANDLOCK_FIELD_SEED] =
-    KIND (SEED, SCALAR, JSON_INT | JSON_STRING, "a number"),
+    KIND (NULLABLE_ARRAY, .element_size = sizeof (guint)),
+  [SANDLOCK_FIELD_PATH]   = KIND (STRING),
+  [SANDLOCK_FIELD_STRING] = KIND (STRING),
+  [SANDLOCK_FIELD_TIME]   = KIND (STRING),
+  [SANDLOCK_FIELD_SIZE]   = KIND (U64),
+  [SANDLOCK_FIELD_INT]    = KIND (I64),
+  [SANDLOCK_FIELD_BOOL]   = KIND (BOOL),
+  [SANDLOCK_FIELD_ACTION] = KIND (ENUM),
+  [SANDLOCK_FIELD_ENV]    = KIND (MAP, .separator = '='),
+  [SANDLOCK_FIELD_MOUNT]  = KIND (MAP, .separator = ':'),
+  [SANDLOCK_FIELD_SEED]   = KIND (SEED),
 };
 
 #undef KIND
 
-/* Indexed by SandlockAction. */
-static const char * const action_names[] = {
+const char * const sandlock_policy_action_names[] = {
   [SANDLOCK_ACTION_COMMIT] = "commit",
   [SANDLOCK_ACTION_ABORT]  = "abort",
   [SANDLOCK_ACTION_KEEP]   = "keep",
@@ -364,9 +319,9 @@ field_clear (SandlockPolicy      *policy,
     }
 }
 
-static void
-field_reset (SandlockPolicy      *policy,
-             const SandlockField *field)
+void
+sandlock_policy_field_reset (SandlockPolicy      *policy,
+                             const SandlockField *field)
 {
   field_clear (policy, field);
   field_init (policy, field);
@@ -478,8 +433,9 @@ parse_action (const char     *text,
               SandlockAction *action,
               GError        **error)
 {
-  for (gsize i = 0; i < G_N_ELEMENTS (action_names); i++)
-    if (action_names[i] != NULL && g_str_equal (text, action_names[i]))
+  for (gsize i = 0; i < G_N_ELEMENTS (sandlock_policy_action_names); i++)
+    if (sandlock_policy_action_names[i] != NULL
+        && g_str_equal (text, sandlock_policy_action_names[i]))
       {
         *action = (SandlockAction) i;
         return TRUE;
@@ -491,9 +447,9 @@ parse_action (const char     *text,
 }
 
 /* A nullable list exists as soon as it is given, even empty. */
-static GArray *
-field_materialize (SandlockPolicy      *policy,
-                   const SandlockField *field)
+GArray *
+sandlock_policy_field_materialize (SandlockPolicy      *policy,
+                                   const SandlockField *field)
 {
   GArray **member = &MEMBER (policy, field, GArray *);
 
@@ -503,12 +459,12 @@ field_materialize (SandlockPolicy      *policy,
 }
 
 /* One map entry; the key is checked by sandlock_policy_check(). */
-static gboolean
-field_put (SandlockPolicy      *policy,
-           const SandlockField *field,
-           const char          *key,
-           const char          *value,
-           GError             **error)
+gboolean
+sandlock_policy_field_put (SandlockPolicy      *policy,
+                           const SandlockField *field,
+                           const char          *key,
+                           const char          *value,
+                           GError             **error)
 {
   g_autofree char *stored_key = NULL;
   g_autofree char *stored_value = NULL;
@@ -544,11 +500,11 @@ field_put (SandlockPolicy      *policy,
  * add one "KEY<separator>VALUE" entry, scalars replace. Nothing changes
  * on failure. Errors do not name the field; callers prefix it.
  */
-static gboolean
-field_add_text (SandlockPolicy      *policy,
-                const SandlockField *field,
-                const char          *text,
-                GError             **error)
+gboolean
+sandlock_policy_field_add_text (SandlockPolicy      *policy,
+                                const SandlockField *field,
+                                const char          *text,
+                                GError             **error)
 {
   gpointer member = G_STRUCT_MEMBER_P (policy, field->offset);
   guint64 number;
@@ -605,14 +561,15 @@ field_add_text (SandlockPolicy      *policy,
         if (field->kind == SANDLOCK_FIELD_DEVICE_LIST
             && g_ascii_strcasecmp (text, "all") == 0)
           {
-            g_array_set_size (field_materialize (policy, field), 0);
+            g_array_set_size (sandlock_policy_field_materialize (policy, field),
+                              0);
             return TRUE;
           }
         if (!sandlock_parse_uint (text, G_MAXUINT, &number, error))
           return FALSE;
         value = (guint) number;
         if (field->kind == SANDLOCK_FIELD_DEVICE_LIST)
-          field_materialize (policy, field);
+          sandlock_policy_field_materialize (policy, field);
         g_array_append_val (*(GArray **) member, value);
         return TRUE;
       }
@@ -680,7 +637,8 @@ field_add_text (SandlockPolicy      *policy,
             return FALSE;
           }
         key = g_strndup (text, split - text);
-        return field_put (policy, field, key, split + 1, error);
+        return sandlock_policy_field_put (policy, field, key, split + 1,
+                                          error);
       }
 
     case SANDLOCK_FIELD_SEED:
@@ -770,9 +728,9 @@ edit_distance (const char *a,
 }
 
 /* Unknown names are usually typos: suggest a field a few edits away. */
-static const SandlockField *
-lookup_field_or_error (const char *name,
-                       GError    **error)
+const SandlockField *
+sandlock_policy_lookup_field_or_error (const char *name,
+                                       GError    **error)
 {
   const SandlockField *field = sandlock_policy_lookup_field (name);
   const SandlockField *closest = NULL;
@@ -870,10 +828,10 @@ sandlock_policy_set (SandlockPolicy *policy,
   g_return_val_if_fail (value != NULL, FALSE);
   g_return_val_if_fail (error == NULL || *error == NULL, FALSE);
 
-  f = lookup_field_or_error (field, error);
+  f = sandlock_policy_lookup_field_or_error (field, error);
   if (f == NULL)
     return FALSE;
-  if (!field_add_text (policy, f, value, error))
+  if (!sandlock_policy_field_add_text (policy, f, value, error))
     {
       g_prefix_error (error, "%s: ", f->name);
       return FALSE;
@@ -892,455 +850,9 @@ sandlock_policy_unset (SandlockPolicy *policy,
   g_return_val_if_fail (field != NULL, FALSE);
   g_return_val_if_fail (error == NULL || *error == NULL, FALSE);
 
-  f = lookup_field_or_error (field, error);
+  f = sandlock_policy_lookup_field_or_error (field, error);
   if (f == NULL)
     return FALSE;
-  field_reset (policy, f);
+  sandlock_policy_field_reset (policy, f);
   return TRUE;
-}
-
-/* ------------------------------------------------------------------------ */
-/* JSON in                                                                  */
-/* ------------------------------------------------------------------------ */
-
-/* The text of a JSON scalar, when its type is one the kind accepts. */
-static char *
-json_scalar_text (JsonNode *node,
-                  guint     accepted)
-{
-  if (!JSON_NODE_HOLDS_VALUE (node))
-    return NULL;
-
-  switch (json_node_get_value_type (node))
-    {
-    case G_TYPE_STRING:
-      return (accepted & JSON_STRING) ? json_node_dup_string (node) : NULL;
-    case G_TYPE_INT64:
-      return (accepted & JSON_INT)
-        ? g_strdup_printf ("%" G_GINT64_FORMAT, json_node_get_int (node))
-        : NULL;
-    case G_TYPE_BOOLEAN:
-      return (accepted & JSON_BOOL)
-        ? g_strdup (json_node_get_boolean (node) ? "true" : "false")
-        : NULL;
-    default:
-      return NULL;
-    }
-}
-
-/* Replaces the field with the JSON value; null resets it. */
-static gboolean
-field_set_json (SandlockPolicy      *policy,
-                const SandlockField *field,
-                JsonNode            *node,
-                GError             **error)
-{
-  const Kind *kind = &kinds[field->kind];
-  g_autofree char *text = NULL;
-
-  field_reset (policy, field);
-  if (JSON_NODE_HOLDS_NULL (node))
-    return TRUE;
-
-  switch (kind->shape)
-    {
-    case SHAPE_SCALAR:
-      text = json_scalar_text (node, kind->json);
-      if (text != NULL)
-        return field_add_text (policy, field, text, error);
-      break;
-
-    case SHAPE_LIST:
-      {
-        JsonArray *array;
-
-        if (!JSON_NODE_HOLDS_ARRAY (node))
-          break;
-        array = json_node_get_array (node);
-        if (kind->storage == STORE_NULLABLE_ARRAY)
-          field_materialize (policy, field);
-        for (guint i = 0; i < json_array_get_length (array); i++)
-          {
-            g_autofree char *item =
-              json_scalar_text (json_array_get_element (array, i), kind->json);
-
-            if (item == NULL)
-              goto wrong_type;
-            if (!field_add_text (policy, field, item, error))
-              return FALSE;
-          }
-        return TRUE;
-      }
-
-    case SHAPE_MAP:
-      {
-        JsonObject *object;
-        g_autoptr(GList) members = NULL;
-
-        if (!JSON_NODE_HOLDS_OBJECT (node))
-          break;
-        object = json_node_get_object (node);
-        members = json_object_get_members (object);
-        for (GList *l = members; l != NULL; l = l->next)
-          {
-            g_autofree char *value =
-              json_scalar_text (json_object_get_member (object, l->data),
-                                kind->json);
-
-            if (value == NULL)
-              goto wrong_type;
-            if (!field_put (policy, field, l->data, value, error))
-              return FALSE;
-          }
-        return TRUE;
-      }
-
-    default:
-      g_assert_not_reached ();
-    }
-
-wrong_type:
-  g_set_error (error, SANDLOCK_ERROR, SANDLOCK_ERROR_INVALID_POLICY,
-               "expected %s", kind->expected);
-  return FALSE;
-}
-
-/*
- * json-glib 1.6 silently cuts a string at an escaped NUL and wraps integers
- * beyond 64 bits (18446744073709551617 reads as 1): refuse both up front
- * rather than run with a value nobody wrote.
- */
-static gboolean
-json_precheck (const char *json,
-               gsize       length,
-               GError    **error)
-{
-  gboolean in_string = FALSE;
-
-  if (memchr (json, '\0', length) != NULL)
-    goto nul;
-
-  for (gsize i = 0; i < length; i++)
-    {
-      if (in_string)
-        {
-          if (json[i] == '"')
-            in_string = FALSE;
-          else if (json[i] == '\\' && i + 1 < length)
-            {
-              if (json[i + 1] == 'u' && i + 5 < length
-                  && strncmp (json + i + 2, "0000", 4) == 0)
-                goto nul;
-              i++;
-            }
-        }
-      else if (json[i] == '"')
-        in_string = TRUE;
-      else if (json[i] == '-' || g_ascii_isdigit (json[i]))
-        {
-          gsize digits = i + (json[i] == '-');
-          gsize end = digits;
-          gboolean integer = TRUE;
-
-          for (; end < length && strchr ("0123456789.eE+-", json[end]) != NULL;
-               end++)
-            integer = integer && g_ascii_isdigit (json[end]);
-          /* Fractions and exponents are doubles, refused by type later. */
-          if (integer
-              && (end - digits > 19
-                  || (end - digits == 19
-                      && strncmp (json + digits, "9223372036854775807", 19) > 0)))
-            {
-              g_set_error (error, SANDLOCK_ERROR, SANDLOCK_ERROR_INVALID_POLICY,
-                           "the number %.*s is too large "
-                           "(at most 9223372036854775807)",
-                           (int) (end - i), json + i);
-              return FALSE;
-            }
-          i = end - 1;
-        }
-    }
-  return TRUE;
-
-nul:
-  g_set_error_literal (error, SANDLOCK_ERROR, SANDLOCK_ERROR_INVALID_POLICY,
-                       "the policy contains a NUL character, which no value "
-                       "may hold");
-  return FALSE;
-}
-
-static gboolean
-policy_apply_json (SandlockPolicy *policy,
-                   const char     *json,
-                   gssize          length,
-                   GError        **error)
-{
-  g_autoptr(JsonParser) parser = json_parser_new ();
-  g_autoptr(GError) local_error = NULL;
-  g_autoptr(GList) members = NULL;
-  gsize size = length < 0 ? strlen (json) : (gsize) length;
-  JsonNode *root;
-  JsonObject *object;
-
-  if (!json_precheck (json, size, error))
-    return FALSE;
-  if (!json_parser_load_from_data (parser, json, size, &local_error))
-    {
-      g_set_error (error, SANDLOCK_ERROR, SANDLOCK_ERROR_INVALID_POLICY,
-                   "the policy is not valid JSON: %s", local_error->message);
-      return FALSE;
-    }
-
-  root = json_parser_get_root (parser);
-  if (root == NULL || !JSON_NODE_HOLDS_OBJECT (root))
-    {
-      g_set_error_literal (error, SANDLOCK_ERROR, SANDLOCK_ERROR_INVALID_POLICY,
-                           "the policy must be a JSON object such as "
-                           "{\"fs_readable\": [\"/usr\"]}");
-      return FALSE;
-    }
-
-  object = json_node_get_object (root);
-  members = json_object_get_members (object);
-  for (GList *l = members; l != NULL; l = l->next)
-    {
-      const SandlockField *field = lookup_field_or_error (l->data, error);
-
-      if (field == NULL)
-        return FALSE;
-      if (!field_set_json (policy, field,
-                           json_object_get_member (object, l->data), error))
-        {
-          g_prefix_error (error, "%s: ", field->name);
-          return FALSE;
-        }
-    }
-  return TRUE;
-}
-
-SandlockPolicy *
-sandlock_policy_new_from_json (const char *json,
-                               gssize      length,
-                               GError    **error)
-{
-  g_autoptr(SandlockPolicy) policy = sandlock_policy_new ();
-
-  g_return_val_if_fail (json != NULL, NULL);
-  g_return_val_if_fail (error == NULL || *error == NULL, NULL);
-
-  if (!policy_apply_json (policy, json, length, error))
-    return NULL;
-  return g_steal_pointer (&policy);
-}
-
-SandlockPolicy *
-sandlock_policy_new_from_file (const char *path,
-                               GError    **error)
-{
-  g_autoptr(GError) local_error = NULL;
-  g_autofree char *contents = NULL;
-  gsize length;
-  SandlockPolicy *policy;
-
-  g_return_val_if_fail (path != NULL, NULL);
-  g_return_val_if_fail (error == NULL || *error == NULL, NULL);
-
-  /* A missing profile is bad input like a malformed one, not a setup
-   * failure: keep it in our domain so front ends exit with usage. */
-  if (!g_file_get_contents (path, &contents, &length, &local_error))
-    {
-      g_set_error_literal (error, SANDLOCK_ERROR, SANDLOCK_ERROR_INVALID_POLICY,
-                           local_error->message);
-      return NULL;
-    }
-
-  policy = sandlock_policy_new_from_json (contents, length, error);
-  if (policy == NULL)
-    g_prefix_error (error, "%s: ", path);
-  return policy;
-}
-
-gboolean
-sandlock_policy_merge_json (SandlockPolicy *policy,
-                            const char     *json,
-                            gssize          length,
-                            GError        **error)
-{
-  g_autoptr(SandlockPolicy) merged = NULL;
-  SandlockPolicy swap;
-
-  g_return_val_if_fail (policy != NULL, FALSE);
-  g_return_val_if_fail (json != NULL, FALSE);
-  g_return_val_if_fail (error == NULL || *error == NULL, FALSE);
-
-  /* Work on a copy so that a bad value leaves the policy untouched. */
-  merged = sandlock_policy_copy (policy);
-  if (!policy_apply_json (merged, json, length, error))
-    return FALSE;
-
-  swap = *policy;
-  *policy = *merged;
-  *merged = swap;
-  policy->ref_count = merged->ref_count;
-  merged->ref_count = 1;
-  return TRUE;
-}
-
-/* ------------------------------------------------------------------------ */
-/* JSON out                                                                 */
-/* ------------------------------------------------------------------------ */
-
-/* The largest exact unit, so that 536870912 reads "512M". */
-static char *
-format_size (guint64 bytes)
-{
-  static const char units[] = "TGMK";
-
-  for (guint i = 0; units[i] != '\0'; i++)
-    {
-      guint shift = 10 * (guint) (4 - i);
-
-      if (bytes != 0 && bytes % (G_GUINT64_CONSTANT (1) << shift) == 0)
-        return g_strdup_printf ("%" G_GUINT64_FORMAT "%c",
-                                bytes >> shift, units[i]);
-    }
-  return g_strdup_printf ("%" G_GUINT64_FORMAT, bytes);
-}
-
-static void
-field_to_json (SandlockPolicy      *policy,
-               const SandlockField *field,
-               JsonBuilder         *builder)
-{
-  gpointer member = G_STRUCT_MEMBER_P (policy, field->offset);
-
-  switch (field->kind)
-    {
-    case SANDLOCK_FIELD_PATH_LIST:
-    case SANDLOCK_FIELD_STRING_LIST:
-    case SANDLOCK_FIELD_NET_RULES:
-      {
-        GPtrArray *array = *(GPtrArray **) member;
-
-        json_builder_begin_array (builder);
-        for (guint i = 0; i < array->len; i++)
-          {
-            g_autofree char *text =
-              field->kind == SANDLOCK_FIELD_NET_RULES
-              ? sandlock_net_rule_to_string (g_ptr_array_index (array, i))
-              : g_strdup (g_ptr_array_index (array, i));
-
-            json_builder_add_string_value (builder, text);
-          }
-        json_builder_end_array (builder);
-        break;
-      }
-
-    case SANDLOCK_FIELD_PORT_LIST:
-    case SANDLOCK_FIELD_UINT_LIST:
-    case SANDLOCK_FIELD_DEVICE_LIST:
-      {
-        GArray *array = *(GArray **) member;
-
-        json_builder_begin_array (builder);
-        for (guint i = 0; i < array->len; i++)
-          json_builder_add_int_value (builder,
-                                      field->kind == SANDLOCK_FIELD_PORT_LIST
-                                      ? g_array_index (array, guint16, i)
-                                      : g_array_index (array, guint, i));
-        json_builder_end_array (builder);
-        break;
-      }
-
-    case SANDLOCK_FIELD_PATH:
-    case SANDLOCK_FIELD_STRING:
-    case SANDLOCK_FIELD_TIME:
-      json_builder_add_string_value (builder, *(char **) member);
-      break;
-
-    case SANDLOCK_FIELD_SIZE:
-      {
-        g_autofree char *text = format_size (*(guint64 *) member);
-
-        json_builder_add_string_value (builder, text);
-        break;
-      }
-
-    case SANDLOCK_FIELD_INT:
-      json_builder_add_int_value (builder, *(gint64 *) member);
-      break;
-
-    case SANDLOCK_FIELD_BOOL:
-      json_builder_add_boolean_value (builder, *(gboolean *) member);
-      break;
-
-    case SANDLOCK_FIELD_ACTION:
-      json_builder_add_string_value (builder,
-                                     action_names[*(SandlockAction *) member]);
-      break;
-
-    case SANDLOCK_FIELD_ENV:
-    case SANDLOCK_FIELD_MOUNT:
-      {
-        GHashTable *map = *(GHashTable **) member;
-        /* Sorted, so equal policies give equal JSON. */
-        g_autoptr(GList) keys = g_list_sort (g_hash_table_get_keys (map),
-                                             (GCompareFunc) g_strcmp0);
-
-        json_builder_begin_object (builder);
-        for (GList *l = keys; l != NULL; l = l->next)
-          {
-            json_builder_set_member_name (builder, l->data);
-            json_builder_add_string_value (builder,
-                                           g_hash_table_lookup (map, l->data));
-          }
-        json_builder_end_object (builder);
-        break;
-      }
-
-    case SANDLOCK_FIELD_SEED:
-      {
-        guint64 seed = *(guint64 *) member;
-
-        if (seed <= G_MAXINT64)
-          json_builder_add_int_value (builder, (gint64) seed);
-        else
-          {
-            g_autofree char *text =
-              g_strdup_printf ("%" G_GUINT64_FORMAT, seed);
-
-            json_builder_add_string_value (builder, text);
-          }
-        break;
-      }
-
-    default:
-      g_assert_not_reached ();
-    }
-}
-
-char *
-sandlock_policy_to_json (SandlockPolicy *policy)
-{
-  g_autoptr(JsonBuilder) builder = json_builder_new ();
-  g_autoptr(JsonGenerator) generator = json_generator_new ();
-  g_autoptr(JsonNode) root = NULL;
-
-  g_return_val_if_fail (policy != NULL, NULL);
-
-  json_builder_begin_object (builder);
-  for (gsize i = 0; i < G_N_ELEMENTS (fields); i++)
-    {
-      if (!sandlock_policy_field_is_set (policy, &fields[i]))
-        continue;
-      json_builder_set_member_name (builder, fields[i].name);
-      field_to_json (policy, &fields[i], builder);
-    }
-  json_builder_end_object (builder);
-
-  root = json_builder_get_root (builder);
-  json_generator_set_root (generator, root);
-  json_generator_set_pretty (generator, TRUE);
-  json_generator_set_indent (generator, 2);
-  return json_generator_to_data (generator, NULL);
 }

@@ -16,7 +16,9 @@
 #include "sandlock-fd.h"
 #include "sandlock-landlock.h"
 #include "sandlock-result-private.h"
+#include "sandlock-proctree.h"
 #include "sandlock-seccomp-builtin.h"
+#include "sandlock-supervisor.h"
 #include "sandlock-spawn-private.h"
 
 /* Enough for the program's setup steps before execve (no allocation). */
@@ -58,6 +60,10 @@ struct _SandlockSandbox {
   gint64              start_ns;
   gboolean            timed_out;
   SandlockResult     *result;
+
+  SandlockEventFunc   event_func;
+  gpointer            event_data;
+  SandlockSupervisor *supervisor;
 };
 
 SandlockSandbox *
@@ -93,6 +99,7 @@ sandlock_sandbox_free (SandlockSandbox *sandbox)
       result = sandlock_sandbox_wait (sandbox, NULL);
     }
 
+  g_clear_pointer (&sandbox->supervisor, sandlock_supervisor_free);
   sandlock_close_fd (&sandbox->pidfd);
   sandlock_close_fd (&sandbox->status_fd);
   sandlock_close_fd (&sandbox->capture_fds[0]);
@@ -122,6 +129,16 @@ sandlock_sandbox_set_stdio (SandlockSandbox *sandbox,
   sandbox->stdio[0] = stdin_fd;
   sandbox->stdio[1] = stdout_fd;
   sandbox->stdio[2] = stderr_fd;
+}
+
+void
+sandlock_sandbox_set_event_handler (SandlockSandbox   *sandbox,
+                                    SandlockEventFunc  func,
+                                    gpointer           user_data)
+{
+  g_return_if_fail (sandbox != NULL);
+  sandbox->event_func = func;
+  sandbox->event_data = user_data;
 }
 
 void
@@ -390,6 +407,42 @@ set_child_error (GError                   **error,
                  describe_stage (record->stage), why);
 }
 
+static gboolean
+needs_proctree (SandlockPolicy *policy)
+{
+  return policy->max_processes >= 0 || policy->max_memory > 0;
+}
+
+/* Init loaded the notify filter and waits: take its listener, start the
+ * supervisor, tell init to go on. */
+static gboolean
+take_listener (SandlockSandbox  *sandbox,
+               int               init_fd,
+               int               go_w,
+               GError          **error)
+{
+  int listener = syscall (SYS_pidfd_getfd, sandbox->pidfd, init_fd, 0);
+
+  if (listener < 0)
+    {
+      int saved = errno;
+      g_set_error (error, SANDLOCK_ERROR, SANDLOCK_ERROR_SETUP,
+                   "cannot take the seccomp listener from the sandbox: %s",
+                   g_strerror (saved));
+      return FALSE;
+    }
+  if (!sandlock_supervisor_start (sandbox->supervisor, listener, sandbox->pid, error))
+    return FALSE;
+  if (write (go_w, "", 1) != 1)
+    {
+      int saved = errno;
+      g_set_error (error, SANDLOCK_ERROR, SANDLOCK_ERROR_SETUP,
+                   "cannot start the sandbox: %s", g_strerror (saved));
+      return FALSE;
+    }
+  return TRUE;
+}
+
 gboolean
 sandlock_sandbox_spawn (SandlockSandbox     *sandbox,
                         const char * const  *argv,
@@ -411,6 +464,8 @@ sandlock_sandbox_spawn (SandlockSandbox     *sandbox,
   sandlock_autofd int status_r = -1;
   sandlock_autofd int status_w = -1;
   sandlock_autofd int init_ruleset = -1;
+  sandlock_autofd int go_r = -1;
+  sandlock_autofd int go_w = -1;
   sandlock_autofd int out_w = -1;
   sandlock_autofd int errout_w = -1;
   SandlockChildPlan plan = { 0 };
@@ -446,6 +501,28 @@ sandlock_sandbox_spawn (SandlockSandbox     *sandbox,
   filter = sandlock_seccomp_filter_for_policy (policy, error);
   if (filter == NULL)
     return FALSE;
+
+  sandbox->supervisor = sandlock_supervisor_new (policy, sandbox->flags,
+                                                 sandbox->event_func,
+                                                 sandbox->event_data, error);
+  if (sandbox->supervisor == NULL && error != NULL && *error != NULL)
+    return FALSE;
+  if (sandbox->supervisor != NULL && needs_proctree (policy) &&
+      !sandlock_proctree_usable ())
+    {
+      g_set_error (error, SANDLOCK_ERROR, SANDLOCK_ERROR_SETUP,
+                   "max_processes and max_memory count the sandbox's processes "
+                   "in /proc, but this /proc belongs to another PID namespace");
+      return FALSE;
+    }
+  if (sandbox->supervisor != NULL)
+    {
+      if (!make_pipe (pipe_fds, error))
+        return FALSE;
+      go_r = pipe_fds[0], go_w = pipe_fds[1];
+      plan.notify_filter = sandlock_supervisor_get_filter (sandbox->supervisor);
+    }
+  plan.go_fd = go_r;
 
   if (!make_pipe (pipe_fds, error))
     return FALSE;
@@ -556,11 +633,30 @@ sandlock_sandbox_spawn (SandlockSandbox     *sandbox,
   sandlock_close_fd (&status_w);
   sandlock_close_fd (&out_w);
   sandlock_close_fd (&errout_w);
+  sandlock_close_fd (&go_r);
 
   /* EOF means the program's execve closed the last copy: it runs. */
-  do
-    n = read (err_r, &record, sizeof record);
-  while (n < 0 && errno == EINTR);
+  for (;;)
+    {
+      do
+        n = read (err_r, &record, sizeof record);
+      while (n < 0 && errno == EINTR);
+
+      if (n != sizeof record || record.stage != SANDLOCK_STAGE_LISTENER)
+        break;
+      if (!take_listener (sandbox, record.error, go_w, error))
+        {
+          /* Init reads EOF on the go pipe and gives up. */
+          SandlockResult *result;
+
+          sandlock_close_fd (&go_w);
+          sandbox->status_fd = sandlock_steal_fd (&status_r);
+          result = sandlock_sandbox_wait (sandbox, NULL);
+          sandlock_result_free (result);
+          return FALSE;
+        }
+      sandlock_close_fd (&go_w);
+    }
 
   sandbox->status_fd = sandlock_steal_fd (&status_r);
   if (n == sizeof record)
@@ -772,6 +868,9 @@ sandlock_sandbox_wait (SandlockSandbox  *sandbox,
                                    g_byte_array_new () };
 
   wait_and_drain (sandbox, drains, n_drains);
+  /* Every process is gone: the supervisor thread has seen its listener
+   * hang up. */
+  g_clear_pointer (&sandbox->supervisor, sandlock_supervisor_free);
 
   if (n_drains == 2)
     {

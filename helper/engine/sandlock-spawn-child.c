@@ -19,6 +19,7 @@
 #include <unistd.h>
 
 #include "sandlock-landlock.h"
+#include "sandlock-notify-filter.h"
 #include "sandlock-spawn-private.h"
 
 #ifndef PR_SET_THP_DISABLE
@@ -298,6 +299,32 @@ run_program (void *data)
   fail (plan, SANDLOCK_STAGE_EXEC, errno);
 }
 
+/* The notify filter goes on init, so that init's own clone of the program
+ * and everything after it is supervised; the parent takes the listener
+ * from us with pidfd_getfd() before anything is trapped that it must
+ * answer. We keep no copy: if the supervisor ever goes away, trapped calls
+ * fail (ENOSYS) instead of waiting forever. */
+static void
+start_supervision (const SandlockChildPlan *plan)
+{
+  SandlockChildError record = { .stage = SANDLOCK_STAGE_LISTENER };
+  int listener;
+  char go;
+
+  if (prctl (PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0) < 0)
+    fail (plan, SANDLOCK_STAGE_NO_NEW_PRIVS, errno);
+  listener = sandlock_notify_filter_load (plan->notify_filter);
+  if (listener < 0)
+    fail (plan, SANDLOCK_STAGE_SECCOMP, -listener);
+
+  record.error = listener;
+  if (write (plan->err_fd, &record, sizeof record) != sizeof record ||
+      read (plan->go_fd, &go, 1) != 1)
+    _exit (SANDLOCK_EXIT_SETUP);   /* the parent gave up */
+  close (listener);
+  close (plan->go_fd);
+}
+
 void
 sandlock_child_run_init (const SandlockChildPlan *plan)
 {
@@ -335,6 +362,9 @@ sandlock_child_run_init (const SandlockChildPlan *plan)
 
   if (!plan->interactive && setsid () < 0)
     fail (plan, SANDLOCK_STAGE_SESSION, errno);
+
+  if (plan->notify_filter != NULL)
+    start_supervision (plan);
 
   install_init_handlers (plan);
 

@@ -51,6 +51,9 @@ typedef struct {
   char          *program_stack;   /* for the vfork-like program clone */
   size_t         program_stack_size;
 
+  const SandlockFilter *notify_filter; /* NULL = no supervisor */
+  int            go_fd;           /* read end: the supervisor has the listener */
+
   int            ruleset_fd;      /* -1 = no Landlock (best effort) */
   int            init_ruleset_fd; /* without a PID namespace: init's own
                                      signal scope, -1 when unavailable */
@@ -75,6 +78,9 @@ typedef enum {
   SANDLOCK_STAGE_SECCOMP,
   SANDLOCK_STAGE_CLOSE_FDS,
   SANDLOCK_STAGE_EXEC,
+  /* Not a failure: init reports the fd number of the seccomp listener,
+   * for the parent to take with pidfd_getfd(). */
+  SANDLOCK_STAGE_LISTENER = 100,
 } SandlockStage;
 
 typedef struct {

@@ -155,7 +155,52 @@ typedef enum {
   SANDLOCK_SPAWN_DEFAULT     = 0,
   SANDLOCK_SPAWN_INTERACTIVE = 1 << 0,
   SANDLOCK_SPAWN_BEST_EFFORT = 1 << 1,
+  SANDLOCK_SPAWN_OBSERVE     = 1 << 2,
 } SandlockSpawnFlags;
+
+/*
+ * SANDLOCK_SPAWN_OBSERVE: also trap execve, openat, connect and bind purely
+ * to report them as events (the policy still decides them). Costs a
+ * round trip to the supervisor per call, so it is opt-in.
+ */
+
+/* ------------------------------------------------------------------------ */
+/* Events: what the supervisor sees                                         */
+/* ------------------------------------------------------------------------ */
+
+typedef enum {
+  SANDLOCK_VERDICT_ALLOW,
+  SANDLOCK_VERDICT_DENY,
+  SANDLOCK_VERDICT_AUDIT,
+} SandlockVerdict;
+
+/*
+ * One trapped system call. Strings are valid only during the callback.
+ * @detail is informational: a path or address read from the program's
+ * memory, which another of its threads may change at any time; decisions
+ * never rest on such a read (the supervisor performs those calls itself).
+ */
+typedef struct {
+  guint64          time_ns;     /* CLOCK_REALTIME */
+  int              pid;         /* in the caller's PID namespace */
+  int              ppid;
+  const char      *syscall;
+  const char      *category;    /* "file", "network", "process", "memory" */
+  const char      *detail;
+  SandlockVerdict  verdict;
+  int              error;       /* errno returned when denied, else 0 */
+  const char      *rule;        /* what decided: "max_processes", ... */
+} SandlockEvent;
+
+/* Called from the supervisor thread: keep it short, copy what you keep. */
+typedef void (*SandlockEventFunc) (const SandlockEvent *event,
+                                   gpointer             user_data);
+
+SANDLOCK_API const char *sandlock_verdict_to_string (SandlockVerdict verdict);
+/* One line of JSON (no newline): the fields above, verdict as a string. */
+SANDLOCK_API char       *sandlock_event_to_json     (const SandlockEvent *event);
+/* "12:00:01.123 pid 42 connect network /run/bus deny EACCES (fs_writable)" */
+SANDLOCK_API char       *sandlock_event_to_string   (const SandlockEvent *event);
 
 SANDLOCK_API SandlockSandbox *sandlock_sandbox_new          (SandlockPolicy  *policy);
 SANDLOCK_API void             sandlock_sandbox_free         (SandlockSandbox *sandbox);
@@ -176,6 +221,10 @@ SANDLOCK_API void             sandlock_sandbox_set_capture  (SandlockSandbox *sa
  * are closed). */
 SANDLOCK_API void             sandlock_sandbox_keep_fd      (SandlockSandbox *sandbox,
                                                 int              fd);
+/* Every event of the sandbox goes to @func (see SandlockEvent). */
+SANDLOCK_API void             sandlock_sandbox_set_event_handler (SandlockSandbox  *sandbox,
+                                                                  SandlockEventFunc func,
+                                                                  gpointer          user_data);
 /* Seconds before the whole sandbox gets SIGTERM, then SIGKILL after a short
  * grace; 0 means no timeout. */
 SANDLOCK_API void             sandlock_sandbox_set_timeout  (SandlockSandbox *sandbox,

@@ -1,0 +1,92 @@
+/* SPDX-License-Identifier: Apache-2.0 */
+#define G_LOG_DOMAIN "sandlock"
+#include "config.h"
+
+#include <linux/audit.h>
+#include <linux/seccomp.h>
+#include <errno.h>
+#include <stddef.h>
+#include <sys/syscall.h>
+#include <unistd.h>
+
+#include "sandlock-notify-filter.h"
+
+#if defined(__x86_64__)
+#define NATIVE_ARCH AUDIT_ARCH_X86_64
+#elif defined(__aarch64__)
+#define NATIVE_ARCH AUDIT_ARCH_AARCH64
+#else
+#error "sandlock supports x86_64 and aarch64"
+#endif
+
+/* The low 32 bits of argument @n (little endian on both architectures). */
+#define ARG_LO(n) (offsetof (struct seccomp_data, args) + (n) * sizeof (guint64))
+#define ARG_HI(n) (ARG_LO (n) + sizeof (guint32))
+
+static void
+emit (GArray *prog, guint16 code, guint8 jt, guint8 jf, guint32 k)
+{
+  struct sock_filter insn = { code, jt, jf, k };
+  g_array_append_val (prog, insn);
+}
+
+SandlockFilter *
+sandlock_notify_filter_build (const SandlockTrap *traps,
+                              guint               n_traps)
+{
+  g_autoptr(GArray) prog = g_array_new (FALSE, FALSE, sizeof (struct sock_filter));
+  SandlockFilter *filter;
+
+  /* A foreign architecture is the deny filter's business (it kills). */
+  emit (prog, BPF_LD | BPF_W | BPF_ABS, 0, 0, offsetof (struct seccomp_data, arch));
+  emit (prog, BPF_JMP | BPF_JEQ | BPF_K, 1, 0, NATIVE_ARCH);
+  emit (prog, BPF_RET | BPF_K, 0, 0, SECCOMP_RET_ALLOW);
+  emit (prog, BPF_LD | BPF_W | BPF_ABS, 0, 0, offsetof (struct seccomp_data, nr));
+
+  for (guint i = 0; i < n_traps; i++)
+    {
+      const SandlockTrap *trap = &traps[i];
+
+      if (trap->skip_arg0_mask != 0)
+        {
+          /* nr? -> load arg0, any skip bit -> allow, else notify */
+          emit (prog, BPF_JMP | BPF_JEQ | BPF_K, 0, 4, trap->nr);
+          emit (prog, BPF_LD | BPF_W | BPF_ABS, 0, 0, ARG_LO (0));
+          emit (prog, BPF_JMP | BPF_JSET | BPF_K, 1, 0, trap->skip_arg0_mask);
+          emit (prog, BPF_RET | BPF_K, 0, 0, SECCOMP_RET_USER_NOTIF);
+          emit (prog, BPF_RET | BPF_K, 0, 0, SECCOMP_RET_ALLOW);
+        }
+      else if (trap->trap_if_arg_nonzero >= 0)
+        {
+          /* nr? -> both halves of the argument zero -> allow */
+          emit (prog, BPF_JMP | BPF_JEQ | BPF_K, 0, 6, trap->nr);
+          emit (prog, BPF_LD | BPF_W | BPF_ABS, 0, 0, ARG_LO (trap->trap_if_arg_nonzero));
+          emit (prog, BPF_JMP | BPF_JEQ | BPF_K, 0, 2, 0);
+          emit (prog, BPF_LD | BPF_W | BPF_ABS, 0, 0, ARG_HI (trap->trap_if_arg_nonzero));
+          emit (prog, BPF_JMP | BPF_JEQ | BPF_K, 1, 0, 0);
+          emit (prog, BPF_RET | BPF_K, 0, 0, SECCOMP_RET_USER_NOTIF);
+          emit (prog, BPF_RET | BPF_K, 0, 0, SECCOMP_RET_ALLOW);
+        }
+      else
+        {
+          emit (prog, BPF_JMP | BPF_JEQ | BPF_K, 0, 1, trap->nr);
+          emit (prog, BPF_RET | BPF_K, 0, 0, SECCOMP_RET_USER_NOTIF);
+        }
+    }
+  emit (prog, BPF_RET | BPF_K, 0, 0, SECCOMP_RET_ALLOW);
+
+  filter = g_new0 (SandlockFilter, 1);
+  filter->prog.len = prog->len;
+  filter->prog.filter = (struct sock_filter *) g_array_free (g_steal_pointer (&prog), FALSE);
+  return filter;
+}
+
+int
+sandlock_notify_filter_load (const SandlockFilter *filter)
+{
+  /* Async-signal-safe: the listener fd, or -errno. */
+  long fd = syscall (SYS_seccomp, SECCOMP_SET_MODE_FILTER,
+                     SECCOMP_FILTER_FLAG_NEW_LISTENER, &filter->prog);
+
+  return fd < 0 ? -errno : (int) fd;
+}

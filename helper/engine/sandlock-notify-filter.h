@@ -1,0 +1,35 @@
+/* SPDX-License-Identifier: Apache-2.0 */
+#pragma once
+
+#include "sandlock-seccomp.h"
+
+G_BEGIN_DECLS
+
+/*
+ * One syscall the supervisor wants to see. With @skip_arg0_mask set, the
+ * syscall passes untrapped when its first argument (a register, so no
+ * TOCTOU) has any of those bits, e.g. clone with CLONE_THREAD; with
+ * @trap_if_arg_nonzero >= 0 it is trapped only when that argument is
+ * non-zero (sendto with a destination address).
+ */
+typedef struct {
+  int     nr;
+  guint32 skip_arg0_mask;
+  int     trap_if_arg_nonzero;
+} SandlockTrap;
+
+/*
+ * The user-notification filter: a short hand-built BPF program (no
+ * libseccomp needed for a dozen comparisons) that returns USER_NOTIF for
+ * the trapped syscalls and ALLOW for everything else. The deny filter,
+ * loaded after it, still decides everything it denies: the kernel takes
+ * the most restrictive answer of all filters.
+ */
+SandlockFilter *sandlock_notify_filter_build (const SandlockTrap *traps,
+                                              guint               n_traps);
+
+/* Async-signal-safe: loads the filter with a listener (needs
+ * no_new_privs) and returns the listener fd, or -errno. */
+int             sandlock_notify_filter_load  (const SandlockFilter *filter);
+
+G_END_DECLS

@@ -1,0 +1,128 @@
+/* SPDX-License-Identifier: Apache-2.0 */
+/* What the syscall handlers (sandlock-sv-*.c) share with the core. */
+#pragma once
+
+#include <linux/seccomp.h>
+#include <sys/types.h>
+
+#include "sandlock-supervisor.h"
+
+G_BEGIN_DECLS
+
+/* Above every syscall number of x86_64 and aarch64. */
+#define SANDLOCK_MAX_SYSCALL 512
+
+typedef void (*SandlockSyscallHandler) (SandlockSupervisor         *sv,
+                                        const struct seccomp_notif *req,
+                                        struct seccomp_notif_resp  *resp);
+
+/* A call the supervisor let through that the kernel may not have finished:
+ * a fork whose child may not exist yet, an allocation not yet mapped. */
+typedef struct {
+  pid_t   tid;
+  pid_t   tgid;
+  int     nr;
+  guint64 amount;           /* bytes for allocations, 1 for forks */
+  guint   children_before;  /* forks: children of tgid when allowed */
+} SandlockInFlight;
+
+struct _SandlockSupervisor {
+  SandlockPolicy        *policy;
+  SandlockSpawnFlags     flags;
+  SandlockEventFunc      event_func;
+  gpointer               event_data;
+
+  SandlockFilter        *filter;
+  GArray                *traps;          /* SandlockTrap */
+  SandlockSyscallHandler handlers[SANDLOCK_MAX_SYSCALL];
+  char                  *names[SANDLOCK_MAX_SYSCALL];
+
+  int                    listener;
+  int                    stop_fd;
+  pid_t                  init_pid;
+  GThread               *thread;
+  struct seccomp_notif      *req;
+  struct seccomp_notif_resp *resp;
+  gsize                  req_size;
+  gsize                  resp_size;
+
+  /* Limits, which a dynamic policy may lower while the sandbox runs. */
+  gint64                 max_processes;  /* -1 = none */
+  guint64                max_memory;     /* 0 = none */
+  GArray                *in_flight;      /* SandlockInFlight */
+
+  guint64                n_denied;
+  guint64                n_audited;
+};
+
+/* Registers @handler for @nr and traps it. */
+void     sandlock_supervisor_trap     (SandlockSupervisor     *sv,
+                                       int                     nr,
+                                       SandlockSyscallHandler  handler,
+                                       guint32                 skip_arg0_mask,
+                                       int                     trap_if_arg_nonzero);
+
+/* Responses. Every notification starts as a deny (EPERM): fail closed. */
+static inline void
+sandlock_resp_continue (struct seccomp_notif_resp *resp)
+{
+  resp->error = 0;
+  resp->val = 0;
+  resp->flags = SECCOMP_USER_NOTIF_FLAG_CONTINUE;
+}
+
+static inline void
+sandlock_resp_deny (struct seccomp_notif_resp *resp,
+                    int                        error)
+{
+  resp->error = -error;
+  resp->val = 0;
+  resp->flags = 0;
+}
+
+static inline void
+sandlock_resp_return (struct seccomp_notif_resp *resp,
+                      gint64                     value)
+{
+  resp->error = 0;
+  resp->val = value;
+  resp->flags = 0;
+}
+
+/* Reads the program's memory; FALSE when it cannot, or when the
+ * notification died meanwhile (its pid may have been reused). */
+gboolean sandlock_supervisor_read     (SandlockSupervisor         *sv,
+                                       const struct seccomp_notif *req,
+                                       guint64                     address,
+                                       void                       *buffer,
+                                       gsize                       length);
+/* A NUL-terminated string of at most @size - 1 bytes. */
+gboolean sandlock_supervisor_read_string (SandlockSupervisor         *sv,
+                                          const struct seccomp_notif *req,
+                                          guint64                     address,
+                                          char                       *buffer,
+                                          gsize                       size);
+/* Is the notification still pending (its target alive and waiting)? */
+gboolean sandlock_supervisor_id_valid (SandlockSupervisor         *sv,
+                                       const struct seccomp_notif *req);
+
+/* Reports one event (counts denials and audits even without a handler). */
+void     sandlock_supervisor_emit     (SandlockSupervisor         *sv,
+                                       const struct seccomp_notif *req,
+                                       const char                 *category,
+                                       const char                 *detail,
+                                       SandlockVerdict             verdict,
+                                       int                         error,
+                                       const char                 *rule);
+
+/* "1.2.3.4:80", "[::1]:443", "unix /run/x", "unix @name" for reports. */
+void     sandlock_format_sockaddr     (const void *addr,
+                                       gsize       length,
+                                       char       *out,
+                                       gsize       size);
+
+/* Handler modules: each traps what the policy needs of it. */
+void sandlock_sv_limits_install  (SandlockSupervisor *sv);
+void sandlock_sv_observe_install (SandlockSupervisor *sv);
+
+G_END_DECLS

@@ -1,0 +1,338 @@
+/* SPDX-License-Identifier: Apache-2.0 */
+/*
+ * The supervisor core: one thread per sandbox serves the seccomp listener
+ * with epoll. Request and response buffers are allocated once; handlers
+ * decide from registers or from memory they read and then verify with
+ * SECCOMP_IOCTL_NOTIF_ID_VALID. Anything unexpected denies.
+ */
+#define G_LOG_DOMAIN "sandlock"
+#include "config.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <seccomp.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <sys/epoll.h>
+#include <sys/eventfd.h>
+#include <sys/ioctl.h>
+#include <sys/syscall.h>
+#include <sys/uio.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "sandlock-fd.h"
+#include "sandlock-supervisor-private.h"
+
+/* Newer than Debian 12's headers (Linux 6.6). */
+#ifndef SECCOMP_IOCTL_NOTIF_SET_FLAGS
+#define SECCOMP_IOCTL_NOTIF_SET_FLAGS SECCOMP_IOW (4, __u64)
+#endif
+#ifndef SECCOMP_USER_NOTIF_FD_SYNC_WAKE_UP
+#define SECCOMP_USER_NOTIF_FD_SYNC_WAKE_UP (1UL << 0)
+#endif
+
+void
+sandlock_supervisor_trap (SandlockSupervisor     *sv,
+                          int                     nr,
+                          SandlockSyscallHandler  handler,
+                          guint32                 skip_arg0_mask,
+                          int                     trap_if_arg_nonzero)
+{
+  SandlockTrap trap = { nr, skip_arg0_mask, trap_if_arg_nonzero };
+
+  g_assert (nr >= 0 && nr < SANDLOCK_MAX_SYSCALL);
+  g_assert (sv->handlers[nr] == NULL);
+
+  sv->handlers[nr] = handler;
+  sv->names[nr] = seccomp_syscall_resolve_num_arch (SCMP_ARCH_NATIVE, nr);
+  g_array_append_val (sv->traps, trap);
+}
+
+SandlockSupervisor *
+sandlock_supervisor_new (SandlockPolicy     *policy,
+                         SandlockSpawnFlags  flags,
+                         SandlockEventFunc   event_func,
+                         gpointer            event_data,
+                         GError            **error)
+{
+  g_autoptr(SandlockSupervisor) sv = g_new0 (SandlockSupervisor, 1);
+
+  sv->policy = sandlock_policy_ref (policy);
+  sv->flags = flags;
+  sv->event_func = event_func;
+  sv->event_data = event_data;
+  sv->listener = -1;
+  sv->stop_fd = -1;
+  sv->traps = g_array_new (FALSE, FALSE, sizeof (SandlockTrap));
+  sv->in_flight = g_array_new (FALSE, FALSE, sizeof (SandlockInFlight));
+  sv->max_processes = policy->max_processes;
+  sv->max_memory = policy->max_memory;
+
+  sandlock_sv_limits_install (sv);
+  sandlock_sv_observe_install (sv);
+
+  if (sv->traps->len == 0)
+    return NULL;
+
+  sv->filter = sandlock_notify_filter_build ((const SandlockTrap *) sv->traps->data,
+                                             sv->traps->len);
+  return g_steal_pointer (&sv);
+}
+
+const SandlockFilter *
+sandlock_supervisor_get_filter (SandlockSupervisor *sv)
+{
+  return sv->filter;
+}
+
+gboolean
+sandlock_supervisor_id_valid (SandlockSupervisor         *sv,
+                              const struct seccomp_notif *req)
+{
+  guint64 id = req->id;
+
+  return ioctl (sv->listener, SECCOMP_IOCTL_NOTIF_ID_VALID, &id) == 0;
+}
+
+gboolean
+sandlock_supervisor_read (SandlockSupervisor         *sv,
+                          const struct seccomp_notif *req,
+                          guint64                     address,
+                          void                       *buffer,
+                          gsize                       length)
+{
+  struct iovec local = { buffer, length };
+  struct iovec remote = { (void *) (guintptr) address, length };
+
+  if (process_vm_readv (req->pid, &local, 1, &remote, 1, 0) != (ssize_t) length)
+    return FALSE;
+  /* The pid might be another process by now: only a live notification
+   * proves that we read the memory of the caller. */
+  return sandlock_supervisor_id_valid (sv, req);
+}
+
+gboolean
+sandlock_supervisor_read_string (SandlockSupervisor         *sv,
+                                 const struct seccomp_notif *req,
+                                 guint64                     address,
+                                 char                       *buffer,
+                                 gsize                       size)
+{
+  gsize done = 0;
+
+  /* Page by page: the string may end just before an unmapped page. */
+  while (done < size - 1)
+    {
+      gsize page_left = 4096 - ((address + done) & 4095);
+      gsize chunk = MIN (page_left, size - 1 - done);
+      struct iovec local = { buffer + done, chunk };
+      struct iovec remote = { (void *) (guintptr) (address + done), chunk };
+
+      if (process_vm_readv (req->pid, &local, 1, &remote, 1, 0) != (ssize_t) chunk)
+        return FALSE;
+      if (memchr (buffer + done, '\0', chunk) != NULL)
+        return sandlock_supervisor_id_valid (sv, req);
+      done += chunk;
+    }
+  buffer[size - 1] = '\0';
+  return sandlock_supervisor_id_valid (sv, req);
+}
+
+static int
+read_ppid (pid_t pid)
+{
+  char path[64];
+  char buf[512];
+  const char *line;
+  ssize_t n;
+  int fd;
+
+  g_snprintf (path, sizeof path, "/proc/%d/status", pid);
+  fd = open (path, O_RDONLY | O_CLOEXEC);
+  if (fd < 0)
+    return 0;
+  n = read (fd, buf, sizeof buf - 1);
+  close (fd);
+  if (n <= 0)
+    return 0;
+  buf[n] = '\0';
+  line = strstr (buf, "\nPPid:");
+  return line ? atoi (line + strlen ("\nPPid:")) : 0;
+}
+
+void
+sandlock_supervisor_emit (SandlockSupervisor         *sv,
+                          const struct seccomp_notif *req,
+                          const char                 *category,
+                          const char                 *detail,
+                          SandlockVerdict             verdict,
+                          int                         error,
+                          const char                 *rule)
+{
+  struct timespec now;
+  SandlockEvent event;
+
+  if (verdict == SANDLOCK_VERDICT_DENY)
+    sv->n_denied++;
+  else if (verdict == SANDLOCK_VERDICT_AUDIT)
+    sv->n_audited++;
+  if (sv->event_func == NULL)
+    return;
+
+  clock_gettime (CLOCK_REALTIME, &now);
+  event = (SandlockEvent) {
+    .time_ns = (guint64) now.tv_sec * G_GUINT64_CONSTANT (1000000000) + now.tv_nsec,
+    .pid = req->pid,
+    .ppid = read_ppid (req->pid),
+    .syscall = req->data.nr < SANDLOCK_MAX_SYSCALL && sv->names[req->data.nr]
+               ? sv->names[req->data.nr] : "unknown",
+    .category = category,
+    .detail = detail ? detail : "",
+    .verdict = verdict,
+    .error = error,
+    .rule = rule ? rule : "",
+  };
+  sv->event_func (&event, sv->event_data);
+}
+
+static void
+serve_one (SandlockSupervisor *sv)
+{
+  struct seccomp_notif *req = sv->req;
+  struct seccomp_notif_resp *resp = sv->resp;
+  SandlockSyscallHandler handler = NULL;
+
+  memset (req, 0, sv->req_size);
+  if (ioctl (sv->listener, SECCOMP_IOCTL_NOTIF_RECV, req) < 0)
+    return;   /* EINTR, or the caller died before we looked (ENOENT) */
+
+  memset (resp, 0, sv->resp_size);
+  resp->id = req->id;
+  sandlock_resp_deny (resp, EPERM);
+
+  if (req->data.nr >= 0 && req->data.nr < SANDLOCK_MAX_SYSCALL)
+    handler = sv->handlers[req->data.nr];
+  if (handler != NULL)
+    handler (sv, req, resp);
+  else
+    sandlock_supervisor_emit (sv, req, "process", "no handler for a trapped call",
+                              SANDLOCK_VERDICT_DENY, EPERM, "supervisor");
+
+  /* ENOENT: the caller is gone (killed while waiting), nothing to do. */
+  ioctl (sv->listener, SECCOMP_IOCTL_NOTIF_SEND, resp);
+}
+
+static gpointer
+supervise (gpointer data)
+{
+  SandlockSupervisor *sv = data;
+  sandlock_autofd int epoll_fd = epoll_create1 (EPOLL_CLOEXEC);
+  struct epoll_event ev = { .events = EPOLLIN };
+
+  if (epoll_fd < 0)
+    return NULL;
+  ev.data.fd = sv->listener;
+  epoll_ctl (epoll_fd, EPOLL_CTL_ADD, sv->listener, &ev);
+  ev.data.fd = sv->stop_fd;
+  epoll_ctl (epoll_fd, EPOLL_CTL_ADD, sv->stop_fd, &ev);
+
+  for (;;)
+    {
+      struct epoll_event events[2];
+      int n = epoll_wait (epoll_fd, events, G_N_ELEMENTS (events), -1);
+      gboolean hangup = FALSE;
+
+      if (n < 0 && errno == EINTR)
+        continue;
+      if (n < 0)
+        break;
+      for (int i = 0; i < n; i++)
+        {
+          if (events[i].data.fd == sv->stop_fd)
+            return NULL;
+          if (events[i].events & EPOLLIN)
+            serve_one (sv);
+          else if (events[i].events & (EPOLLHUP | EPOLLERR))
+            hangup = TRUE;   /* every process of the sandbox is gone */
+        }
+      if (hangup)
+        break;
+    }
+  return NULL;
+}
+
+gboolean
+sandlock_supervisor_start (SandlockSupervisor  *sv,
+                           int                  listener,
+                           pid_t                init_pid,
+                           GError             **error)
+{
+  struct seccomp_notif_sizes sizes;
+  g_autoptr(GError) local_error = NULL;
+
+  sv->listener = listener;
+  sv->init_pid = init_pid;
+
+  if (syscall (SYS_seccomp, SECCOMP_GET_NOTIF_SIZES, 0, &sizes) < 0)
+    {
+      int saved = errno;
+      g_set_error (error, SANDLOCK_ERROR, SANDLOCK_ERROR_SETUP,
+                   "cannot start the supervisor: %s", g_strerror (saved));
+      return FALSE;
+    }
+  sv->req_size = MAX (sizes.seccomp_notif, sizeof (struct seccomp_notif));
+  sv->resp_size = MAX (sizes.seccomp_notif_resp, sizeof (struct seccomp_notif_resp));
+  sv->req = g_malloc0 (sv->req_size);
+  sv->resp = g_malloc0 (sv->resp_size);
+
+  /* Linux 6.6+: wake the supervisor on the caller's CPU, which roughly
+   * halves the round trip. Older kernels simply lack it. */
+  ioctl (listener, SECCOMP_IOCTL_NOTIF_SET_FLAGS, SECCOMP_USER_NOTIF_FD_SYNC_WAKE_UP);
+
+  sv->stop_fd = eventfd (0, EFD_CLOEXEC);
+  if (sv->stop_fd < 0)
+    {
+      int saved = errno;
+      g_set_error (error, SANDLOCK_ERROR, SANDLOCK_ERROR_SETUP,
+                   "cannot start the supervisor: %s", g_strerror (saved));
+      return FALSE;
+    }
+
+  sv->thread = g_thread_try_new ("sandlock-supervisor", supervise, sv, &local_error);
+  if (sv->thread == NULL)
+    {
+      g_set_error (error, SANDLOCK_ERROR, SANDLOCK_ERROR_SETUP,
+                   "cannot start the supervisor: %s", local_error->message);
+      return FALSE;
+    }
+  return TRUE;
+}
+
+void
+sandlock_supervisor_free (SandlockSupervisor *sv)
+{
+  if (sv == NULL)
+    return;
+
+  if (sv->thread != NULL)
+    {
+      guint64 one = 1;
+
+      if (write (sv->stop_fd, &one, sizeof one) != sizeof one)
+        g_warning ("cannot stop the supervisor thread: %s", g_strerror (errno));
+      g_thread_join (sv->thread);
+    }
+  /* Closing the listener makes any call still waiting fail (ENOSYS). */
+  sandlock_close_fd (&sv->listener);
+  sandlock_close_fd (&sv->stop_fd);
+  for (guint i = 0; i < SANDLOCK_MAX_SYSCALL; i++)
+    free (sv->names[i]);
+  g_clear_pointer (&sv->filter, sandlock_seccomp_filter_free);
+  g_clear_pointer (&sv->traps, g_array_unref);
+  g_clear_pointer (&sv->in_flight, g_array_unref);
+  g_clear_pointer (&sv->policy, sandlock_policy_unref);
+  g_free (sv->req);
+  g_free (sv->resp);
+  g_free (sv);
+}

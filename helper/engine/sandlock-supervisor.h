@@ -1,0 +1,34 @@
+/* SPDX-License-Identifier: Apache-2.0 */
+#pragma once
+
+#include "sandlock-notify-filter.h"
+
+G_BEGIN_DECLS
+
+/*
+ * The seccomp user-notification supervisor of one sandbox: a thread that
+ * receives the syscalls the notify filter traps and decides them, or
+ * performs them on the program's behalf. Any internal failure denies.
+ */
+typedef struct _SandlockSupervisor SandlockSupervisor;
+
+/* NULL when the policy and flags need no supervisor. */
+SandlockSupervisor *sandlock_supervisor_new     (SandlockPolicy     *policy,
+                                                 SandlockSpawnFlags  flags,
+                                                 SandlockEventFunc   event_func,
+                                                 gpointer            event_data,
+                                                 GError            **error);
+/* The filter that traps what this supervisor handles (owned by it). */
+const SandlockFilter *sandlock_supervisor_get_filter (SandlockSupervisor *supervisor);
+/* Takes @listener and starts serving it; @init_pid roots the sandbox's
+ * process tree. */
+gboolean            sandlock_supervisor_start   (SandlockSupervisor *supervisor,
+                                                 int                 listener,
+                                                 pid_t               init_pid,
+                                                 GError            **error);
+/* Stops the thread (if running) and frees everything. */
+void                sandlock_supervisor_free    (SandlockSupervisor *supervisor);
+
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (SandlockSupervisor, sandlock_supervisor_free)
+
+G_END_DECLS

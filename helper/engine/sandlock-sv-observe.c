@@ -1,0 +1,230 @@
+/* SPDX-License-Identifier: Apache-2.0 */
+/*
+ * The observe option: execve, openat, connect and bind trapped purely to
+ * report them for the live view. The kernel still decides them (Landlock,
+ * the deny filter): the supervisor lets each through unchanged, so what it
+ * read from memory for the report never decides anything. The verdict a
+ * report carries is the policy's, worked out from the path or port as
+ * written: what Landlock will answer unless a symlink leads elsewhere.
+ */
+#define G_LOG_DOMAIN "sandlock"
+#include "config.h"
+
+#include <arpa/inet.h>
+#include <fcntl.h>
+#include <unistd.h>
+#include <netinet/in.h>
+#include <stdio.h>
+#include <sys/socket.h>
+#include <sys/syscall.h>
+#include <sys/un.h>
+
+#include "sandlock-supervisor-private.h"
+
+#define MAX_ARGS_SHOWN 16
+
+void
+sandlock_format_sockaddr (const void *addr,
+                          gsize       length,
+                          char       *out,
+                          gsize       size)
+{
+  const struct sockaddr *sa = addr;
+  char ip[INET6_ADDRSTRLEN];
+
+  if (length < sizeof (sa_family_t))
+    g_strlcpy (out, "(no address)", size);
+  else if (sa->sa_family == AF_INET && length >= sizeof (struct sockaddr_in))
+    {
+      const struct sockaddr_in *in = addr;
+      inet_ntop (AF_INET, &in->sin_addr, ip, sizeof ip);
+      g_snprintf (out, size, "%s:%u", ip, ntohs (in->sin_port));
+    }
+  else if (sa->sa_family == AF_INET6 && length >= sizeof (struct sockaddr_in6))
+    {
+      const struct sockaddr_in6 *in6 = addr;
+      inet_ntop (AF_INET6, &in6->sin6_addr, ip, sizeof ip);
+      g_snprintf (out, size, "[%s]:%u", ip, ntohs (in6->sin6_port));
+    }
+  else if (sa->sa_family == AF_UNIX)
+    {
+      const struct sockaddr_un *un = addr;
+      gsize path_len = length - offsetof (struct sockaddr_un, sun_path);
+
+      if (path_len == 0)
+        g_strlcpy (out, "unix (unnamed)", size);
+      else if (un->sun_path[0] == '\0')
+        g_snprintf (out, size, "unix @%.*s", (int) path_len - 1, un->sun_path + 1);
+      else
+        g_snprintf (out, size, "unix %.*s", (int) strnlen (un->sun_path, path_len),
+                    un->sun_path);
+    }
+  else
+    g_snprintf (out, size, "family %u", sa->sa_family);
+}
+
+static gboolean
+beneath_any (GPtrArray  *roots,
+             const char *path)
+{
+  for (guint i = 0; i < roots->len; i++)
+    {
+      const char *root = roots->pdata[i];
+      gsize len = strlen (root);
+
+      if (strncmp (path, root, len) == 0 &&
+          (path[len] == '\0' || path[len] == '/' || (len == 1 && root[0] == '/')))
+        return TRUE;
+    }
+  return FALSE;
+}
+
+/* The absolute, lexically clean form of a path the program named relative
+ * to @dirfd (AT_FDCWD for its working directory). */
+static char *
+absolute_path (const struct seccomp_notif *req,
+               int                         dirfd,
+               const char                 *path)
+{
+  g_autofree char *link = NULL;
+  g_autofree char *base = NULL;
+
+  if (path[0] == '/')
+    return g_canonicalize_filename (path, "/");
+  link = dirfd == AT_FDCWD ? g_strdup_printf ("/proc/%u/cwd", req->pid)
+                           : g_strdup_printf ("/proc/%u/fd/%d", req->pid, dirfd);
+  base = g_file_read_link (link, NULL);
+  return g_canonicalize_filename (path, base ? base : "/");
+}
+
+static void
+report_file (SandlockSupervisor         *sv,
+             const struct seccomp_notif *req,
+             const char                 *category,
+             int                         dirfd,
+             guint64                     address,
+             gboolean                    write)
+{
+  SandlockPolicy *policy = sv->policy;
+  g_autofree char *absolute = NULL;
+  char path[4096];
+
+  if (!sandlock_supervisor_read_string (sv, req, address, path, sizeof path))
+    {
+      sandlock_supervisor_emit (sv, req, category, "(unreadable)", SANDLOCK_VERDICT_ALLOW,
+                                0, "observe");
+      return;
+    }
+  absolute = absolute_path (req, dirfd, path);
+  if (beneath_any (policy->fs_writable, absolute))
+    sandlock_supervisor_emit (sv, req, category, absolute, SANDLOCK_VERDICT_ALLOW, 0,
+                              "fs_writable");
+  else if (!write && beneath_any (policy->fs_readable, absolute))
+    sandlock_supervisor_emit (sv, req, category, absolute, SANDLOCK_VERDICT_ALLOW, 0,
+                              "fs_readable");
+  else
+    sandlock_supervisor_emit (sv, req, category, absolute, SANDLOCK_VERDICT_DENY, EACCES,
+                              write ? "fs_writable" : "fs_readable");
+}
+
+static void
+on_execve (SandlockSupervisor         *sv,
+           const struct seccomp_notif *req,
+           struct seccomp_notif_resp  *resp)
+{
+  g_autoptr(GString) detail = g_string_new (NULL);
+  gboolean verdict_ok;
+  char arg[1024];
+
+  sandlock_resp_continue (resp);
+  if (!sandlock_supervisor_read_string (sv, req, req->data.args[0], arg, sizeof arg))
+    g_strlcpy (arg, "(unreadable)", sizeof arg);
+  g_string_append (detail, arg);
+  verdict_ok = arg[0] == '/' && (beneath_any (sv->policy->fs_readable, arg) ||
+                                 beneath_any (sv->policy->fs_writable, arg));
+
+  /* The argument vector, for the report only. */
+  for (guint i = 1; i < MAX_ARGS_SHOWN; i++)
+    {
+      guint64 pointer = 0;
+
+      if (req->data.args[1] == 0 ||
+          !sandlock_supervisor_read (sv, req, req->data.args[1] + i * sizeof pointer,
+                                     &pointer, sizeof pointer) ||
+          pointer == 0 ||
+          !sandlock_supervisor_read_string (sv, req, pointer, arg, sizeof arg))
+        break;
+      g_string_append_printf (detail, " %s", arg);
+    }
+  sandlock_supervisor_emit (sv, req, "process", detail->str,
+                            verdict_ok ? SANDLOCK_VERDICT_ALLOW : SANDLOCK_VERDICT_DENY,
+                            verdict_ok ? 0 : EACCES, "fs_readable");
+}
+
+static void
+on_openat (SandlockSupervisor         *sv,
+           const struct seccomp_notif *req,
+           struct seccomp_notif_resp  *resp)
+{
+  int flags = req->data.args[2];
+
+  sandlock_resp_continue (resp);
+  if (flags & O_PATH)   /* Landlock does not check O_PATH opens */
+    return;
+  report_file (sv, req, "file", (int) req->data.args[0], req->data.args[1],
+               (flags & O_ACCMODE) != O_RDONLY || (flags & (O_CREAT | O_TRUNC)));
+}
+
+static void
+on_socket_address (SandlockSupervisor         *sv,
+                   const struct seccomp_notif *req,
+                   struct seccomp_notif_resp  *resp)
+{
+  struct sockaddr_storage addr;
+  gsize length = MIN (req->data.args[2], sizeof addr);
+  char detail[256];
+
+  gboolean bind = req->data.nr == __NR_bind;
+  gboolean allowed = TRUE;
+  const char *rule = "observe";
+
+  sandlock_resp_continue (resp);
+  if (!sandlock_supervisor_read (sv, req, req->data.args[1], &addr, length))
+    g_strlcpy (detail, "(unreadable)", sizeof detail);
+  else
+    {
+      sandlock_format_sockaddr (&addr, length, detail, sizeof detail);
+      /* TCP ports are Landlock's (the socket type is not known here, and
+       * UDP sockets are refused anyway). */
+      if ((addr.ss_family == AF_INET || addr.ss_family == AF_INET6) &&
+          length >= sizeof (struct sockaddr_in))
+        {
+          guint16 port = ntohs (((struct sockaddr_in *) &addr)->sin_port);
+          g_autoptr(GArray) ports = bind ? g_array_ref (sv->policy->net_bind)
+                                         : sandlock_policy_connect_ports (sv->policy);
+
+          allowed = FALSE;
+          for (guint i = 0; i < ports->len; i++)
+            allowed |= g_array_index (ports, guint16, i) == port;
+          rule = bind ? "net_bind" : "net_allow";
+        }
+    }
+  sandlock_supervisor_emit (sv, req, "network", detail,
+                            allowed ? SANDLOCK_VERDICT_ALLOW : SANDLOCK_VERDICT_DENY,
+                            allowed ? 0 : EACCES, rule);
+}
+
+void
+sandlock_sv_observe_install (SandlockSupervisor *sv)
+{
+  if (!(sv->flags & SANDLOCK_SPAWN_OBSERVE))
+    return;
+
+  sandlock_supervisor_trap (sv, __NR_execve, on_execve, 0, -1);
+  sandlock_supervisor_trap (sv, __NR_openat, on_openat, 0, -1);
+  /* Another module may own these to gate them; it reports them itself. */
+  if (sv->handlers[__NR_connect] == NULL)
+    sandlock_supervisor_trap (sv, __NR_connect, on_socket_address, 0, -1);
+  if (sv->handlers[__NR_bind] == NULL)
+    sandlock_supervisor_trap (sv, __NR_bind, on_socket_address, 0, -1);
+}
