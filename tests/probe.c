@@ -20,6 +20,11 @@
  *   probe nofile | core       prints the soft limit
  *   probe personality | affinity | hostname | uid | cwd | sid
  *   probe exit CODE | signal SIG
+ *   probe forks N             forks N sleepers; prints how many, exits with
+ *                             the errno of the first fork that failed
+ *   probe alloc MIB [SECS]    allocates and touches MIB MiB, holds it SECS;
+ *                             ENOMEM or 0
+ *   probe threads N           starts and joins N threads; their error or 0
  */
 
 #include <arpa/inet.h>
@@ -27,6 +32,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <netinet/in.h>
+#include <pthread.h>
 #include <sched.h>
 #include <signal.h>
 #include <stddef.h>
@@ -186,6 +192,27 @@ print_status_field (const char *field)
   return ENOENT;
 }
 
+static void *
+nap (void *data)
+{
+  usleep (100000);
+  return data;
+}
+
+static int
+start_threads (int n)
+{
+  pthread_t threads[64];
+  int ret = 0, made;
+
+  for (made = 0; made < n && made < 64; made++)
+    if ((ret = pthread_create (&threads[made], NULL, nap, NULL)) != 0)
+      break;
+  for (int i = 0; i < made; i++)
+    pthread_join (threads[i], NULL);
+  return ret;
+}
+
 static int
 print_limit (int resource)
 {
@@ -325,6 +352,41 @@ main (int    argc,
     }
   if (!strcmp (op, "sid"))
     return printf ("%d\n", (int) getsid (0)), 0;
+  if (!strcmp (op, "forks"))
+    {
+      int n = atoi (a), made = 0, failed = 0;
+
+      for (; made < n; made++)
+        {
+          pid_t pid = fork ();
+          if (pid == 0)
+            {
+              sleep (5);
+              _exit (0);
+            }
+          if (pid < 0)
+            {
+              failed = errno;
+              break;
+            }
+        }
+      printf ("%d\n", made);
+      fflush (stdout);
+      return failed;
+    }
+  if (!strcmp (op, "threads"))
+    return start_threads (atoi (a));
+  if (!strcmp (op, "alloc"))
+    {
+      size_t bytes = (size_t) atoi (a) << 20;
+      char *p = malloc (bytes);
+      if (p == NULL)
+        return ENOMEM;
+      memset (p, 1, bytes);
+      if (argc > 3)
+        sleep (atoi (b));
+      return 0;
+    }
   if (!strcmp (op, "exit"))
     return atoi (a);
   if (!strcmp (op, "signal"))

@@ -1,0 +1,195 @@
+/* SPDX-License-Identifier: Apache-2.0 */
+/*
+ * The supervisor through `sandlock run`: limits, events. Real sandboxes,
+ * exact answers from the probe.
+ */
+#include "config.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <unistd.h>
+
+#include <json-glib/json-glib.h>
+
+#include "test-common.h"
+
+static void
+test_max_processes (void)
+{
+  g_autofree char *out = NULL;
+
+  /* The probe itself is one process: two children fit under -P 3. */
+  g_assert_cmpint (tc_probe_in (&out, "-P", "3", NULL, "forks", "10", NULL), ==, EAGAIN);
+  g_assert_cmpstr (out, ==, "2\n");
+  g_clear_pointer (&out, g_free);
+
+  g_assert_cmpint (tc_probe_in (&out, "-P", "11", NULL, "forks", "10", NULL), ==, 0);
+  g_assert_cmpstr (out, ==, "10\n");
+  g_clear_pointer (&out, g_free);
+
+  /* Without a limit nothing is counted. */
+  g_assert_cmpint (tc_probe_in (&out, NULL, "forks", "10", NULL), ==, 0);
+  g_assert_cmpstr (out, ==, "10\n");
+}
+
+static void
+test_max_processes_threads_are_not_processes (void)
+{
+  g_autofree char *err = NULL;
+
+  g_assert_cmpint (tc_probe_in (NULL, "-P", "1", NULL, "threads", "8", NULL), ==, 0);
+  /* ... while a fork under the same limit fails, as the shell reports. */
+  g_assert_cmpint (tc_sandlock (NULL, &err, "run", "-r", "/usr", "-r", "/lib", "-r", "/lib64",
+                                "-r", "/bin", "-P", "1", "--", "/bin/sh", "-c",
+                                "/bin/true", NULL), ==, 2);
+  g_assert_nonnull (strstr (err, "fork"));
+}
+
+static void
+test_max_memory (void)
+{
+  g_assert_cmpint (tc_probe_in (NULL, "-m", "64M", NULL, "alloc", "10", NULL), ==, 0);
+  g_assert_cmpint (tc_probe_in (NULL, "-m", "64M", NULL, "alloc", "200", NULL), ==, ENOMEM);
+  /* The same allocation without the limit works: the limit made the
+   * difference. */
+  g_assert_cmpint (tc_probe_in (NULL, NULL, "alloc", "200", NULL), ==, 0);
+}
+
+static void
+test_max_memory_across_processes (void)
+{
+  g_autofree char *out = NULL;
+  g_autofree char *script = g_strdup_printf ("%s alloc 40 1 & %s alloc 40 1 & "
+                                             "wait %%1; a=$?; wait %%2; echo $a $?",
+                                             tc_probe (), tc_probe ());
+
+  /* Two processes of 40 MiB each run at the same time: together they pass
+   * 64 MiB only if the limit covers the whole sandbox. */
+  g_assert_cmpint (tc_sandlock (&out, NULL, "run", "-r", "/usr", "-r", "/lib", "-r", "/lib64",
+                                "-r", "/bin", "-r", "/dev/null", "-r", tc_probe (),
+                                "-m", "64M", "--", "/bin/sh", "-c", script, NULL), ==, 0);
+  g_assert_true (g_str_equal (out, "0 12\n") || g_str_equal (out, "12 0\n"));
+}
+
+static JsonObject *
+find_event (GPtrArray  *events,
+            const char *syscall,
+            const char *detail_part)
+{
+  for (guint i = 0; i < events->len; i++)
+    {
+      JsonObject *event = json_node_get_object (events->pdata[i]);
+
+      if (g_str_equal (json_object_get_string_member (event, "syscall"), syscall) &&
+          strstr (json_object_get_string_member (event, "detail"), detail_part) != NULL)
+        return event;
+    }
+  return NULL;
+}
+
+static GPtrArray *
+read_events (const char *path)
+{
+  GPtrArray *events = g_ptr_array_new_with_free_func ((GDestroyNotify) json_node_unref);
+  g_autofree char *text = NULL;
+  g_auto(GStrv) lines = NULL;
+
+  g_assert_true (g_file_get_contents (path, &text, NULL, NULL));
+  lines = g_strsplit (text, "\n", -1);
+  for (guint i = 0; lines[i] != NULL; i++)
+    {
+      g_autoptr(GError) error = NULL;
+      JsonNode *node;
+
+      if (*lines[i] == '\0')
+        continue;
+      node = json_from_string (lines[i], &error);
+      g_assert_no_error (error);
+      g_ptr_array_add (events, node);
+    }
+  return events;
+}
+
+static void
+test_events_file (void)
+{
+  g_autofree char *dir = tc_make_tmpdir ();
+  g_autofree char *events_path = g_build_filename (dir, "events.jsonl", NULL);
+  g_autofree char *secret = tc_make_file (dir, "secret", "s");
+  g_autoptr(GPtrArray) events = NULL;
+  JsonObject *event;
+
+  g_assert_cmpint (tc_probe_in (NULL, "--events", events_path, "-P", "2", NULL,
+                                "read", secret, NULL), ==, EACCES);
+  events = read_events (events_path);
+
+  event = find_event (events, "execve", tc_probe ());
+  g_assert_nonnull (event);
+  g_assert_cmpstr (json_object_get_string_member (event, "category"), ==, "process");
+  g_assert_cmpstr (json_object_get_string_member (event, "verdict"), ==, "allow");
+  g_assert_cmpint (json_object_get_int_member (event, "pid"), >, 0);
+  g_assert_cmpint (json_object_get_int_member (event, "ppid"), >, 0);
+  g_assert_cmpint (json_object_get_int_member (event, "time_ns"), >, 0);
+  g_assert_true (json_object_has_member (event, "errno"));
+  g_assert_true (json_object_has_member (event, "rule"));
+
+  event = find_event (events, "openat", secret);
+  g_assert_nonnull (event);
+  g_assert_cmpstr (json_object_get_string_member (event, "category"), ==, "file");
+  g_assert_cmpstr (json_object_get_string_member (event, "verdict"), ==, "deny");
+  g_assert_cmpint (json_object_get_int_member (event, "errno"), ==, EACCES);
+}
+
+static void
+test_events_for_limits (void)
+{
+  g_autofree char *dir = tc_make_tmpdir ();
+  g_autofree char *events_path = g_build_filename (dir, "events.jsonl", NULL);
+  g_autoptr(GPtrArray) events = NULL;
+  gboolean denied = FALSE;
+
+  g_assert_cmpint (tc_probe_in (NULL, "--events", events_path, "-P", "2", NULL,
+                                "forks", "3", NULL), ==, EAGAIN);
+  events = read_events (events_path);
+  for (guint i = 0; i < events->len; i++)
+    {
+      JsonObject *event = json_node_get_object (events->pdata[i]);
+
+      if (g_str_equal (json_object_get_string_member (event, "rule"), "max_processes") &&
+          g_str_equal (json_object_get_string_member (event, "verdict"), "deny"))
+        {
+          g_assert_cmpstr (json_object_get_string_member (event, "category"), ==, "process");
+          g_assert_cmpint (json_object_get_int_member (event, "errno"), ==, EAGAIN);
+          denied = TRUE;
+        }
+    }
+  g_assert_true (denied);
+}
+
+static void
+test_trace (void)
+{
+  g_autofree char *err = NULL;
+  const char *args[] = { "run", "--trace", "-r", tc_probe (), "--", tc_probe (), "exit", "0", NULL };
+
+  g_assert_cmpint (tc_sandlockv (NULL, &err, args), ==, 0);
+  g_assert_nonnull (strstr (err, "execve"));
+  g_assert_nonnull (strstr (err, tc_probe ()));
+}
+
+int
+main (int    argc,
+      char **argv)
+{
+  g_test_init (&argc, &argv, NULL);
+
+  g_test_add_func ("/supervise/max-processes", test_max_processes);
+  g_test_add_func ("/supervise/threads-are-not-processes", test_max_processes_threads_are_not_processes);
+  g_test_add_func ("/supervise/max-memory", test_max_memory);
+  g_test_add_func ("/supervise/max-memory-across-processes", test_max_memory_across_processes);
+  g_test_add_func ("/supervise/events-file", test_events_file);
+  g_test_add_func ("/supervise/events-for-limits", test_events_for_limits);
+  g_test_add_func ("/supervise/trace", test_trace);
+
+  return g_test_run ();
+}
