@@ -10,6 +10,8 @@
  *   probe connect PORT | bind PORT           (TCP on 127.0.0.1)
  *   probe abstract NAME                      (connect to @NAME)
  *   probe unix PATH                          (connect to a pathname socket)
+ *   probe dgram PATH | dgram-msg PATH        (sendto / sendmsg "hi" to a
+ *                                             pathname datagram socket)
  *   probe kill PID [SIG]
  *   probe fds                 prints the open fds above 2, exits 0
  *   probe daemon PIDFILE      double-forks a sleeper, writes its pid, exits 0
@@ -92,6 +94,27 @@ unix_connect (const char *name,
                          offsetof (struct sockaddr_un, sun_path) + len + (abstract ? 1 : 0)));
   close (fd);
   return ret;
+}
+
+static int
+unix_send (const char *path,
+           int         use_sendmsg)
+{
+  struct sockaddr_un addr = { .sun_family = AF_UNIX };
+  struct iovec iov = { "hi", 2 };
+  struct msghdr msg = { .msg_name = &addr, .msg_namelen = sizeof addr,
+                        .msg_iov = &iov, .msg_iovlen = 1 };
+  int fd = socket (AF_UNIX, SOCK_DGRAM, 0);
+  ssize_t n;
+
+  if (fd < 0)
+    return errno;
+  strncpy (addr.sun_path, path, sizeof addr.sun_path - 1);
+  n = use_sendmsg ? sendmsg (fd, &msg, 0)
+                  : sendto (fd, "hi", 2, 0, (struct sockaddr *) &addr, sizeof addr);
+  n = n < 0 ? errno : (n == 2 ? 0 : EIO);
+  close (fd);
+  return n;
 }
 
 static int
@@ -296,6 +319,8 @@ main (int    argc,
     return tcp (a, !strcmp (op, "bind"));
   if (!strcmp (op, "abstract") || !strcmp (op, "unix"))
     return unix_connect (a, !strcmp (op, "abstract"));
+  if (!strcmp (op, "dgram") || !strcmp (op, "dgram-msg"))
+    return unix_send (a, !strcmp (op, "dgram-msg"));
   if (!strcmp (op, "kill"))
     return result (kill (atoi (a), argc > 3 ? atoi (b) : 0));
   if (!strcmp (op, "fds"))

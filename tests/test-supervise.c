@@ -7,6 +7,9 @@
 
 #include <errno.h>
 #include <fcntl.h>
+#include <sys/socket.h>
+#include <sys/un.h>
+#include <sys/wait.h>
 #include <unistd.h>
 
 #include <json-glib/json-glib.h>
@@ -177,6 +180,99 @@ test_trace (void)
   g_assert_nonnull (strstr (err, tc_probe ()));
 }
 
+/* A listening (stream) or bound (datagram) unix socket at @path. */
+static int
+unix_socket_at (const char *path,
+                int         type)
+{
+  struct sockaddr_un addr = { .sun_family = AF_UNIX };
+  int fd = socket (AF_UNIX, type | SOCK_CLOEXEC, 0);
+
+  g_strlcpy (addr.sun_path, path, sizeof addr.sun_path);
+  g_assert_cmpint (bind (fd, (struct sockaddr *) &addr, sizeof addr), ==, 0);
+  if (type == SOCK_STREAM)
+    g_assert_cmpint (listen (fd, 16), ==, 0);
+  return fd;
+}
+
+static void
+test_unix_connect_needs_writable (void)
+{
+  g_autofree char *dir = tc_make_tmpdir ();
+  g_autofree char *path = g_build_filename (dir, "service", NULL);
+  int fd = unix_socket_at (path, SOCK_STREAM);
+
+  /* Control: unconfined, the probe reaches it. */
+  {
+    g_autofree char *cmd = g_strdup_printf ("%s unix %s", tc_probe (), path);
+    int status;
+    g_assert_true (g_spawn_command_line_sync (cmd, NULL, NULL, &status, NULL));
+    g_assert_cmpint (WEXITSTATUS (status), ==, 0);
+  }
+  g_assert_cmpint (tc_probe_in (NULL, NULL, "unix", path, NULL), ==, EACCES);
+  g_assert_cmpint (tc_probe_in (NULL, "-r", dir, NULL, "unix", path, NULL), ==, EACCES);
+  g_assert_cmpint (tc_probe_in (NULL, "-w", dir, NULL, "unix", path, NULL), ==, 0);
+  close (fd);
+}
+
+static void
+test_unix_session_bus_unreachable (void)
+{
+  g_autofree char *runtime = tc_make_tmpdir ();
+  g_autofree char *bus = g_build_filename (runtime, "bus", NULL);
+  g_autofree char *address = g_strdup_printf ("unix:path=%s", bus);
+  int fd = unix_socket_at (bus, SOCK_STREAM);
+
+  /* Even with the runtime directory readable and the address known. */
+  g_setenv ("DBUS_SESSION_BUS_ADDRESS", address, TRUE);
+  g_assert_cmpint (tc_probe_in (NULL, "-r", runtime, "--env", "BUS=1", NULL,
+                                "unix", bus, NULL), ==, EACCES);
+  g_unsetenv ("DBUS_SESSION_BUS_ADDRESS");
+  close (fd);
+}
+
+static void
+test_unix_symlink_and_relative (void)
+{
+  g_autofree char *outside = tc_make_tmpdir ();
+  g_autofree char *mine = tc_make_tmpdir ();
+  g_autofree char *target = g_build_filename (outside, "service", NULL);
+  g_autofree char *link = g_build_filename (mine, "link", NULL);
+  g_autofree char *local = g_build_filename (mine, "local", NULL);
+  int fd = unix_socket_at (target, SOCK_STREAM);
+  int local_fd = unix_socket_at (local, SOCK_STREAM);
+
+  /* A symlink in a writable tree does not carry the grant elsewhere. */
+  g_assert_cmpint (symlink (target, link), ==, 0);
+  g_assert_cmpint (tc_probe_in (NULL, "-w", mine, NULL, "unix", link, NULL), ==, EACCES);
+  /* A relative name resolves from the program's working directory. */
+  g_assert_cmpint (tc_probe_in (NULL, "-w", mine, "--cwd", mine, NULL, "unix", "local", NULL), ==, 0);
+  g_assert_cmpint (tc_probe_in (NULL, "-w", mine, "-r", outside, "--cwd", outside, NULL,
+                                "unix", "service", NULL), ==, EACCES);
+  close (fd);
+  close (local_fd);
+}
+
+static void
+test_unix_datagrams (void)
+{
+  g_autofree char *dir = tc_make_tmpdir ();
+  g_autofree char *path = g_build_filename (dir, "log", NULL);
+  int fd = unix_socket_at (path, SOCK_DGRAM);
+  char buf[16];
+
+  g_assert_cmpint (tc_probe_in (NULL, "-r", dir, NULL, "dgram", path, NULL), ==, EACCES);
+  g_assert_cmpint (tc_probe_in (NULL, "-r", dir, NULL, "dgram-msg", path, NULL), ==, EACCES);
+  g_assert_cmpint (recv (fd, buf, sizeof buf, MSG_DONTWAIT), ==, -1);
+
+  g_assert_cmpint (tc_probe_in (NULL, "-w", dir, NULL, "dgram", path, NULL), ==, 0);
+  g_assert_cmpint (recv (fd, buf, sizeof buf, MSG_DONTWAIT), ==, 2);
+  g_assert_cmpmem (buf, 2, "hi", 2);
+  g_assert_cmpint (tc_probe_in (NULL, "-w", dir, NULL, "dgram-msg", path, NULL), ==, 0);
+  g_assert_cmpint (recv (fd, buf, sizeof buf, MSG_DONTWAIT), ==, 2);
+  close (fd);
+}
+
 int
 main (int    argc,
       char **argv)
@@ -190,6 +286,10 @@ main (int    argc,
   g_test_add_func ("/supervise/events-file", test_events_file);
   g_test_add_func ("/supervise/events-for-limits", test_events_for_limits);
   g_test_add_func ("/supervise/trace", test_trace);
+  g_test_add_func ("/supervise/unix/connect-needs-writable", test_unix_connect_needs_writable);
+  g_test_add_func ("/supervise/unix/session-bus-unreachable", test_unix_session_bus_unreachable);
+  g_test_add_func ("/supervise/unix/symlink-and-relative", test_unix_symlink_and_relative);
+  g_test_add_func ("/supervise/unix/datagrams", test_unix_datagrams);
 
   return g_test_run ();
 }

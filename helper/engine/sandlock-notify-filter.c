@@ -5,7 +5,11 @@
 #include <linux/audit.h>
 #include <linux/seccomp.h>
 #include <errno.h>
+#include <signal.h>
+#include <sys/prctl.h>
+#include <sys/wait.h>
 #include <stddef.h>
+#include <stdlib.h>
 #include <sys/syscall.h>
 #include <unistd.h>
 
@@ -89,4 +93,42 @@ sandlock_notify_filter_load (const SandlockFilter *filter)
                      SECCOMP_FILTER_FLAG_NEW_LISTENER, &filter->prog);
 
   return fd < 0 ? -errno : (int) fd;
+}
+
+/* Inside another supervised sandbox (ours included) the kernel refuses a
+ * second listener in the same filter chain (EBUSY). Find out once, in a
+ * throwaway child, and only when some filter is on us at all. */
+gboolean
+sandlock_notify_available (void)
+{
+  static int available = -1;
+  g_autofree char *status = NULL;
+  const char *line;
+
+  if (available >= 0)
+    return available;
+
+  available = TRUE;
+  if (g_file_get_contents ("/proc/self/status", &status, NULL, NULL) &&
+      (line = strstr (status, "\nSeccomp_filters:")) != NULL &&
+      atoi (line + strlen ("\nSeccomp_filters:")) > 0)
+    {
+      static const SandlockTrap none[] = { { -1, 0, -1 } };
+      g_autoptr(SandlockFilter) probe = sandlock_notify_filter_build (none, 0);
+      pid_t pid = syscall (SYS_clone, SIGCHLD, 0, 0, 0, 0);
+      int wstatus;
+
+      if (pid == 0)
+        {
+          int fd;
+
+          if (prctl (PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0) < 0)
+            _exit (1);
+          fd = sandlock_notify_filter_load (probe);
+          _exit (fd >= 0 ? 0 : 1);
+        }
+      available = pid > 0 && waitpid (pid, &wstatus, 0) == pid &&
+                  WIFEXITED (wstatus) && WEXITSTATUS (wstatus) == 0;
+    }
+  return available;
 }

@@ -32,4 +32,8 @@ SandlockFilter *sandlock_notify_filter_build (const SandlockTrap *traps,
  * no_new_privs) and returns the listener fd, or -errno. */
 int             sandlock_notify_filter_load  (const SandlockFilter *filter);
 
+/* Can this process give a sandbox a supervisor? Not inside another
+ * supervised sandbox: seccomp allows one listener per filter chain. */
+gboolean        sandlock_notify_available    (void);
+
 G_END_DECLS

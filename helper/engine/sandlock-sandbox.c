@@ -468,6 +468,7 @@ sandlock_sandbox_spawn (SandlockSandbox     *sandbox,
   sandlock_autofd int go_w = -1;
   sandlock_autofd int out_w = -1;
   sandlock_autofd int errout_w = -1;
+  g_autoptr(GError) local_error = NULL;
   SandlockChildPlan plan = { 0 };
   SandlockChildError record;
   int pipe_fds[2];
@@ -504,9 +505,16 @@ sandlock_sandbox_spawn (SandlockSandbox     *sandbox,
 
   sandbox->supervisor = sandlock_supervisor_new (policy, sandbox->flags,
                                                  sandbox->event_func,
-                                                 sandbox->event_data, error);
-  if (sandbox->supervisor == NULL && error != NULL && *error != NULL)
-    return FALSE;
+                                                 sandbox->event_data, &local_error);
+  if (local_error != NULL)
+    {
+      g_propagate_error (error, g_steal_pointer (&local_error));
+      return FALSE;
+    }
+  if (sandbox->supervisor == NULL)
+    g_ptr_array_add (sandbox->warnings, g_strdup (
+      "inside another supervised sandbox: pathname unix sockets are gated by "
+      "that sandbox's supervisor and its writable grants"));
   if (sandbox->supervisor != NULL && needs_proctree (policy) &&
       !sandlock_proctree_usable ())
     {

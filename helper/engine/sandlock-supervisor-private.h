@@ -121,8 +121,13 @@ void     sandlock_format_sockaddr     (const void *addr,
                                        char       *out,
                                        gsize       size);
 
+/* Observe: reports a connect or bind from its registers and memory. */
+void     sandlock_sv_report_address   (SandlockSupervisor         *sv,
+                                       const struct seccomp_notif *req);
+
 /* Handler modules: each traps what the policy needs of it. */
 void sandlock_sv_limits_install  (SandlockSupervisor *sv);
 void sandlock_sv_observe_install (SandlockSupervisor *sv);
+void sandlock_sv_unix_install    (SandlockSupervisor *sv);
 
 G_END_DECLS

@@ -57,6 +57,7 @@ sandlock_supervisor_new (SandlockPolicy     *policy,
                          GError            **error)
 {
   g_autoptr(SandlockSupervisor) sv = g_new0 (SandlockSupervisor, 1);
+  const char *required_by;
 
   sv->policy = sandlock_policy_ref (policy);
   sv->flags = flags;
@@ -69,11 +70,28 @@ sandlock_supervisor_new (SandlockPolicy     *policy,
   sv->max_processes = policy->max_processes;
   sv->max_memory = policy->max_memory;
 
-  sandlock_sv_limits_install (sv);
-  sandlock_sv_observe_install (sv);
+  /* Features that cannot do without a supervisor. */
+  required_by = policy->max_processes >= 0 ? "max_processes"
+              : policy->max_memory > 0 ? "max_memory"
+              : (flags & SANDLOCK_SPAWN_OBSERVE) ? "watching events"
+              : NULL;
 
-  if (sv->traps->len == 0)
-    return NULL;
+  if (!sandlock_notify_available ())
+    {
+      /* Nested in a supervised sandbox, whose supervisor gates unix
+       * sockets by its own grants (sandlock_sandbox_spawn warns). */
+      if (required_by != NULL)
+        g_set_error (error, SANDLOCK_ERROR, SANDLOCK_ERROR_KERNEL,
+                     "%s needs a seccomp supervisor, and there can be none inside "
+                     "another supervised sandbox (the kernel allows one per "
+                     "process tree)", required_by);
+      return NULL;
+    }
+
+  /* The unix module owns connect; observe reports through it. */
+  sandlock_sv_limits_install (sv);
+  sandlock_sv_unix_install (sv);
+  sandlock_sv_observe_install (sv);
 
   sv->filter = sandlock_notify_filter_build ((const SandlockTrap *) sv->traps->data,
                                              sv->traps->len);

@@ -175,20 +175,17 @@ on_openat (SandlockSupervisor         *sv,
                (flags & O_ACCMODE) != O_RDONLY || (flags & (O_CREAT | O_TRUNC)));
 }
 
-static void
-on_socket_address (SandlockSupervisor         *sv,
-                   const struct seccomp_notif *req,
-                   struct seccomp_notif_resp  *resp)
+void
+sandlock_sv_report_address (SandlockSupervisor         *sv,
+                            const struct seccomp_notif *req)
 {
   struct sockaddr_storage addr;
   gsize length = MIN (req->data.args[2], sizeof addr);
-  char detail[256];
-
   gboolean bind = req->data.nr == __NR_bind;
   gboolean allowed = TRUE;
   const char *rule = "observe";
+  char detail[256];
 
-  sandlock_resp_continue (resp);
   if (!sandlock_supervisor_read (sv, req, req->data.args[1], &addr, length))
     g_strlcpy (detail, "(unreadable)", sizeof detail);
   else
@@ -212,6 +209,15 @@ on_socket_address (SandlockSupervisor         *sv,
   sandlock_supervisor_emit (sv, req, "network", detail,
                             allowed ? SANDLOCK_VERDICT_ALLOW : SANDLOCK_VERDICT_DENY,
                             allowed ? 0 : EACCES, rule);
+}
+
+static void
+on_socket_address (SandlockSupervisor         *sv,
+                   const struct seccomp_notif *req,
+                   struct seccomp_notif_resp  *resp)
+{
+  sandlock_resp_continue (resp);
+  sandlock_sv_report_address (sv, req);
 }
 
 void
