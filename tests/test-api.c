@@ -4,6 +4,8 @@
 
 #include <errno.h>
 #include <fcntl.h>
+#include <netinet/in.h>
+#include <sys/socket.h>
 #include <signal.h>
 #include <sys/wait.h>
 #include <unistd.h>
@@ -217,6 +219,152 @@ test_confine_self_refuses_other_fields (void)
   g_assert_cmpint (access ("/etc/passwd", R_OK), ==, 0);
 }
 
+/* ---- dynamic policy ------------------------------------------------------ */
+
+typedef struct {
+  const char *syscall;       /* deny this syscall ... */
+  const char *detail_part;   /* ... when its detail contains this */
+  int         decision;
+  gint64      max_processes; /* restrict on the first execve, when >= 1 */
+  gboolean    block_network; /* restrict_network([]) on the first execve */
+  guint       sleep_ms;
+  guint       calls;
+  guint       audited;
+} Rules;
+
+static int
+decide (const SandlockEvent   *event,
+        SandlockPolicyContext *context,
+        gpointer               user_data)
+{
+  Rules *rules = user_data;
+
+  g_atomic_int_inc (&rules->calls);
+  if (rules->sleep_ms > 0)
+    g_usleep (rules->sleep_ms * 1000);
+  if (g_str_equal (event->syscall, "execve"))
+    {
+      if (rules->max_processes >= 1)
+        sandlock_policy_context_restrict_max_processes (context, rules->max_processes);
+      if (rules->block_network)
+        sandlock_policy_context_restrict_network (context, NULL, 0);
+    }
+  if (rules->syscall != NULL && g_str_equal (event->syscall, rules->syscall) &&
+      strstr (event->detail, rules->detail_part) != NULL)
+    return rules->decision;
+  return SANDLOCK_DECISION_ALLOW;
+}
+
+static void
+count_audits (const SandlockEvent *event,
+              gpointer             user_data)
+{
+  Rules *rules = user_data;
+
+  if (event->verdict == SANDLOCK_VERDICT_AUDIT)
+    g_atomic_int_inc (&rules->audited);
+}
+
+static int
+run_with_rules (SandlockPolicy     *policy,
+                Rules              *rules,
+                double              timeout,
+                const char * const *argv)
+{
+  g_autoptr(SandlockSandbox) sandbox = sandlock_sandbox_new (policy);
+  g_autoptr(SandlockResult) result = NULL;
+  g_autoptr(GError) error = NULL;
+
+  sandlock_sandbox_set_policy_func (sandbox, decide, rules, timeout);
+  sandlock_sandbox_set_event_handler (sandbox, count_audits, rules);
+  /* A denied execve of the program itself fails the spawn. */
+  if (!sandlock_sandbox_spawn (sandbox, argv, &error))
+    {
+      g_test_message ("spawn: %s", error->message);
+      return sandlock_error_exit_status (error);
+    }
+  result = sandlock_sandbox_wait (sandbox, &error);
+  g_assert_no_error (error);
+  return sandlock_result_get_status (result);
+}
+
+static void
+test_policy_func_denies (void)
+{
+  g_autoptr(SandlockPolicy) policy = probe_policy ();
+  g_autofree char *dir = tc_make_tmpdir ();
+  g_autofree char *file = tc_make_file (dir, "file", "x");
+  const char *argv[] = { tc_probe (), "read", file, NULL };
+  Rules plain = { 0 };
+  Rules deny_read = { .syscall = "openat", .detail_part = "file", .decision = ENOENT };
+  Rules deny_exec = { .syscall = "execve", .detail_part = "probe", .decision = SANDLOCK_DECISION_DENY };
+
+  g_assert_true (sandlock_policy_set (policy, "fs_readable", dir, NULL));
+  g_assert_cmpint (run_with_rules (policy, &plain, 5, argv), ==, 0);
+  g_assert_cmpuint (plain.calls, >=, 2);   /* the execve and the open */
+  g_assert_cmpint (run_with_rules (policy, &deny_read, 5, argv), ==, ENOENT);
+  /* Even the program itself cannot start. */
+  g_assert_cmpint (run_with_rules (policy, &deny_exec, 5, argv), ==, 126);
+}
+
+static void
+test_policy_func_audits (void)
+{
+  g_autoptr(SandlockPolicy) policy = probe_policy ();
+  g_autofree char *dir = tc_make_tmpdir ();
+  g_autofree char *file = tc_make_file (dir, "file", "x");
+  const char *argv[] = { tc_probe (), "read", file, NULL };
+  Rules audit = { .syscall = "openat", .detail_part = file, .decision = SANDLOCK_DECISION_AUDIT };
+
+  g_assert_true (sandlock_policy_set (policy, "fs_readable", dir, NULL));
+  g_assert_cmpint (run_with_rules (policy, &audit, 5, argv), ==, 0);
+  g_assert_cmpuint (audit.audited, ==, 1);
+}
+
+static void
+test_policy_func_timeout_denies (void)
+{
+  g_autoptr(SandlockPolicy) policy = probe_policy ();
+  const char *argv[] = { tc_probe (), "exit", "0", NULL };
+  Rules slow = { .sleep_ms = 1000 };
+
+  /* Too slow to answer for the program's execve: denied. */
+  g_assert_cmpint (run_with_rules (policy, &slow, 0.1, argv), ==, 126);
+}
+
+static void
+test_policy_func_tightens (void)
+{
+  g_autoptr(SandlockPolicy) policy = probe_policy ();
+  const char *forks[] = { tc_probe (), "forks", "3", NULL };
+  Rules limit = { .max_processes = 1 };
+  Rules none = { 0 };
+  struct sockaddr_in addr = { .sin_family = AF_INET };
+  socklen_t len = sizeof addr;
+  int fd = socket (AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
+  g_autofree char *port = NULL;
+  g_autofree char *rule = NULL;
+  Rules block = { .block_network = TRUE };
+
+  g_assert_cmpint (run_with_rules (policy, &none, 5, forks), ==, 0);
+  g_assert_cmpint (run_with_rules (policy, &limit, 5, forks), ==, EAGAIN);
+
+  addr.sin_addr.s_addr = htonl (INADDR_LOOPBACK);
+  g_assert_cmpint (bind (fd, (struct sockaddr *) &addr, sizeof addr), ==, 0);
+  g_assert_cmpint (listen (fd, 8), ==, 0);
+  g_assert_cmpint (getsockname (fd, (struct sockaddr *) &addr, &len), ==, 0);
+  port = g_strdup_printf ("%u", ntohs (addr.sin_port));
+  rule = g_strdup_printf (":%s", port);
+  g_assert_true (sandlock_policy_set (policy, "net_allow", rule, NULL));
+  {
+    const char *connect_argv[] = { tc_probe (), "connect", port, NULL };
+
+    g_assert_cmpint (run_with_rules (policy, &none, 5, connect_argv), ==, 0);
+    g_assert_cmpint (run_with_rules (policy, &block, 5, connect_argv), ==, EACCES);
+  }
+  close (fd);
+}
+
 int
 main (int    argc,
       char **argv)
@@ -233,6 +381,10 @@ main (int    argc,
   g_test_add_func ("/api/keep-fd", test_keep_fd);
   g_test_add_func ("/api/confine-self", test_confine_self);
   g_test_add_func ("/api/confine-self-refuses-other-fields", test_confine_self_refuses_other_fields);
+  g_test_add_func ("/api/policy-func/denies", test_policy_func_denies);
+  g_test_add_func ("/api/policy-func/audits", test_policy_func_audits);
+  g_test_add_func ("/api/policy-func/timeout-denies", test_policy_func_timeout_denies);
+  g_test_add_func ("/api/policy-func/tightens", test_policy_func_tightens);
 
   return g_test_run ();
 }

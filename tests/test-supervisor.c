@@ -66,7 +66,7 @@ new_supervisor (void)
   SandlockSupervisor *sv;
 
   g_assert_true (sandlock_policy_set (policy, "max_processes", "100", NULL));
-  sv = sandlock_supervisor_new (policy, SANDLOCK_SPAWN_DEFAULT, NULL, NULL, &error);
+  sv = sandlock_supervisor_new (policy, SANDLOCK_SPAWN_DEFAULT, NULL, NULL, NULL, NULL, 0, &error);
   g_assert_no_error (error);
   g_assert_nonnull (sv);
   return sv;

@@ -63,6 +63,9 @@ struct _SandlockSandbox {
 
   SandlockEventFunc   event_func;
   gpointer            event_data;
+  SandlockPolicyFunc  policy_func;
+  gpointer            policy_data;
+  double              policy_timeout;
   SandlockSupervisor *supervisor;
 };
 
@@ -139,6 +142,18 @@ sandlock_sandbox_set_event_handler (SandlockSandbox   *sandbox,
   g_return_if_fail (sandbox != NULL);
   sandbox->event_func = func;
   sandbox->event_data = user_data;
+}
+
+void
+sandlock_sandbox_set_policy_func (SandlockSandbox    *sandbox,
+                                  SandlockPolicyFunc  func,
+                                  gpointer            user_data,
+                                  double              timeout)
+{
+  g_return_if_fail (sandbox != NULL);
+  sandbox->policy_func = func;
+  sandbox->policy_data = user_data;
+  sandbox->policy_timeout = timeout;
 }
 
 void
@@ -505,7 +520,10 @@ sandlock_sandbox_spawn (SandlockSandbox     *sandbox,
 
   sandbox->supervisor = sandlock_supervisor_new (policy, sandbox->flags,
                                                  sandbox->event_func,
-                                                 sandbox->event_data, &local_error);
+                                                 sandbox->event_data,
+                                                 sandbox->policy_func,
+                                                 sandbox->policy_data,
+                                                 sandbox->policy_timeout, &local_error);
   if (local_error != NULL)
     {
       g_propagate_error (error, g_steal_pointer (&local_error));

@@ -16,6 +16,14 @@ typedef void (*SandlockSyscallHandler) (SandlockSupervisor         *sv,
                                         const struct seccomp_notif *req,
                                         struct seccomp_notif_resp  *resp);
 
+/* The application's policy function and the thread it runs in. */
+typedef struct _SandlockPolicyHook SandlockPolicyHook;
+
+SandlockPolicyHook *sandlock_policy_hook_new  (SandlockPolicyFunc func,
+                                               gpointer           data,
+                                               double             timeout);
+void                sandlock_policy_hook_free (SandlockPolicyHook *hook);
+
 /* A call the supervisor let through that the kernel may not have finished:
  * a fork whose child may not exist yet, an allocation not yet mapped. */
 typedef struct {
@@ -47,8 +55,10 @@ struct _SandlockSupervisor {
   gsize                  resp_size;
 
   /* Limits, which a dynamic policy may lower while the sandbox runs. */
+  SandlockPolicyHook    *policy_hook;    /* NULL = no policy function */
   gint64                 max_processes;  /* -1 = none */
   guint64                max_memory;     /* 0 = none */
+  GArray                *net_ports;      /* outbound TCP ports left; NULL = all */
   GArray                *in_flight;      /* SandlockInFlight */
 
   guint64                n_denied;
@@ -121,9 +131,28 @@ void     sandlock_format_sockaddr     (const void *addr,
                                        char       *out,
                                        gsize       size);
 
-/* Observe: reports a connect or bind from its registers and memory. */
-void     sandlock_sv_report_address   (SandlockSupervisor         *sv,
-                                       const struct seccomp_notif *req);
+/* Asks the policy function, if any, about a held call. Returns its
+ * verdict, with the errno to deny with in @error. */
+SandlockVerdict sandlock_supervisor_consult (SandlockSupervisor         *sv,
+                                             const struct seccomp_notif *req,
+                                             const char                 *category,
+                                             const char                 *detail,
+                                             int                        *error);
+
+/* Lets a held call through unless the policy function denies it, and
+ * reports it (with the verdict the static policy predicts) when observing. */
+void     sandlock_supervisor_decide   (SandlockSupervisor         *sv,
+                                       const struct seccomp_notif *req,
+                                       struct seccomp_notif_resp  *resp,
+                                       const char                 *category,
+                                       const char                 *detail,
+                                       SandlockVerdict             predicted,
+                                       int                         predicted_error,
+                                       const char                 *rule);
+/* The same for a connect or bind, from the address it names. */
+void     sandlock_sv_decide_address   (SandlockSupervisor         *sv,
+                                       const struct seccomp_notif *req,
+                                       struct seccomp_notif_resp  *resp);
 
 /* Handler modules: each traps what the policy needs of it. */
 void sandlock_sv_limits_install  (SandlockSupervisor *sv);

@@ -54,6 +54,9 @@ sandlock_supervisor_new (SandlockPolicy     *policy,
                          SandlockSpawnFlags  flags,
                          SandlockEventFunc   event_func,
                          gpointer            event_data,
+                         SandlockPolicyFunc  policy_func,
+                         gpointer            policy_data,
+                         double              policy_timeout,
                          GError            **error)
 {
   g_autoptr(SandlockSupervisor) sv = g_new0 (SandlockSupervisor, 1);
@@ -74,6 +77,7 @@ sandlock_supervisor_new (SandlockPolicy     *policy,
   required_by = policy->max_processes >= 0 ? "max_processes"
               : policy->max_memory > 0 ? "max_memory"
               : (flags & SANDLOCK_SPAWN_OBSERVE) ? "watching events"
+              : policy_func != NULL ? "a policy function"
               : NULL;
 
   if (!sandlock_notify_available ())
@@ -87,6 +91,9 @@ sandlock_supervisor_new (SandlockPolicy     *policy,
                      "process tree)", required_by);
       return NULL;
     }
+
+  if (policy_func != NULL)
+    sv->policy_hook = sandlock_policy_hook_new (policy_func, policy_data, policy_timeout);
 
   /* The unix module owns connect; observe reports through it. */
   sandlock_sv_limits_install (sv);
@@ -341,6 +348,8 @@ sandlock_supervisor_free (SandlockSupervisor *sv)
   g_clear_pointer (&sv->filter, sandlock_seccomp_filter_free);
   g_clear_pointer (&sv->traps, g_array_unref);
   g_clear_pointer (&sv->in_flight, g_array_unref);
+  g_clear_pointer (&sv->net_ports, g_array_unref);
+  g_clear_pointer (&sv->policy_hook, sandlock_policy_hook_free);
   g_clear_pointer (&sv->policy, sandlock_policy_unref);
   g_free (sv->req);
   g_free (sv->resp);

@@ -17,6 +17,9 @@ SandlockSupervisor *sandlock_supervisor_new     (SandlockPolicy     *policy,
                                                  SandlockSpawnFlags  flags,
                                                  SandlockEventFunc   event_func,
                                                  gpointer            event_data,
+                                                 SandlockPolicyFunc  policy_func,
+                                                 gpointer            policy_data,
+                                                 double              policy_timeout,
                                                  GError            **error);
 /* The filter that traps what this supervisor handles (owned by it). */
 const SandlockFilter *sandlock_supervisor_get_filter (SandlockSupervisor *supervisor);

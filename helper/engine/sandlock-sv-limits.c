@@ -341,7 +341,8 @@ sandlock_sv_limits_install (SandlockSupervisor *sv)
 {
   SandlockPolicy *policy = sv->policy;
 
-  if (policy->max_processes >= 0)
+  /* A policy function may set a process limit later. */
+  if (policy->max_processes >= 0 || sv->policy_hook != NULL)
     {
       /* Threads are not processes: clone with CLONE_THREAD passes. */
       sandlock_supervisor_trap (sv, __NR_clone, on_fork, CLONE_THREAD, -1);

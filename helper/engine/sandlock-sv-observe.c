@@ -63,6 +63,32 @@ sandlock_format_sockaddr (const void *addr,
     g_snprintf (out, size, "family %u", sa->sa_family);
 }
 
+void
+sandlock_supervisor_decide (SandlockSupervisor         *sv,
+                            const struct seccomp_notif *req,
+                            struct seccomp_notif_resp  *resp,
+                            const char                 *category,
+                            const char                 *detail,
+                            SandlockVerdict             predicted,
+                            int                         predicted_error,
+                            const char                 *rule)
+{
+  int error;
+  SandlockVerdict verdict = sandlock_supervisor_consult (sv, req, category, detail, &error);
+
+  if (verdict == SANDLOCK_VERDICT_DENY)
+    {
+      sandlock_resp_deny (resp, error);
+      sandlock_supervisor_emit (sv, req, category, detail, verdict, error, "policy_fn");
+      return;
+    }
+  sandlock_resp_continue (resp);
+  if (verdict == SANDLOCK_VERDICT_AUDIT)
+    sandlock_supervisor_emit (sv, req, category, detail, verdict, 0, "policy_fn");
+  else if (sv->flags & SANDLOCK_SPAWN_OBSERVE)
+    sandlock_supervisor_emit (sv, req, category, detail, predicted, predicted_error, rule);
+}
+
 static gboolean
 beneath_any (GPtrArray  *roots,
              const char *path)
@@ -98,9 +124,9 @@ absolute_path (const struct seccomp_notif *req,
 }
 
 static void
-report_file (SandlockSupervisor         *sv,
+decide_file (SandlockSupervisor         *sv,
              const struct seccomp_notif *req,
-             const char                 *category,
+             struct seccomp_notif_resp  *resp,
              int                         dirfd,
              guint64                     address,
              gboolean                    write)
@@ -111,20 +137,21 @@ report_file (SandlockSupervisor         *sv,
 
   if (!sandlock_supervisor_read_string (sv, req, address, path, sizeof path))
     {
-      sandlock_supervisor_emit (sv, req, category, "(unreadable)", SANDLOCK_VERDICT_ALLOW,
-                                0, "observe");
+      /* Nothing to show or ask about; the kernel decides as always. */
+      sandlock_supervisor_decide (sv, req, resp, "file", "(unreadable)",
+                                  SANDLOCK_VERDICT_ALLOW, 0, "observe");
       return;
     }
   absolute = absolute_path (req, dirfd, path);
   if (beneath_any (policy->fs_writable, absolute))
-    sandlock_supervisor_emit (sv, req, category, absolute, SANDLOCK_VERDICT_ALLOW, 0,
-                              "fs_writable");
+    sandlock_supervisor_decide (sv, req, resp, "file", absolute, SANDLOCK_VERDICT_ALLOW, 0,
+                                "fs_writable");
   else if (!write && beneath_any (policy->fs_readable, absolute))
-    sandlock_supervisor_emit (sv, req, category, absolute, SANDLOCK_VERDICT_ALLOW, 0,
-                              "fs_readable");
+    sandlock_supervisor_decide (sv, req, resp, "file", absolute, SANDLOCK_VERDICT_ALLOW, 0,
+                                "fs_readable");
   else
-    sandlock_supervisor_emit (sv, req, category, absolute, SANDLOCK_VERDICT_DENY, EACCES,
-                              write ? "fs_writable" : "fs_readable");
+    sandlock_supervisor_decide (sv, req, resp, "file", absolute, SANDLOCK_VERDICT_DENY,
+                                EACCES, write ? "fs_writable" : "fs_readable");
 }
 
 static void
@@ -136,7 +163,6 @@ on_execve (SandlockSupervisor         *sv,
   gboolean verdict_ok;
   char arg[1024];
 
-  sandlock_resp_continue (resp);
   if (!sandlock_supervisor_read_string (sv, req, req->data.args[0], arg, sizeof arg))
     g_strlcpy (arg, "(unreadable)", sizeof arg);
   g_string_append (detail, arg);
@@ -156,9 +182,9 @@ on_execve (SandlockSupervisor         *sv,
         break;
       g_string_append_printf (detail, " %s", arg);
     }
-  sandlock_supervisor_emit (sv, req, "process", detail->str,
-                            verdict_ok ? SANDLOCK_VERDICT_ALLOW : SANDLOCK_VERDICT_DENY,
-                            verdict_ok ? 0 : EACCES, "fs_readable");
+  sandlock_supervisor_decide (sv, req, resp, "process", detail->str,
+                              verdict_ok ? SANDLOCK_VERDICT_ALLOW : SANDLOCK_VERDICT_DENY,
+                              verdict_ok ? 0 : EACCES, "fs_readable");
 }
 
 static void
@@ -168,16 +194,14 @@ on_openat (SandlockSupervisor         *sv,
 {
   int flags = req->data.args[2];
 
-  sandlock_resp_continue (resp);
-  if (flags & O_PATH)   /* Landlock does not check O_PATH opens */
-    return;
-  report_file (sv, req, "file", (int) req->data.args[0], req->data.args[1],
+  decide_file (sv, req, resp, (int) req->data.args[0], req->data.args[1],
                (flags & O_ACCMODE) != O_RDONLY || (flags & (O_CREAT | O_TRUNC)));
 }
 
 void
-sandlock_sv_report_address (SandlockSupervisor         *sv,
-                            const struct seccomp_notif *req)
+sandlock_sv_decide_address (SandlockSupervisor         *sv,
+                            const struct seccomp_notif *req,
+                            struct seccomp_notif_resp  *resp)
 {
   struct sockaddr_storage addr;
   gsize length = MIN (req->data.args[2], sizeof addr);
@@ -206,31 +230,22 @@ sandlock_sv_report_address (SandlockSupervisor         *sv,
           rule = bind ? "net_bind" : "net_allow";
         }
     }
-  sandlock_supervisor_emit (sv, req, "network", detail,
-                            allowed ? SANDLOCK_VERDICT_ALLOW : SANDLOCK_VERDICT_DENY,
-                            allowed ? 0 : EACCES, rule);
-}
-
-static void
-on_socket_address (SandlockSupervisor         *sv,
-                   const struct seccomp_notif *req,
-                   struct seccomp_notif_resp  *resp)
-{
-  sandlock_resp_continue (resp);
-  sandlock_sv_report_address (sv, req);
+  sandlock_supervisor_decide (sv, req, resp, "network", detail,
+                              allowed ? SANDLOCK_VERDICT_ALLOW : SANDLOCK_VERDICT_DENY,
+                              allowed ? 0 : EACCES, rule);
 }
 
 void
 sandlock_sv_observe_install (SandlockSupervisor *sv)
 {
-  if (!(sv->flags & SANDLOCK_SPAWN_OBSERVE))
+  if (!(sv->flags & SANDLOCK_SPAWN_OBSERVE) && sv->policy_hook == NULL)
     return;
 
   sandlock_supervisor_trap (sv, __NR_execve, on_execve, 0, -1);
   sandlock_supervisor_trap (sv, __NR_openat, on_openat, 0, -1);
   /* Another module may own these to gate them; it reports them itself. */
   if (sv->handlers[__NR_connect] == NULL)
-    sandlock_supervisor_trap (sv, __NR_connect, on_socket_address, 0, -1);
+    sandlock_supervisor_trap (sv, __NR_connect, sandlock_sv_decide_address, 0, -1);
   if (sv->handlers[__NR_bind] == NULL)
-    sandlock_supervisor_trap (sv, __NR_bind, on_socket_address, 0, -1);
+    sandlock_supervisor_trap (sv, __NR_bind, sandlock_sv_decide_address, 0, -1);
 }

@@ -17,6 +17,7 @@
 
 #include <errno.h>
 #include <fcntl.h>
+#include <netinet/in.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <sys/socket.h>
@@ -140,6 +141,76 @@ check_unix_address (SandlockSupervisor         *sv,
   return 0;
 }
 
+/* Non-unix sockets: the kernel (Landlock) decides, unless a policy function
+ * narrowed the TCP ports: then we connect ourselves, with the address we
+ * checked, so that no later write to it can reach another port. */
+static void
+connect_other (SandlockSupervisor         *sv,
+               const struct seccomp_notif *req,
+               struct seccomp_notif_resp  *resp,
+               int                         sock)
+{
+  struct sockaddr_storage addr = { 0 };
+  socklen_t length = MIN (req->data.args[2], sizeof addr);
+  char detail[256];
+  guint16 port;
+  gboolean listed = FALSE;
+  int error;
+
+  if (sv->net_ports == NULL)
+    {
+      sandlock_sv_decide_address (sv, req, resp);
+      return;
+    }
+  if (!sandlock_supervisor_read (sv, req, req->data.args[1], &addr, length))
+    return;   /* stays denied */
+  if ((addr.ss_family != AF_INET && addr.ss_family != AF_INET6) ||
+      length < sizeof (struct sockaddr_in))
+    {
+      sandlock_sv_decide_address (sv, req, resp);
+      return;
+    }
+
+  sandlock_format_sockaddr (&addr, length, detail, sizeof detail);
+  port = g_ntohs (((struct sockaddr_in *) &addr)->sin_port);
+  for (guint i = 0; i < sv->net_ports->len; i++)
+    listed |= g_array_index (sv->net_ports, guint16, i) == port;
+  if (!listed)
+    {
+      sandlock_resp_deny (resp, EACCES);
+      sandlock_supervisor_emit (sv, req, "network", detail, SANDLOCK_VERDICT_DENY, EACCES,
+                                "policy_fn");
+      return;
+    }
+  if (sandlock_supervisor_consult (sv, req, "network", detail, &error) == SANDLOCK_VERDICT_DENY)
+    {
+      sandlock_resp_deny (resp, error);
+      sandlock_supervisor_emit (sv, req, "network", detail, SANDLOCK_VERDICT_DENY, error,
+                                "policy_fn");
+      return;
+    }
+  /* Our own thread connects: Landlock does not confine it, so the static
+   * port rules must hold here too. */
+  {
+    g_autoptr(GArray) allowed = sandlock_policy_connect_ports (sv->policy);
+    gboolean static_ok = FALSE;
+
+    for (guint i = 0; i < allowed->len; i++)
+      static_ok |= g_array_index (allowed, guint16, i) == port;
+    if (!static_ok)
+      {
+        sandlock_resp_deny (resp, EACCES);
+        sandlock_supervisor_emit (sv, req, "network", detail, SANDLOCK_VERDICT_DENY, EACCES,
+                                  "net_allow");
+        return;
+      }
+  }
+  if (connect (sock, (struct sockaddr *) &addr, length) < 0)
+    sandlock_resp_deny (resp, errno);
+  else
+    sandlock_resp_return (resp, 0);
+}
+
 static void
 on_connect (SandlockSupervisor         *sv,
             const struct seccomp_notif *req,
@@ -162,9 +233,7 @@ on_connect (SandlockSupervisor         *sv,
     }
   if (socket_option (sock, SO_DOMAIN) != AF_UNIX)
     {
-      sandlock_resp_continue (resp);
-      if (sv->flags & SANDLOCK_SPAWN_OBSERVE)
-        sandlock_sv_report_address (sv, req);
+      connect_other (sv, req, resp, sock);
       return;
     }
   if (length > sizeof addr || length < sizeof (sa_family_t))
@@ -182,6 +251,14 @@ on_connect (SandlockSupervisor         *sv,
 
   error = check_unix_address (sv, req, &addr, length, &pinned, &pinned_length,
                               &pinned_fd, detail, sizeof detail);
+  if (error == 0 &&
+      sandlock_supervisor_consult (sv, req, "network", detail, &error) == SANDLOCK_VERDICT_DENY)
+    {
+      sandlock_resp_deny (resp, error);
+      sandlock_supervisor_emit (sv, req, "network", detail, SANDLOCK_VERDICT_DENY, error,
+                                "policy_fn");
+      return;
+    }
   if (error == 0 && connect (sock, (struct sockaddr *) &pinned, pinned_length) < 0)
     error = errno;
 

@@ -196,6 +196,42 @@ typedef struct {
 typedef void (*SandlockEventFunc) (const SandlockEvent *event,
                                    gpointer             user_data);
 
+/* ------------------------------------------------------------------------ */
+/* Dynamic policy                                                           */
+/* ------------------------------------------------------------------------ */
+
+typedef struct _SandlockPolicyContext SandlockPolicyContext;
+
+/* What a SandlockPolicyFunc returns: allow, deny with EPERM, allow and flag
+ * the event as audited, or any positive errno to deny with. */
+#define SANDLOCK_DECISION_ALLOW 0
+#define SANDLOCK_DECISION_DENY  (-1)
+#define SANDLOCK_DECISION_AUDIT (-2)
+
+/*
+ * Called, in a thread of its own, for every execve, openat, connect, bind
+ * and sendto-with-address of the sandbox, which waits for the answer (up
+ * to the timeout of sandlock_sandbox_set_policy_func, then it is denied).
+ * The static policy still applies to what this allows: a policy function
+ * can only take away. @context tightens the policy from then on.
+ */
+typedef int (*SandlockPolicyFunc) (const SandlockEvent   *event,
+                                   SandlockPolicyContext *context,
+                                   gpointer               user_data);
+
+/* From now on, outbound TCP only to these ports (none: no outbound TCP);
+ * each call narrows further. */
+SANDLOCK_API void sandlock_policy_context_restrict_network       (SandlockPolicyContext *context,
+                                                                  const guint16         *ports,
+                                                                  gsize                  n_ports);
+/* Lower (never raise) the process limit; sets one when there was none. */
+SANDLOCK_API void     sandlock_policy_context_restrict_max_processes (SandlockPolicyContext *context,
+                                                                      gint64                 max);
+/* Lower (never raise) max_memory. Memory is watched only when the policy
+ * has a max_memory: without one this returns FALSE and changes nothing. */
+SANDLOCK_API gboolean sandlock_policy_context_restrict_max_memory    (SandlockPolicyContext *context,
+                                                                      guint64                bytes);
+
 SANDLOCK_API const char *sandlock_verdict_to_string (SandlockVerdict verdict);
 /* One line of JSON (no newline): the fields above, verdict as a string. */
 SANDLOCK_API char       *sandlock_event_to_json     (const SandlockEvent *event);
@@ -225,6 +261,12 @@ SANDLOCK_API void             sandlock_sandbox_keep_fd      (SandlockSandbox *sa
 SANDLOCK_API void             sandlock_sandbox_set_event_handler (SandlockSandbox  *sandbox,
                                                                   SandlockEventFunc func,
                                                                   gpointer          user_data);
+/* Decide held syscalls at run time (see SandlockPolicyFunc). A call
+ * waits at most @timeout seconds for @func, then is denied. */
+SANDLOCK_API void             sandlock_sandbox_set_policy_func (SandlockSandbox   *sandbox,
+                                                                SandlockPolicyFunc func,
+                                                                gpointer           user_data,
+                                                                double             timeout);
 /* Seconds before the whole sandbox gets SIGTERM, then SIGKILL after a short
  * grace; 0 means no timeout. */
 SANDLOCK_API void             sandlock_sandbox_set_timeout  (SandlockSandbox *sandbox,
