@@ -27,6 +27,8 @@
  *   probe alloc MIB [SECS]    allocates and touches MIB MiB, holds it SECS;
  *                             ENOMEM or 0
  *   probe threads N           starts and joins N threads; their error or 0
+ *   probe spin SECS           busy for SECS of wall time; prints the CPU
+ *                             time it got, in percent of that
  */
 
 #include <arpa/inet.h>
@@ -48,6 +50,7 @@
 #include <sys/un.h>
 #include <sys/utsname.h>
 #include <sys/wait.h>
+#include <time.h>
 #include <unistd.h>
 
 static int
@@ -398,6 +401,24 @@ main (int    argc,
       printf ("%d\n", made);
       fflush (stdout);
       return failed;
+    }
+  if (!strcmp (op, "spin"))
+    {
+      struct timespec start, now;
+      double secs = atof (a), elapsed;
+      volatile unsigned long x = 0;
+
+      clock_gettime (CLOCK_MONOTONIC, &start);
+      do
+        {
+          for (int i = 0; i < 100000; i++)
+            x++;
+          clock_gettime (CLOCK_MONOTONIC, &now);
+          elapsed = (now.tv_sec - start.tv_sec) + (now.tv_nsec - start.tv_nsec) / 1e9;
+        }
+      while (elapsed < secs);
+      printf ("%d\n", (int) (100.0 * clock () / CLOCKS_PER_SEC / elapsed));
+      return 0;
     }
   if (!strcmp (op, "threads"))
     return start_threads (atoi (a));

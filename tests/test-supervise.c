@@ -74,6 +74,18 @@ test_max_memory_across_processes (void)
   g_assert_true (g_str_equal (out, "0 12\n") || g_str_equal (out, "12 0\n"));
 }
 
+static void
+test_max_cpu (void)
+{
+  g_autofree char *out = NULL;
+
+  /* A busy loop held to a quarter of a core, with room for measuring. */
+  g_assert_cmpint (tc_probe_in (&out, "-c", "25", NULL, "spin", "2", NULL), ==, 0);
+  g_test_message ("got %s%% of a core", g_strchomp (out));
+  g_assert_cmpint (atoi (out), <=, 40);
+  g_assert_cmpint (atoi (out), >, 5);
+}
+
 static JsonObject *
 find_event (GPtrArray  *events,
             const char *syscall,
@@ -283,6 +295,7 @@ main (int    argc,
   g_test_add_func ("/supervise/threads-are-not-processes", test_max_processes_threads_are_not_processes);
   g_test_add_func ("/supervise/max-memory", test_max_memory);
   g_test_add_func ("/supervise/max-memory-across-processes", test_max_memory_across_processes);
+  g_test_add_func ("/supervise/max-cpu", test_max_cpu);
   g_test_add_func ("/supervise/events-file", test_events_file);
   g_test_add_func ("/supervise/events-for-limits", test_events_for_limits);
   g_test_add_func ("/supervise/trace", test_trace);

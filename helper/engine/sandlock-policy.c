@@ -45,7 +45,7 @@ static const SandlockField fields[] = {
   /* Resources */
   FIELD (max_memory,          SIZE,        TRUE),
   FIELD (max_processes,       INT,         TRUE,  RANGE (1, G_MAXINT64)),
-  FIELD (max_cpu,             INT,         FALSE, RANGE (1, 100)),
+  FIELD (max_cpu,             INT,         TRUE,  RANGE (1, 100)),
   FIELD (max_open_files,      INT,         TRUE,  RANGE (1, 1048576)),
   FIELD (cpu_cores,           UINT_LIST,   TRUE,  CHECK (CPUS)),
   FIELD (num_cpus,            INT,         FALSE, RANGE (1, G_MAXINT64)),

@@ -425,7 +425,7 @@ set_child_error (GError                   **error,
 static gboolean
 needs_proctree (SandlockPolicy *policy)
 {
-  return policy->max_processes >= 0 || policy->max_memory > 0;
+  return policy->max_processes >= 0 || policy->max_memory > 0 || policy->max_cpu > 0;
 }
 
 /* Init loaded the notify filter and waits: take its listener, start the
@@ -537,8 +537,9 @@ sandlock_sandbox_spawn (SandlockSandbox     *sandbox,
       !sandlock_proctree_usable ())
     {
       g_set_error (error, SANDLOCK_ERROR, SANDLOCK_ERROR_SETUP,
-                   "max_processes and max_memory count the sandbox's processes "
-                   "in /proc, but this /proc belongs to another PID namespace");
+                   "max_processes, max_memory and max_cpu watch the sandbox's "
+                   "processes in /proc, but this /proc belongs to another PID "
+                   "namespace");
       return FALSE;
     }
   if (sandbox->supervisor != NULL)

@@ -16,6 +16,16 @@ typedef void (*SandlockSyscallHandler) (SandlockSupervisor         *sv,
                                         const struct seccomp_notif *req,
                                         struct seccomp_notif_resp  *resp);
 
+/* max_cpu's duty cycle, driven from the supervisor loop. */
+typedef struct _SandlockCpuThrottle SandlockCpuThrottle;
+
+SandlockCpuThrottle *sandlock_cpu_throttle_new        (gint64               percent);
+void                 sandlock_cpu_throttle_free       (SandlockCpuThrottle *throttle);
+/* How long the loop may wait before the next tick (-1 without a throttle). */
+int                  sandlock_cpu_throttle_timeout_ms (SandlockCpuThrottle *throttle);
+void                 sandlock_cpu_throttle_tick       (SandlockCpuThrottle *throttle,
+                                                       pid_t                init_pid);
+
 /* The application's policy function and the thread it runs in. */
 typedef struct _SandlockPolicyHook SandlockPolicyHook;
 
@@ -56,6 +66,7 @@ struct _SandlockSupervisor {
 
   /* Limits, which a dynamic policy may lower while the sandbox runs. */
   SandlockPolicyHook    *policy_hook;    /* NULL = no policy function */
+  SandlockCpuThrottle   *cpu;            /* NULL = no max_cpu */
   gint64                 max_processes;  /* -1 = none */
   guint64                max_memory;     /* 0 = none */
   GArray                *net_ports;      /* outbound TCP ports left; NULL = all */

@@ -76,6 +76,7 @@ sandlock_supervisor_new (SandlockPolicy     *policy,
   /* Features that cannot do without a supervisor. */
   required_by = policy->max_processes >= 0 ? "max_processes"
               : policy->max_memory > 0 ? "max_memory"
+              : policy->max_cpu > 0 ? "max_cpu"
               : (flags & SANDLOCK_SPAWN_OBSERVE) ? "watching events"
               : policy_func != NULL ? "a policy function"
               : NULL;
@@ -94,6 +95,8 @@ sandlock_supervisor_new (SandlockPolicy     *policy,
 
   if (policy_func != NULL)
     sv->policy_hook = sandlock_policy_hook_new (policy_func, policy_data, policy_timeout);
+  if (policy->max_cpu > 0)
+    sv->cpu = sandlock_cpu_throttle_new (policy->max_cpu);
 
   /* The unix module owns connect; observe reports through it. */
   sandlock_sv_limits_install (sv);
@@ -263,12 +266,13 @@ supervise (gpointer data)
         { .fd = sv->stop_fd, .events = POLLIN },
       };
 
-      if (poll (fds, G_N_ELEMENTS (fds), -1) < 0)
-        {
-          if (errno == EINTR)
-            continue;
-          break;
-        }
+      int ready = poll (fds, G_N_ELEMENTS (fds), sandlock_cpu_throttle_timeout_ms (sv->cpu));
+
+      if (ready < 0 && errno != EINTR)
+        break;
+      sandlock_cpu_throttle_tick (sv->cpu, sv->init_pid);
+      if (ready <= 0)
+        continue;
       if (fds[1].revents != 0)
         break;
       if (fds[0].revents & POLLIN)
@@ -350,6 +354,7 @@ sandlock_supervisor_free (SandlockSupervisor *sv)
   g_clear_pointer (&sv->in_flight, g_array_unref);
   g_clear_pointer (&sv->net_ports, g_array_unref);
   g_clear_pointer (&sv->policy_hook, sandlock_policy_hook_free);
+  g_clear_pointer (&sv->cpu, sandlock_cpu_throttle_free);
   g_clear_pointer (&sv->policy, sandlock_policy_unref);
   g_free (sv->req);
   g_free (sv->resp);
