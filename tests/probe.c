@@ -27,6 +27,7 @@
  *   probe alloc MIB [SECS]    allocates and touches MIB MiB, holds it SECS;
  *                             ENOMEM or 0
  *   probe threads N           starts and joins N threads; their error or 0
+ *   probe random N | urandom N   N bytes from getrandom() / /dev/urandom, hex
  *   probe spin SECS           busy for SECS of wall time; prints the CPU
  *                             time it got, in percent of that
  */
@@ -44,6 +45,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/personality.h>
+#include <sys/random.h>
 #include <sys/resource.h>
 #include <sys/socket.h>
 #include <sys/stat.h>
@@ -401,6 +403,29 @@ main (int    argc,
       printf ("%d\n", made);
       fflush (stdout);
       return failed;
+    }
+  if (!strcmp (op, "random") || !strcmp (op, "urandom"))
+    {
+      unsigned char bytes[256];
+      size_t n = (size_t) atoi (a) < sizeof bytes ? (size_t) atoi (a) : sizeof bytes;
+      ssize_t got;
+
+      if (!strcmp (op, "random"))
+        got = getrandom (bytes, n, 0);
+      else
+        {
+          int rfd = open ("/dev/urandom", O_RDONLY | O_CLOEXEC);
+          if (rfd < 0)
+            return errno;
+          got = read (rfd, bytes, n);
+          close (rfd);
+        }
+      if (got != (ssize_t) n)
+        return got < 0 ? errno : EIO;
+      for (size_t i = 0; i < n; i++)
+        printf ("%02x", bytes[i]);
+      printf ("\n");
+      return 0;
     }
   if (!strcmp (op, "spin"))
     {

@@ -86,6 +86,42 @@ test_max_cpu (void)
   g_assert_cmpint (atoi (out), >, 5);
 }
 
+static char *
+draw (const char *how,
+      const char *seed)
+{
+  char *out = NULL;
+
+  if (seed != NULL)
+    g_assert_cmpint (tc_probe_in (&out, "-r", "/dev/urandom", "--random-seed", seed, NULL,
+                                  how, "32", NULL), ==, 0);
+  else
+    g_assert_cmpint (tc_probe_in (&out, "-r", "/dev/urandom", NULL, how, "32", NULL), ==, 0);
+  g_assert_cmpuint (strlen (out), ==, 65);
+  return out;
+}
+
+static void
+test_random_seed (void)
+{
+  const char *hows[] = { "random", "urandom" };
+
+  for (guint i = 0; i < G_N_ELEMENTS (hows); i++)
+    {
+      g_autofree char *a = draw (hows[i], "42");
+      g_autofree char *b = draw (hows[i], "42");
+      g_autofree char *c = draw (hows[i], "43");
+      g_autofree char *d = draw (hows[i], NULL);
+      g_autofree char *e = draw (hows[i], NULL);
+
+      g_assert_cmpstr (a, ==, b);     /* a seed repeats */
+      g_assert_cmpstr (a, !=, c);     /* another seed differs */
+      g_assert_cmpstr (d, !=, e);     /* without one, real randomness */
+    }
+  /* The device stays subject to the policy. */
+  g_assert_cmpint (tc_probe_in (NULL, "--random-seed", "42", NULL, "urandom", "8", NULL), ==, EACCES);
+}
+
 static JsonObject *
 find_event (GPtrArray  *events,
             const char *syscall,
@@ -296,6 +332,7 @@ main (int    argc,
   g_test_add_func ("/supervise/max-memory", test_max_memory);
   g_test_add_func ("/supervise/max-memory-across-processes", test_max_memory_across_processes);
   g_test_add_func ("/supervise/max-cpu", test_max_cpu);
+  g_test_add_func ("/supervise/random-seed", test_random_seed);
   g_test_add_func ("/supervise/events-file", test_events_file);
   g_test_add_func ("/supervise/events-for-limits", test_events_for_limits);
   g_test_add_func ("/supervise/trace", test_trace);

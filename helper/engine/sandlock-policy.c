@@ -53,7 +53,7 @@ static const SandlockField fields[] = {
   FIELD (deny_syscalls,       STRING_LIST, TRUE),
   FIELD (allow_syscalls,      STRING_LIST, TRUE),
   /* Determinism */
-  FIELD (random_seed,         SEED,        FALSE,
+  FIELD (random_seed,         SEED,        TRUE,
          .flag_offset = G_STRUCT_OFFSET (SandlockPolicy, has_random_seed)),
   FIELD (time_start,          TIME,        FALSE),
   FIELD (no_randomize_memory, BOOL,        TRUE),

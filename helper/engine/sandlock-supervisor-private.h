@@ -26,6 +26,19 @@ int                  sandlock_cpu_throttle_timeout_ms (SandlockCpuThrottle *thro
 void                 sandlock_cpu_throttle_tick       (SandlockCpuThrottle *throttle,
                                                        pid_t                init_pid);
 
+/* random_seed's stream. */
+typedef struct _SandlockRandom SandlockRandom;
+
+SandlockRandom *sandlock_random_new  (guint64         seed);
+void            sandlock_random_free (SandlockRandom *random);
+/* Answers an open of /dev/urandom or /dev/random with stream bytes;
+ * TRUE when it answered (then the response is already sent). */
+gboolean        sandlock_sv_random_open (SandlockSupervisor         *sv,
+                                         const struct seccomp_notif *req,
+                                         struct seccomp_notif_resp  *resp,
+                                         const char                 *path,
+                                         int                         flags);
+
 /* The application's policy function and the thread it runs in. */
 typedef struct _SandlockPolicyHook SandlockPolicyHook;
 
@@ -67,6 +80,7 @@ struct _SandlockSupervisor {
   /* Limits, which a dynamic policy may lower while the sandbox runs. */
   SandlockPolicyHook    *policy_hook;    /* NULL = no policy function */
   SandlockCpuThrottle   *cpu;            /* NULL = no max_cpu */
+  SandlockRandom        *random;         /* NULL = no random_seed */
   gint64                 max_processes;  /* -1 = none */
   guint64                max_memory;     /* 0 = none */
   GArray                *net_ports;      /* outbound TCP ports left; NULL = all */
@@ -82,6 +96,10 @@ void     sandlock_supervisor_trap     (SandlockSupervisor     *sv,
                                        SandlockSyscallHandler  handler,
                                        guint32                 skip_arg0_mask,
                                        int                     trap_if_arg_nonzero);
+
+/* A handler that answered itself (SECCOMP_ADDFD_FLAG_SEND) marks the
+ * response with this, so the core sends nothing more. */
+#define SANDLOCK_RESP_SENT (1u << 31)
 
 /* Responses. Every notification starts as a deny (EPERM): fail closed. */
 static inline void
@@ -160,6 +178,10 @@ void     sandlock_supervisor_decide   (SandlockSupervisor         *sv,
                                        SandlockVerdict             predicted,
                                        int                         predicted_error,
                                        const char                 *rule);
+/* Does the static policy grant @absolute (a clean path, as written)? */
+gboolean sandlock_sv_path_granted     (SandlockSupervisor *sv,
+                                       const char         *absolute,
+                                       gboolean            write);
 /* The same for a connect or bind, from the address it names. */
 void     sandlock_sv_decide_address   (SandlockSupervisor         *sv,
                                        const struct seccomp_notif *req,
@@ -169,5 +191,6 @@ void     sandlock_sv_decide_address   (SandlockSupervisor         *sv,
 void sandlock_sv_limits_install  (SandlockSupervisor *sv);
 void sandlock_sv_observe_install (SandlockSupervisor *sv);
 void sandlock_sv_unix_install    (SandlockSupervisor *sv);
+void sandlock_sv_random_install  (SandlockSupervisor *sv);
 
 G_END_DECLS

@@ -77,6 +77,7 @@ sandlock_supervisor_new (SandlockPolicy     *policy,
   required_by = policy->max_processes >= 0 ? "max_processes"
               : policy->max_memory > 0 ? "max_memory"
               : policy->max_cpu > 0 ? "max_cpu"
+              : policy->has_random_seed ? "random_seed"
               : (flags & SANDLOCK_SPAWN_OBSERVE) ? "watching events"
               : policy_func != NULL ? "a policy function"
               : NULL;
@@ -101,6 +102,7 @@ sandlock_supervisor_new (SandlockPolicy     *policy,
   /* The unix module owns connect; observe reports through it. */
   sandlock_sv_limits_install (sv);
   sandlock_sv_unix_install (sv);
+  sandlock_sv_random_install (sv);
   sandlock_sv_observe_install (sv);
 
   sv->filter = sandlock_notify_filter_build ((const SandlockTrap *) sv->traps->data,
@@ -248,7 +250,8 @@ serve_one (SandlockSupervisor *sv)
                               SANDLOCK_VERDICT_DENY, EPERM, "supervisor");
 
   /* ENOENT: the caller is gone (killed while waiting), nothing to do. */
-  ioctl (sv->listener, SECCOMP_IOCTL_NOTIF_SEND, resp);
+  if (resp->flags != SANDLOCK_RESP_SENT)
+    ioctl (sv->listener, SECCOMP_IOCTL_NOTIF_SEND, resp);
 }
 
 /* poll(), not epoll: the kernel wakes a poll()ing supervisor on the
@@ -355,6 +358,7 @@ sandlock_supervisor_free (SandlockSupervisor *sv)
   g_clear_pointer (&sv->net_ports, g_array_unref);
   g_clear_pointer (&sv->policy_hook, sandlock_policy_hook_free);
   g_clear_pointer (&sv->cpu, sandlock_cpu_throttle_free);
+  g_clear_pointer (&sv->random, sandlock_random_free);
   g_clear_pointer (&sv->policy, sandlock_policy_unref);
   g_free (sv->req);
   g_free (sv->resp);

@@ -105,6 +105,15 @@ beneath_any (GPtrArray  *roots,
   return FALSE;
 }
 
+gboolean
+sandlock_sv_path_granted (SandlockSupervisor *sv,
+                          const char         *absolute,
+                          gboolean            write)
+{
+  return beneath_any (sv->policy->fs_writable, absolute) ||
+         (!write && beneath_any (sv->policy->fs_readable, absolute));
+}
+
 /* The absolute, lexically clean form of a path the program named relative
  * to @dirfd (AT_FDCWD for its working directory). */
 static char *
@@ -128,21 +137,12 @@ decide_file (SandlockSupervisor         *sv,
              const struct seccomp_notif *req,
              struct seccomp_notif_resp  *resp,
              int                         dirfd,
-             guint64                     address,
+             const char                 *path,
              gboolean                    write)
 {
   SandlockPolicy *policy = sv->policy;
-  g_autofree char *absolute = NULL;
-  char path[4096];
+  g_autofree char *absolute = absolute_path (req, dirfd, path);
 
-  if (!sandlock_supervisor_read_string (sv, req, address, path, sizeof path))
-    {
-      /* Nothing to show or ask about; the kernel decides as always. */
-      sandlock_supervisor_decide (sv, req, resp, "file", "(unreadable)",
-                                  SANDLOCK_VERDICT_ALLOW, 0, "observe");
-      return;
-    }
-  absolute = absolute_path (req, dirfd, path);
   if (beneath_any (policy->fs_writable, absolute))
     sandlock_supervisor_decide (sv, req, resp, "file", absolute, SANDLOCK_VERDICT_ALLOW, 0,
                                 "fs_writable");
@@ -187,16 +187,58 @@ on_execve (SandlockSupervisor         *sv,
                               verdict_ok ? 0 : EACCES, "fs_readable");
 }
 
+static gboolean
+watching (SandlockSupervisor *sv)
+{
+  return (sv->flags & SANDLOCK_SPAWN_OBSERVE) || sv->policy_hook != NULL;
+}
+
+static void
+on_open (SandlockSupervisor         *sv,
+         const struct seccomp_notif *req,
+         struct seccomp_notif_resp  *resp,
+         int                         dirfd,
+         guint64                     address,
+         int                         flags)
+{
+  char path[4096];
+
+  if (!sandlock_supervisor_read_string (sv, req, address, path, sizeof path))
+    {
+      /* Nothing to show or ask about; the kernel decides as always. */
+      if (watching (sv))
+        sandlock_supervisor_decide (sv, req, resp, "file", "(unreadable)",
+                                    SANDLOCK_VERDICT_ALLOW, 0, "observe");
+      else
+        sandlock_resp_continue (resp);
+      return;
+    }
+  if (sandlock_sv_random_open (sv, req, resp, path, flags))
+    return;
+  if (watching (sv))
+    decide_file (sv, req, resp, dirfd, path,
+                 (flags & O_ACCMODE) != O_RDONLY || (flags & (O_CREAT | O_TRUNC)));
+  else
+    sandlock_resp_continue (resp);
+}
+
 static void
 on_openat (SandlockSupervisor         *sv,
            const struct seccomp_notif *req,
            struct seccomp_notif_resp  *resp)
 {
-  int flags = req->data.args[2];
-
-  decide_file (sv, req, resp, (int) req->data.args[0], req->data.args[1],
-               (flags & O_ACCMODE) != O_RDONLY || (flags & (O_CREAT | O_TRUNC)));
+  on_open (sv, req, resp, (int) req->data.args[0], req->data.args[1], req->data.args[2]);
 }
+
+#ifdef __NR_open
+static void
+on_open_legacy (SandlockSupervisor         *sv,
+                const struct seccomp_notif *req,
+                struct seccomp_notif_resp  *resp)
+{
+  on_open (sv, req, resp, AT_FDCWD, req->data.args[0], req->data.args[1]);
+}
+#endif
 
 void
 sandlock_sv_decide_address (SandlockSupervisor         *sv,
@@ -238,11 +280,18 @@ sandlock_sv_decide_address (SandlockSupervisor         *sv,
 void
 sandlock_sv_observe_install (SandlockSupervisor *sv)
 {
-  if (!(sv->flags & SANDLOCK_SPAWN_OBSERVE) && sv->policy_hook == NULL)
+  /* Opens serve random_seed as well as watching. */
+  if (watching (sv) || sv->random != NULL)
+    {
+      sandlock_supervisor_trap (sv, __NR_openat, on_openat, 0, -1);
+#ifdef __NR_open
+      sandlock_supervisor_trap (sv, __NR_open, on_open_legacy, 0, -1);
+#endif
+    }
+  if (!watching (sv))
     return;
 
   sandlock_supervisor_trap (sv, __NR_execve, on_execve, 0, -1);
-  sandlock_supervisor_trap (sv, __NR_openat, on_openat, 0, -1);
   /* Another module may own these to gate them; it reports them itself. */
   if (sv->handlers[__NR_connect] == NULL)
     sandlock_supervisor_trap (sv, __NR_connect, sandlock_sv_decide_address, 0, -1);
