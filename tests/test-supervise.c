@@ -122,6 +122,50 @@ test_random_seed (void)
   g_assert_cmpint (tc_probe_in (NULL, "--random-seed", "42", NULL, "urandom", "8", NULL), ==, EACCES);
 }
 
+static int
+compare_names (gconstpointer a,
+               gconstpointer b)
+{
+  return strcmp (*(char * const *) a, *(char * const *) b);
+}
+
+static void
+test_deterministic_dirs (void)
+{
+  g_autofree char *dir = tc_make_tmpdir ();
+  g_autofree char *natural = NULL;
+  g_autofree char *sorted = NULL;
+  g_autoptr(GPtrArray) names = g_ptr_array_new_with_free_func (g_free);
+  g_auto(GStrv) lines = NULL;
+  GRand *rand = g_rand_new_with_seed (7);
+
+  /* Enough names that a listing takes several getdents64 calls. */
+  for (guint i = 0; i < 600; i++)
+    {
+      g_autofree char *name = g_strdup_printf ("%08x-%u", g_rand_int (rand), i);
+      g_autofree char *path = g_build_filename (dir, name, NULL);
+
+      g_assert_true (g_file_set_contents (path, "", 0, NULL));
+      g_ptr_array_add (names, g_steal_pointer (&name));
+    }
+  g_rand_free (rand);
+
+  g_assert_cmpint (tc_sandlock (&natural, NULL, "run", "-r", "/usr", "-r", "/lib", "-r", "/lib64",
+                                "-r", "/bin", "-r", dir, "--", "/bin/ls", "-U", dir, NULL), ==, 0);
+  g_assert_cmpint (tc_sandlock (&sorted, NULL, "run", "-r", "/usr", "-r", "/lib", "-r", "/lib64",
+                                "-r", "/bin", "-r", dir, "--deterministic-dirs", "--",
+                                "/bin/ls", "-U", dir, NULL), ==, 0);
+
+  g_ptr_array_sort (names, compare_names);
+  g_strchomp (natural);
+  lines = g_strsplit (g_strchomp (sorted), "\n", -1);
+  g_assert_cmpuint (g_strv_length (lines), ==, names->len);
+  for (guint i = 0; i < names->len; i++)
+    g_assert_cmpstr (lines[i], ==, names->pdata[i]);
+  /* ... where the filesystem's own order was not sorted. */
+  g_assert_cmpstr (natural, !=, sorted);
+}
+
 static JsonObject *
 find_event (GPtrArray  *events,
             const char *syscall,
@@ -333,6 +377,7 @@ main (int    argc,
   g_test_add_func ("/supervise/max-memory-across-processes", test_max_memory_across_processes);
   g_test_add_func ("/supervise/max-cpu", test_max_cpu);
   g_test_add_func ("/supervise/random-seed", test_random_seed);
+  g_test_add_func ("/supervise/deterministic-dirs", test_deterministic_dirs);
   g_test_add_func ("/supervise/events-file", test_events_file);
   g_test_add_func ("/supervise/events-for-limits", test_events_for_limits);
   g_test_add_func ("/supervise/trace", test_trace);

@@ -59,7 +59,7 @@ static const SandlockField fields[] = {
   FIELD (no_randomize_memory, BOOL,        TRUE),
   FIELD (no_huge_pages,       BOOL,        TRUE),
   FIELD (no_coredump,         BOOL,        TRUE),
-  FIELD (deterministic_dirs,  BOOL,        FALSE),
+  FIELD (deterministic_dirs,  BOOL,        TRUE),
   /* Environment */
   FIELD (clean_env,           BOOL,        TRUE),
   FIELD (env,                 ENV,         TRUE,  CHECK (ENV_NAMES)),

@@ -141,6 +141,10 @@ gboolean sandlock_supervisor_read_string (SandlockSupervisor         *sv,
                                           guint64                     address,
                                           char                       *buffer,
                                           gsize                       size);
+/* A duplicate of the caller's file descriptor @fd (same open file, so
+ * same offset and flags), or -1 with errno set. */
+int      sandlock_supervisor_steal_fd (const struct seccomp_notif *req,
+                                       int                         fd);
 /* Is the notification still pending (its target alive and waiting)? */
 gboolean sandlock_supervisor_id_valid (SandlockSupervisor         *sv,
                                        const struct seccomp_notif *req);
@@ -192,5 +196,6 @@ void sandlock_sv_limits_install  (SandlockSupervisor *sv);
 void sandlock_sv_observe_install (SandlockSupervisor *sv);
 void sandlock_sv_unix_install    (SandlockSupervisor *sv);
 void sandlock_sv_random_install  (SandlockSupervisor *sv);
+void sandlock_sv_dirs_install    (SandlockSupervisor *sv);
 
 G_END_DECLS

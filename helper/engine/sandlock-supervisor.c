@@ -78,6 +78,7 @@ sandlock_supervisor_new (SandlockPolicy     *policy,
               : policy->max_memory > 0 ? "max_memory"
               : policy->max_cpu > 0 ? "max_cpu"
               : policy->has_random_seed ? "random_seed"
+              : policy->deterministic_dirs ? "deterministic_dirs"
               : (flags & SANDLOCK_SPAWN_OBSERVE) ? "watching events"
               : policy_func != NULL ? "a policy function"
               : NULL;
@@ -103,6 +104,7 @@ sandlock_supervisor_new (SandlockPolicy     *policy,
   sandlock_sv_limits_install (sv);
   sandlock_sv_unix_install (sv);
   sandlock_sv_random_install (sv);
+  sandlock_sv_dirs_install (sv);
   sandlock_sv_observe_install (sv);
 
   sv->filter = sandlock_notify_filter_build ((const SandlockTrap *) sv->traps->data,
@@ -167,6 +169,23 @@ sandlock_supervisor_read_string (SandlockSupervisor         *sv,
     }
   buffer[size - 1] = '\0';
   return sandlock_supervisor_id_valid (sv, req);
+}
+
+#ifndef PIDFD_THREAD
+#define PIDFD_THREAD O_EXCL
+#endif
+
+int
+sandlock_supervisor_steal_fd (const struct seccomp_notif *req,
+                              int                         fd)
+{
+  sandlock_autofd int pidfd = syscall (SYS_pidfd_open, req->pid, PIDFD_THREAD);
+
+  if (pidfd < 0)
+    pidfd = syscall (SYS_pidfd_open, req->pid, 0);   /* before Linux 6.9 */
+  if (pidfd < 0)
+    return -1;
+  return syscall (SYS_pidfd_getfd, pidfd, fd, 0);
 }
 
 static int

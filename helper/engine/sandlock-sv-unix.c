@@ -30,28 +30,10 @@
 #include "sandlock-fd.h"
 #include "sandlock-supervisor-private.h"
 
-#ifndef PIDFD_THREAD
-#define PIDFD_THREAD O_EXCL
-#endif
-
 /* A datagram larger than this is refused (EMSGSIZE) rather than copied. */
 #define MAX_DATAGRAM (256 * 1024)
 #define MAX_IOV 64
 #define MAX_CONTROL 4096
-
-/* A duplicate of the caller's socket @fd, or -1 with errno set. */
-static int
-steal_socket (const struct seccomp_notif *req,
-              int                         fd)
-{
-  sandlock_autofd int pidfd = syscall (SYS_pidfd_open, req->pid, PIDFD_THREAD);
-
-  if (pidfd < 0)
-    pidfd = syscall (SYS_pidfd_open, req->pid, 0);   /* before Linux 6.9 */
-  if (pidfd < 0)
-    return -1;
-  return syscall (SYS_pidfd_getfd, pidfd, fd, 0);
-}
 
 static int
 socket_option (int fd,
@@ -216,7 +198,7 @@ on_connect (SandlockSupervisor         *sv,
             const struct seccomp_notif *req,
             struct seccomp_notif_resp  *resp)
 {
-  sandlock_autofd int sock = steal_socket (req, req->data.args[0]);
+  sandlock_autofd int sock = sandlock_supervisor_steal_fd (req, req->data.args[0]);
   sandlock_autofd int pinned_fd = -1;
   socklen_t length = req->data.args[2];
   struct sockaddr_un addr = { 0 };
@@ -334,7 +316,7 @@ translate_rights (const struct seccomp_notif *req,
       n = (c->cmsg_len - CMSG_LEN (0)) / sizeof (int);
       for (gsize i = 0; i < n; i++)
         {
-          int mine = steal_socket (req, fds[i]);
+          int mine = sandlock_supervisor_steal_fd (req, fds[i]);
 
           if (mine < 0)
             return EBADF;
@@ -438,7 +420,7 @@ on_sendto (SandlockSupervisor         *sv,
            const struct seccomp_notif *req,
            struct seccomp_notif_resp  *resp)
 {
-  sandlock_autofd int sock = steal_socket (req, req->data.args[0]);
+  sandlock_autofd int sock = sandlock_supervisor_steal_fd (req, req->data.args[0]);
   sandlock_autofd int pinned_fd = -1;
   g_autofree guint8 *data = NULL;
   gsize length = req->data.args[2];
@@ -486,7 +468,7 @@ on_sendmsg (SandlockSupervisor         *sv,
             const struct seccomp_notif *req,
             struct seccomp_notif_resp  *resp)
 {
-  sandlock_autofd int sock = steal_socket (req, req->data.args[0]);
+  sandlock_autofd int sock = sandlock_supervisor_steal_fd (req, req->data.args[0]);
   struct msghdr msg;
   char detail[256];
 
@@ -508,7 +490,7 @@ on_sendmmsg (SandlockSupervisor         *sv,
              const struct seccomp_notif *req,
              struct seccomp_notif_resp  *resp)
 {
-  sandlock_autofd int sock = steal_socket (req, req->data.args[0]);
+  sandlock_autofd int sock = sandlock_supervisor_steal_fd (req, req->data.args[0]);
   guint vlen = MIN (req->data.args[2], 64);
   char detail[256] = "unix";
   guint sent = 0;
