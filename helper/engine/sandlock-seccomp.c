@@ -471,10 +471,23 @@ add_socket_type_rules (Builder  *b,
     { AF_INET6, IPPROTO_ICMPV6 },
   };
   uint32_t eperm = deny_action (b, DENY_EPERM);
+  /* Unix datagram sockets can name any destination in every send: the
+   * supervisor gates pathname unix sockets at connect() only, so they are
+   * refused like UDP. Stream and seqpacket sockets ignore or refuse an
+   * address when sending. */
+  struct scmp_arg_cmp unix_dgram[] = {
+    MASKED_EQ (0, 0xffffffff, AF_UNIX),
+    MASKED_EQ (1, 0xf, SOCK_DGRAM),
+  };
   int nr;
 
+  if (wants_argument_rules (b, "socketpair", &nr) &&
+      !add_rule (b, "socketpair", nr, eperm, G_N_ELEMENTS (unix_dgram), unix_dgram, error))
+    return FALSE;
   if (!wants_argument_rules (b, "socket", &nr))
     return TRUE;
+  if (!add_rule (b, "socket", nr, eperm, G_N_ELEMENTS (unix_dgram), unix_dgram, error))
+    return FALSE;
 
   for (gsize i = 0; i < G_N_ELEMENTS (inet); i++)
     {

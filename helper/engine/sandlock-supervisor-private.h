@@ -194,7 +194,7 @@ void     sandlock_sv_decide_address   (SandlockSupervisor         *sv,
 /* Handler modules: each traps what the policy needs of it. */
 void sandlock_sv_limits_install  (SandlockSupervisor *sv);
 void sandlock_sv_observe_install (SandlockSupervisor *sv);
-void sandlock_sv_unix_install    (SandlockSupervisor *sv);
+void sandlock_sv_connect_install (SandlockSupervisor *sv);
 void sandlock_sv_random_install  (SandlockSupervisor *sv);
 void sandlock_sv_dirs_install    (SandlockSupervisor *sv);
 

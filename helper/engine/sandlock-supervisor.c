@@ -100,9 +100,9 @@ sandlock_supervisor_new (SandlockPolicy     *policy,
   if (policy->max_cpu > 0)
     sv->cpu = sandlock_cpu_throttle_new (policy->max_cpu);
 
-  /* The unix module owns connect; observe reports through it. */
+  /* The connect module owns connect; observe reports through it. */
   sandlock_sv_limits_install (sv);
-  sandlock_sv_unix_install (sv);
+  sandlock_sv_connect_install (sv);
   sandlock_sv_random_install (sv);
   sandlock_sv_dirs_install (sv);
   sandlock_sv_observe_install (sv);

@@ -1,0 +1,228 @@
+/* SPDX-License-Identifier: Apache-2.0 */
+/*
+ * connect(), performed by the supervisor for every socket of the sandbox.
+ *
+ * Pathname unix sockets, which Landlock does not govern, may be reached
+ * only when they lie under a writable grant: that keeps a sandbox off the
+ * session bus and every other local service it was not given (abstract
+ * sockets are the Landlock scope's, always on; unix datagram sockets,
+ * which could name a destination in every send, are refused by the
+ * seccomp filter).
+ *
+ * No decision rests on anything the program could change after we looked:
+ * we connect a duplicate of its socket (pidfd_getfd), which is the same
+ * socket even if it swaps its fd table meanwhile, with our copy of the
+ * address, and a unix path pinned as an O_PATH fd. Since our own thread is
+ * not confined by the sandbox's Landlock domain, the TCP port rules
+ * Landlock would apply are applied here too.
+ */
+#define G_LOG_DOMAIN "sandlock"
+#include "config.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <netinet/in.h>
+#include <stdlib.h>
+#include <sys/socket.h>
+#include <sys/stat.h>
+#include <sys/syscall.h>
+#include <sys/un.h>
+#include <unistd.h>
+
+#include "sandlock-fd.h"
+#include "sandlock-landlock.h"
+#include "sandlock-supervisor-private.h"
+
+static int
+socket_domain (int fd)
+{
+  int value = -1;
+  socklen_t len = sizeof value;
+
+  if (getsockopt (fd, SOL_SOCKET, SO_DOMAIN, &value, &len) < 0)
+    return -1;
+  return value;
+}
+
+static gboolean
+beneath_writable (SandlockSupervisor *sv,
+                  const char         *path)
+{
+  for (guint i = 0; i < sv->policy->fs_writable->len; i++)
+    {
+      g_autofree char *root = realpath (sv->policy->fs_writable->pdata[i], NULL);
+      gsize len;
+
+      if (root == NULL)
+        continue;
+      len = strlen (root);
+      if (strncmp (path, root, len) == 0 &&
+          (path[len] == '\0' || path[len] == '/' || g_str_equal (root, "/")))
+        return TRUE;
+    }
+  return FALSE;
+}
+
+/*
+ * Checks a unix address the program named and, when it may be used, fills
+ * @pinned with an address that reaches the same socket through an O_PATH
+ * fd we hold (@pinned_fd), so nothing can swap the socket after the check.
+ * Returns 0 or the errno to answer with.
+ */
+static int
+check_unix_address (SandlockSupervisor         *sv,
+                    const struct seccomp_notif *req,
+                    const struct sockaddr_un   *addr,
+                    socklen_t                   length,
+                    struct sockaddr_un         *pinned,
+                    socklen_t                  *pinned_length,
+                    int                        *pinned_fd,
+                    char                       *detail,
+                    gsize                       detail_size)
+{
+  g_autofree char *link = NULL;
+  g_autofree char *where = NULL;
+  char path[sizeof addr->sun_path + 1] = "";
+  gsize path_len = length - offsetof (struct sockaddr_un, sun_path);
+  sandlock_autofd int cwd = -1;
+  sandlock_autofd int fd = -1;
+  struct stat st;
+
+  sandlock_format_sockaddr (addr, length, detail, detail_size);
+  if (path_len == 0 || addr->sun_path[0] == '\0')
+    return EPERM;   /* unnamed or abstract: not ours to reach */
+  memcpy (path, addr->sun_path, MIN (path_len, sizeof addr->sun_path));
+
+  /* Resolve where the program would: from its working directory. */
+  link = g_strdup_printf ("/proc/%u/cwd", req->pid);
+  cwd = open (link, O_PATH | O_DIRECTORY | O_CLOEXEC);
+  if (cwd < 0)
+    return EACCES;
+  fd = openat (cwd, path, O_PATH | O_CLOEXEC);
+  if (fd < 0)
+    return errno == ENOENT ? ENOENT : ECONNREFUSED;
+  if (fstat (fd, &st) < 0 || !S_ISSOCK (st.st_mode))
+    return ECONNREFUSED;
+
+  g_free (link);
+  link = g_strdup_printf ("/proc/self/fd/%d", fd);
+  where = g_file_read_link (link, NULL);
+  if (where != NULL)
+    g_snprintf (detail, detail_size, "unix %s", where);
+  if (where == NULL || !beneath_writable (sv, where))
+    return EACCES;
+
+  pinned->sun_family = AF_UNIX;
+  *pinned_length = offsetof (struct sockaddr_un, sun_path) +
+                   g_snprintf (pinned->sun_path, sizeof pinned->sun_path,
+                               "/proc/self/fd/%d", fd) + 1;
+  *pinned_fd = sandlock_steal_fd (&fd);
+  return 0;
+}
+
+/* The TCP port rules: Landlock's (what the program itself would meet) and
+ * what a policy function narrowed them to. Returns 0 or an errno. */
+static int
+check_tcp_port (SandlockSupervisor *sv,
+                guint16             port)
+{
+  gboolean listed = FALSE;
+
+  if (sandlock_landlock_abi () >= 4)
+    {
+      g_autoptr(GArray) allowed = sandlock_policy_connect_ports (sv->policy);
+
+      for (guint i = 0; i < allowed->len; i++)
+        listed |= g_array_index (allowed, guint16, i) == port;
+      if (!listed)
+        return EACCES;
+    }
+  if (sv->net_ports != NULL)
+    {
+      listed = FALSE;
+      for (guint i = 0; i < sv->net_ports->len; i++)
+        listed |= g_array_index (sv->net_ports, guint16, i) == port;
+      if (!listed)
+        return EACCES;
+    }
+  return 0;
+}
+
+static void
+on_connect (SandlockSupervisor         *sv,
+            const struct seccomp_notif *req,
+            struct seccomp_notif_resp  *resp)
+{
+  sandlock_autofd int sock = sandlock_supervisor_steal_fd (req, req->data.args[0]);
+  sandlock_autofd int pinned_fd = -1;
+  socklen_t length = req->data.args[2];
+  struct sockaddr_storage addr = { 0 };
+  struct sockaddr_un pinned = { 0 };
+  const struct sockaddr *target = (struct sockaddr *) &addr;
+  socklen_t target_length = length;
+  const char *rule = "observe";
+  char detail[256];
+  int error = 0;
+
+  if (sock < 0)
+    {
+      /* Never let the kernel look the fd up again: it may be another by
+       * then. */
+      sandlock_resp_deny (resp, errno == EBADF ? EBADF : ENOTSOCK);
+      return;
+    }
+  if (length > sizeof addr)
+    {
+      sandlock_resp_deny (resp, EINVAL);
+      return;
+    }
+  if (length > 0 && !sandlock_supervisor_read (sv, req, req->data.args[1], &addr, length))
+    {
+      sandlock_resp_deny (resp, EFAULT);
+      return;
+    }
+  sandlock_format_sockaddr (&addr, length, detail, sizeof detail);
+
+  if (socket_domain (sock) == AF_UNIX && length > sizeof (sa_family_t) &&
+      addr.ss_family == AF_UNIX)
+    {
+      rule = "fs_writable";
+      error = check_unix_address (sv, req, (struct sockaddr_un *) &addr, length, &pinned,
+                                  &target_length, &pinned_fd, detail, sizeof detail);
+      target = (struct sockaddr *) &pinned;
+    }
+  else if ((addr.ss_family == AF_INET && length >= sizeof (struct sockaddr_in)) ||
+           (addr.ss_family == AF_INET6 && length >= sizeof (struct sockaddr_in6)))
+    {
+      rule = "net_allow";
+      error = check_tcp_port (sv, g_ntohs (((struct sockaddr_in *) &addr)->sin_port));
+    }
+
+  if (error == 0 &&
+      sandlock_supervisor_consult (sv, req, "network", detail, &error) == SANDLOCK_VERDICT_DENY)
+    rule = "policy_fn";
+  if (error == EACCES || error == EPERM)
+    {
+      sandlock_resp_deny (resp, error);
+      sandlock_supervisor_emit (sv, req, "network", detail, SANDLOCK_VERDICT_DENY, error, rule);
+      return;
+    }
+
+  /* A blocking socket blocks here as it would in the program; a slow
+   * connect holds this sandbox's other trapped calls meanwhile. */
+  if (error == 0 && connect (sock, target, target_length) < 0)
+    error = errno;
+
+  if (error == 0)
+    sandlock_resp_return (resp, 0);
+  else
+    sandlock_resp_deny (resp, error);
+  if (sv->flags & SANDLOCK_SPAWN_OBSERVE)
+    sandlock_supervisor_emit (sv, req, "network", detail, SANDLOCK_VERDICT_ALLOW, error, rule);
+}
+
+void
+sandlock_sv_connect_install (SandlockSupervisor *sv)
+{
+  sandlock_supervisor_trap (sv, __NR_connect, on_connect, 0, -1);
+}
