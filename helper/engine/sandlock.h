@@ -214,6 +214,12 @@ typedef struct _SandlockPolicyContext SandlockPolicyContext;
  * to the timeout of sandlock_sandbox_set_policy_func, then it is denied).
  * The static policy still applies to what this allows: a policy function
  * can only take away. @context tightens the policy from then on.
+ *
+ * A connect is performed by the supervisor with the address the function
+ * saw, so denying by address holds. Paths and argument vectors are read
+ * from the program's memory, which another of its threads may rewrite
+ * after the function looked: deny by path as a convenience, and keep
+ * access control in the static policy (fs_readable, fs_writable).
  */
 typedef int (*SandlockPolicyFunc) (const SandlockEvent   *event,
                                    SandlockPolicyContext *context,
