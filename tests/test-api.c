@@ -339,22 +339,15 @@ test_policy_func_tightens (void)
   const char *forks[] = { tc_probe (), "forks", "3", NULL };
   Rules limit = { .max_processes = 1 };
   Rules none = { 0 };
-  struct sockaddr_in addr = { .sin_family = AF_INET };
-  socklen_t len = sizeof addr;
-  int fd = socket (AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
-  g_autofree char *port = NULL;
-  g_autofree char *rule = NULL;
+  int number;
+  int fd = tc_listen_loopback (&number);
+  g_autofree char *port = g_strdup_printf ("%d", number);
+  g_autofree char *rule = g_strdup_printf (":%s", port);
   Rules block = { .block_network = TRUE };
 
   g_assert_cmpint (run_with_rules (policy, &none, 5, forks), ==, 0);
   g_assert_cmpint (run_with_rules (policy, &limit, 5, forks), ==, EAGAIN);
 
-  addr.sin_addr.s_addr = htonl (INADDR_LOOPBACK);
-  g_assert_cmpint (bind (fd, (struct sockaddr *) &addr, sizeof addr), ==, 0);
-  g_assert_cmpint (listen (fd, 8), ==, 0);
-  g_assert_cmpint (getsockname (fd, (struct sockaddr *) &addr, &len), ==, 0);
-  port = g_strdup_printf ("%u", ntohs (addr.sin_port));
-  rule = g_strdup_printf (":%s", port);
   g_assert_true (sandlock_policy_set (policy, "net_allow", rule, NULL));
   {
     const char *connect_argv[] = { tc_probe (), "connect", port, NULL };

@@ -4,6 +4,8 @@
 #include <errno.h>
 #include <signal.h>
 #include <stdio.h>
+#include <netinet/in.h>
+#include <sys/socket.h>
 #include <sys/wait.h>
 
 #include <glib/gstdio.h>
@@ -163,4 +165,19 @@ tc_pid_alive (int pid)
     return FALSE;
   state = strrchr (stat, ')');
   return state != NULL && state[1] == ' ' && state[2] != 'Z';
+}
+
+int
+tc_listen_loopback (int *port)
+{
+  struct sockaddr_in addr = { .sin_family = AF_INET };
+  socklen_t len = sizeof addr;
+  int fd = socket (AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
+
+  addr.sin_addr.s_addr = htonl (INADDR_LOOPBACK);
+  g_assert_cmpint (bind (fd, (struct sockaddr *) &addr, sizeof addr), ==, 0);
+  g_assert_cmpint (listen (fd, 16), ==, 0);
+  g_assert_cmpint (getsockname (fd, (struct sockaddr *) &addr, &len), ==, 0);
+  *port = ntohs (addr.sin_port);
+  return fd;
 }

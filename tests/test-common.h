@@ -27,6 +27,9 @@ int tc_sandlockv (char **out, char **err, const char * const *args);
  * "--": tc_probe_in (NULL, "-w", dir, NULL, "create", path, NULL). */
 int tc_probe_in (char **out, ...) G_GNUC_NULL_TERMINATED;
 
+/* A TCP socket of ours listening on 127.0.0.1; its port in @port. */
+int tc_listen_loopback (int *port);
+
 /* Is @pid alive (and not a zombie)? */
 gboolean tc_pid_alive (int pid);
 

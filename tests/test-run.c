@@ -149,26 +149,11 @@ test_fs_exec_needs_grant (void)
 
 /* ---- network ------------------------------------------------------------- */
 
-static int
-listen_loopback (int *port)
-{
-  struct sockaddr_in addr = { .sin_family = AF_INET };
-  socklen_t len = sizeof addr;
-  int fd = socket (AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
-
-  addr.sin_addr.s_addr = htonl (INADDR_LOOPBACK);
-  g_assert_cmpint (bind (fd, (struct sockaddr *) &addr, sizeof addr), ==, 0);
-  g_assert_cmpint (listen (fd, 16), ==, 0);
-  g_assert_cmpint (getsockname (fd, (struct sockaddr *) &addr, &len), ==, 0);
-  *port = ntohs (addr.sin_port);
-  return fd;
-}
-
 static void
 test_net_connect (void)
 {
   int port;
-  int fd = listen_loopback (&port);
+  int fd = tc_listen_loopback (&port);
   g_autofree char *p = g_strdup_printf ("%d", port);
   g_autofree char *allow = g_strdup_printf (":%d", port);
   g_autofree char *star = g_strdup_printf ("*:%d", port);
@@ -185,7 +170,7 @@ static void
 test_net_bind (void)
 {
   int port;
-  int fd = listen_loopback (&port);
+  int fd = tc_listen_loopback (&port);
   g_autofree char *p = NULL;
 
   /* A port that was free a moment ago; ours to use. */

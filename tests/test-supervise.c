@@ -80,18 +80,10 @@ test_max_memory_across_processes (void)
 static void
 test_tcp_ports_on_behalf (void)
 {
-  struct sockaddr_in addr = { .sin_family = AF_INET };
-  socklen_t len = sizeof addr;
-  int fd = socket (AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
-  g_autofree char *port = NULL;
-  g_autofree char *allow = NULL;
-
-  addr.sin_addr.s_addr = htonl (INADDR_LOOPBACK);
-  g_assert_cmpint (bind (fd, (struct sockaddr *) &addr, sizeof addr), ==, 0);
-  g_assert_cmpint (listen (fd, 8), ==, 0);
-  g_assert_cmpint (getsockname (fd, (struct sockaddr *) &addr, &len), ==, 0);
-  port = g_strdup_printf ("%u", ntohs (addr.sin_port));
-  allow = g_strdup_printf (":%s", port);
+  int number;
+  int fd = tc_listen_loopback (&number);
+  g_autofree char *port = g_strdup_printf ("%d", number);
+  g_autofree char *allow = g_strdup_printf (":%s", port);
 
   g_assert_cmpint (tc_probe_in (NULL, NULL, "connect", port, NULL), ==, EACCES);
   g_assert_cmpint (tc_probe_in (NULL, "--net-allow", allow, NULL, "connect", port, NULL), ==, 0);

@@ -182,6 +182,9 @@ void     sandlock_supervisor_decide   (SandlockSupervisor         *sv,
                                        SandlockVerdict             predicted,
                                        int                         predicted_error,
                                        const char                 *rule);
+/* Is @path @root itself or inside it (both absolute and clean)? */
+gboolean sandlock_path_is_beneath     (const char *path,
+                                       const char *root);
 /* Does the static policy grant @absolute (a clean path, as written)? */
 gboolean sandlock_sv_path_granted     (SandlockSupervisor *sv,
                                        const char         *absolute,

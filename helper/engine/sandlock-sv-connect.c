@@ -50,14 +50,10 @@ beneath_writable (SandlockSupervisor *sv,
 {
   for (guint i = 0; i < sv->policy->fs_writable->len; i++)
     {
+      /* Grants name paths; the socket was found by its real location. */
       g_autofree char *root = realpath (sv->policy->fs_writable->pdata[i], NULL);
-      gsize len;
 
-      if (root == NULL)
-        continue;
-      len = strlen (root);
-      if (strncmp (path, root, len) == 0 &&
-          (path[len] == '\0' || path[len] == '/' || g_str_equal (root, "/")))
+      if (root != NULL && sandlock_path_is_beneath (path, root))
         return TRUE;
     }
   return FALSE;

@@ -89,19 +89,23 @@ sandlock_supervisor_decide (SandlockSupervisor         *sv,
     sandlock_supervisor_emit (sv, req, category, detail, predicted, predicted_error, rule);
 }
 
+gboolean
+sandlock_path_is_beneath (const char *path,
+                          const char *root)
+{
+  gsize len = strlen (root);
+
+  return strncmp (path, root, len) == 0 &&
+         (path[len] == '\0' || path[len] == '/' || g_str_equal (root, "/"));
+}
+
 static gboolean
 beneath_any (GPtrArray  *roots,
              const char *path)
 {
   for (guint i = 0; i < roots->len; i++)
-    {
-      const char *root = roots->pdata[i];
-      gsize len = strlen (root);
-
-      if (strncmp (path, root, len) == 0 &&
-          (path[len] == '\0' || path[len] == '/' || (len == 1 && root[0] == '/')))
-        return TRUE;
-    }
+    if (sandlock_path_is_beneath (path, roots->pdata[i]))
+      return TRUE;
   return FALSE;
 }
 
