@@ -8,6 +8,7 @@
  *   probe unlink PATH | rename FROM TO | link FROM TO | symlink TARGET PATH
  *   probe exec PATH | list DIR
  *   probe connect PORT | bind PORT           (TCP on 127.0.0.1)
+ *   probe connect-to IP PORT                 (TCP, IPv4 or IPv6)
  *   probe abstract NAME                      (connect to @NAME)
  *   probe unix PATH                          (connect to a pathname socket)
  *   probe dgram PATH | dgram-msg PATH        (sendto / sendmsg "hi" to a
@@ -76,6 +77,27 @@ tcp (const char *port_text,
   setsockopt (fd, SOL_SOCKET, SO_REUSEADDR, &(int) { 1 }, sizeof (int));
   ret = do_bind ? bind (fd, (struct sockaddr *) &addr, sizeof addr)
                 : connect (fd, (struct sockaddr *) &addr, sizeof addr);
+  ret = result (ret);
+  close (fd);
+  return ret;
+}
+
+static int
+tcp_to (const char *ip,
+        const char *port)
+{
+  struct sockaddr_in in = { .sin_family = AF_INET, .sin_port = htons (atoi (port)) };
+  struct sockaddr_in6 in6 = { .sin6_family = AF_INET6, .sin6_port = htons (atoi (port)) };
+  int v6 = inet_pton (AF_INET, ip, &in.sin_addr) != 1;
+  int fd, ret;
+
+  if (v6 && inet_pton (AF_INET6, ip, &in6.sin6_addr) != 1)
+    return EINVAL;
+  fd = socket (v6 ? AF_INET6 : AF_INET, SOCK_STREAM, 0);
+  if (fd < 0)
+    return errno;
+  ret = v6 ? connect (fd, (struct sockaddr *) &in6, sizeof in6)
+           : connect (fd, (struct sockaddr *) &in, sizeof in);
   ret = result (ret);
   close (fd);
   return ret;
@@ -320,6 +342,8 @@ main (int    argc,
       closedir (dir);
       return 0;
     }
+  if (!strcmp (op, "connect-to"))
+    return tcp_to (a, b);
   if (!strcmp (op, "connect") || !strcmp (op, "bind"))
     return tcp (a, !strcmp (op, "bind"));
   if (!strcmp (op, "abstract") || !strcmp (op, "unix"))

@@ -604,8 +604,19 @@ test_bad_usage (void)
   g_assert_cmpint (tc_sandlock (NULL, &err, "run", "--dry-run", "--", "true", NULL), ==, 2);
   g_assert_nonnull (strstr (err, "not supported yet"));
   g_clear_pointer (&err, g_free);
-  g_assert_cmpint (tc_sandlock (NULL, &err, "run", "--net-allow", "example.com:443", "--", "true", NULL), ==, 2);
-  g_assert_nonnull (strstr (err, "example.com"));
+  g_assert_cmpint (tc_sandlock (NULL, &err, "run", "--port-remap", "--", "true", NULL), ==, 2);
+  g_assert_nonnull (strstr (err, "not supported yet"));
+  g_clear_pointer (&err, g_free);
+
+  /* Malformed endpoints are usage errors that name the spec. */
+  g_assert_cmpint (tc_sandlock (NULL, &err, "run", "--net-allow", "host:", "--", "true", NULL), ==, 2);
+  g_assert_nonnull (strstr (err, "host:"));
+  g_clear_pointer (&err, g_free);
+  g_assert_cmpint (tc_sandlock (NULL, &err, "run", "--net-allow", ":99999", "--", "true", NULL), ==, 2);
+  g_assert_nonnull (strstr (err, "99999"));
+  g_clear_pointer (&err, g_free);
+  g_assert_cmpint (tc_sandlock (NULL, &err, "run", "--net-allow", "a b:1", "--", "true", NULL), ==, 2);
+  g_assert_nonnull (strstr (err, "a b"));
 }
 
 static void

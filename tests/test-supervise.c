@@ -92,6 +92,94 @@ test_tcp_ports_on_behalf (void)
 }
 
 static void
+test_net_allow_hosts (void)
+{
+  int number;
+  int fd = tc_listen_loopback (&number);
+  g_autofree char *port = g_strdup_printf ("%d", number);
+  g_autofree char *other = g_strdup_printf ("%d", number == 65535 ? 1 : number + 1);
+  g_autofree char *exact = g_strdup_printf ("127.0.0.1:%s", port);
+  g_autofree char *other_port = g_strdup_printf ("127.0.0.1:%s", other);
+  g_autofree char *other_ip = g_strdup_printf ("127.0.0.2:%s", port);
+  g_autofree char *cidr = g_strdup_printf ("127.0.0.0/8:%s", port);
+  g_autofree char *name = g_strdup_printf ("localhost:%s", port);
+  g_autofree char *both = g_strdup_printf ("127.0.0.1:%s,%s", other, port);
+
+  g_assert_cmpint (tc_probe_in (NULL, "--net-allow", exact, NULL, "connect-to", "127.0.0.1", port, NULL), ==, 0);
+  g_assert_cmpint (tc_probe_in (NULL, "--net-allow", both, NULL, "connect-to", "127.0.0.1", port, NULL), ==, 0);
+  g_assert_cmpint (tc_probe_in (NULL, "--net-allow", cidr, NULL, "connect-to", "127.0.0.1", port, NULL), ==, 0);
+  g_assert_cmpint (tc_probe_in (NULL, "--net-allow", name, NULL, "connect-to", "127.0.0.1", port, NULL), ==, 0);
+  /* The same host on another port, the same port on another address. */
+  g_assert_cmpint (tc_probe_in (NULL, "--net-allow", other_port, NULL, "connect-to", "127.0.0.1", port, NULL), ==, ECONNREFUSED);
+  g_assert_cmpint (tc_probe_in (NULL, "--net-allow", other_ip, NULL, "connect-to", "127.0.0.1", port, NULL), ==, ECONNREFUSED);
+  /* IPv4-mapped IPv6 is the same address, and gets the same answer. */
+  g_assert_cmpint (tc_probe_in (NULL, "--net-allow", other_ip, NULL, "connect-to", "::ffff:127.0.0.1", port, NULL), ==, ECONNREFUSED);
+  close (fd);
+}
+
+static void
+test_net_allow_pinned_names (void)
+{
+  g_autofree char *hosts = NULL;
+  g_autofree char *found = NULL;
+  const char *grants[] = { "-r", "/usr", "-r", "/lib", "-r", "/lib64", "-r", "/bin", "-r", "/etc", NULL };
+  g_autoptr(GPtrArray) args = g_ptr_array_new ();
+
+  g_ptr_array_add (args, "run");
+  for (guint i = 0; grants[i] != NULL; i++)
+    g_ptr_array_add (args, (char *) grants[i]);
+  g_ptr_array_add (args, "--net-allow");
+  g_ptr_array_add (args, "localhost:80");
+  g_ptr_array_add (args, "--");
+  g_ptr_array_add (args, "/bin/cat");
+  g_ptr_array_add (args, "/etc/hosts");
+  g_ptr_array_add (args, NULL);
+
+  /* The sandbox's /etc/hosts holds the pinned names only. */
+  g_assert_cmpint (tc_sandlockv (&hosts, NULL, (const char * const *) args->pdata), ==, 0);
+  g_assert_nonnull (strstr (hosts, "Written by sandlock"));
+  g_assert_nonnull (strstr (hosts, "localhost"));
+
+  /* A listed name resolves; another one does not. */
+  args->pdata[args->len - 3] = "/usr/bin/getent";
+  args->pdata[args->len - 2] = "hosts";
+  g_ptr_array_insert (args, args->len - 1, "localhost");
+  g_assert_cmpint (tc_sandlockv (&found, NULL, (const char * const *) args->pdata), ==, 0);
+  g_assert_nonnull (strstr (found, "localhost"));
+  /* A name the machine's own /etc/hosts knows, but net_allow does not. */
+  {
+    g_autofree char *real = NULL;
+    g_auto(GStrv) lines = NULL;
+    const char *known = NULL;
+
+    if (g_file_get_contents ("/etc/hosts", &real, NULL, NULL))
+      lines = g_strsplit (real, "\n", -1);
+    for (guint i = 0; lines != NULL && lines[i] != NULL && known == NULL; i++)
+      {
+        g_auto(GStrv) words = g_strsplit_set (g_strstrip (lines[i]), " \t", -1);
+
+        for (guint w = 1; words[0] != NULL && words[0][0] != '#' && words[w] != NULL; w++)
+          if (*words[w] != '\0' && !g_str_has_prefix (words[w], "localhost") &&
+              !g_str_has_prefix (words[w], "ip6-"))
+            {
+              known = g_intern_string (words[w]);
+              break;
+            }
+      }
+    if (known != NULL)
+      {
+        g_test_message ("the machine knows %s; the sandbox must not", known);
+        args->pdata[args->len - 2] = (char *) known;
+        g_assert_cmpint (tc_sandlockv (NULL, NULL, (const char * const *) args->pdata), ==, 2);
+      }
+  }
+
+  /* A name that does not resolve at start is an error: nothing runs. */
+  g_assert_cmpint (tc_sandlock (NULL, NULL, "run", "--net-allow", "sandlock-unlisted.invalid:80",
+                                "--", "true", NULL), ==, 125);
+}
+
+static void
 test_max_cpu (void)
 {
   g_autofree char *out = NULL;
@@ -396,6 +484,8 @@ main (int    argc,
   g_test_add_func ("/supervise/trace", test_trace);
   g_test_add_func ("/supervise/unix/connect-needs-writable", test_unix_connect_needs_writable);
   g_test_add_func ("/supervise/tcp-ports-on-behalf", test_tcp_ports_on_behalf);
+  g_test_add_func ("/supervise/net-allow/hosts", test_net_allow_hosts);
+  g_test_add_func ("/supervise/net-allow/pinned-names", test_net_allow_pinned_names);
   g_test_add_func ("/supervise/unix/session-bus-unreachable", test_unix_session_bus_unreachable);
   g_test_add_func ("/supervise/unix/symlink-and-relative", test_unix_symlink_and_relative);
   g_test_add_func ("/supervise/unix/datagrams-refused", test_unix_datagrams_refused);

@@ -204,31 +204,6 @@ check_hostname (Problems            *problems,
                  "(" NAME_ADVICE ")", field->name, shown);
 }
 
-static void
-check_hostless (Problems            *problems,
-                SandlockPolicy      *policy,
-                const SandlockField *field)
-{
-  GPtrArray *rules = SANDLOCK_FIELD_MEMBER (policy, field, GPtrArray *);
-
-  for (guint i = 0; i < rules->len; i++)
-    {
-      const SandlockNetRule *rule = g_ptr_array_index (rules, i);
-      const SandlockNetRule any_host = { NULL, rule->ports };
-      g_autofree char *text = NULL;
-      g_autofree char *suggestion = NULL;
-
-      if (rule->host == NULL)
-        continue;
-      text = sandlock_net_rule_to_string (rule);
-      suggestion = sandlock_net_rule_to_string (&any_host);
-      add_problem (problems, SANDLOCK_ERROR_UNSUPPORTED,
-                   "%s: host rules such as \"%s\" are not supported yet; "
-                   "use \"%s\" to allow a port on any host",
-                   field->name, text, suggestion);
-    }
-}
-
 typedef void (*Checker) (Problems            *problems,
                          SandlockPolicy      *policy,
                          const SandlockField *field);
@@ -243,7 +218,6 @@ static const Checker checkers[] = {
   [SANDLOCK_CHECK_CPUS]      = check_cpus,
   [SANDLOCK_CHECK_ENV_NAMES] = check_env_names,
   [SANDLOCK_CHECK_HOSTNAME]  = check_hostname,
-  [SANDLOCK_CHECK_HOSTLESS]  = check_hostless,
 };
 
 static void

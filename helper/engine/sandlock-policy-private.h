@@ -122,7 +122,6 @@ typedef enum {
   SANDLOCK_CHECK_CPUS,          /* every CPU exists on this machine */
   SANDLOCK_CHECK_ENV_NAMES,     /* every name is a portable variable name */
   SANDLOCK_CHECK_HOSTNAME,      /* usable as a file name and a hostname */
-  SANDLOCK_CHECK_HOSTLESS,      /* only rules without a host are enforced */
 } SandlockFieldCheck;
 
 typedef struct {

@@ -32,7 +32,7 @@ static const SandlockField fields[] = {
   FIELD (on_exit,             ACTION,      FALSE),
   FIELD (on_error,            ACTION,      FALSE),
   /* Network */
-  FIELD (net_allow,           NET_RULES,   TRUE,  CHECK (HOSTLESS)),
+  FIELD (net_allow,           NET_RULES,   TRUE),
   FIELD (net_bind,            PORT_LIST,   TRUE),
   FIELD (port_remap,          BOOL,        FALSE),
   FIELD (allow_udp,           BOOL,        FALSE),

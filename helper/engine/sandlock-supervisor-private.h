@@ -5,6 +5,7 @@
 #include <linux/seccomp.h>
 #include <sys/types.h>
 
+#include "sandlock-net.h"
 #include "sandlock-supervisor.h"
 
 G_BEGIN_DECLS
@@ -83,6 +84,7 @@ struct _SandlockSupervisor {
   SandlockRandom        *random;         /* NULL = no random_seed */
   gint64                 max_processes;  /* -1 = none */
   guint64                max_memory;     /* 0 = none */
+  SandlockNetAllow      *net_allow;      /* net_allow, resolved */
   GArray                *net_ports;      /* outbound TCP ports left; NULL = all */
   GArray                *in_flight;      /* SandlockInFlight */
 
@@ -145,6 +147,14 @@ gboolean sandlock_supervisor_read_string (SandlockSupervisor         *sv,
  * same offset and flags), or -1 with errno set. */
 int      sandlock_supervisor_steal_fd (const struct seccomp_notif *req,
                                        int                         fd);
+/* Answers the call with a new fd of the program: a sealed memfd holding
+ * @data (openat's result). Marks @resp as sent. */
+void     sandlock_supervisor_answer_file (SandlockSupervisor         *sv,
+                                          const struct seccomp_notif *req,
+                                          struct seccomp_notif_resp  *resp,
+                                          const void                 *data,
+                                          gsize                       length,
+                                          int                         open_flags);
 /* Is the notification still pending (its target alive and waiting)? */
 gboolean sandlock_supervisor_id_valid (SandlockSupervisor         *sv,
                                        const struct seccomp_notif *req);

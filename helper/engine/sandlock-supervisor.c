@@ -16,6 +16,7 @@
 #include <poll.h>
 #include <sys/eventfd.h>
 #include <sys/ioctl.h>
+#include <sys/mman.h>
 #include <sys/syscall.h>
 #include <sys/uio.h>
 #include <time.h>
@@ -73,8 +74,12 @@ sandlock_supervisor_new (SandlockPolicy     *policy,
   sv->max_processes = policy->max_processes;
   sv->max_memory = policy->max_memory;
 
+  sv->net_allow = sandlock_net_allow_resolve (policy, error);
+  if (sv->net_allow == NULL)
+    return NULL;
+
   /* Features that cannot do without a supervisor. */
-  required_by = policy->max_processes >= 0 ? "max_processes"
+  required_by = sv->net_allow->has_hosts ? "net_allow with hosts" : policy->max_processes >= 0 ? "max_processes"
               : policy->max_memory > 0 ? "max_memory"
               : policy->max_cpu > 0 ? "max_cpu"
               : policy->has_random_seed ? "random_seed"
@@ -186,6 +191,37 @@ sandlock_supervisor_steal_fd (const struct seccomp_notif *req,
   if (pidfd < 0)
     return -1;
   return syscall (SYS_pidfd_getfd, pidfd, fd, 0);
+}
+
+void
+sandlock_supervisor_answer_file (SandlockSupervisor         *sv,
+                                 const struct seccomp_notif *req,
+                                 struct seccomp_notif_resp  *resp,
+                                 const void                 *data,
+                                 gsize                       length,
+                                 int                         open_flags)
+{
+  sandlock_autofd int fd = memfd_create ("sandlock", MFD_CLOEXEC | MFD_ALLOW_SEALING);
+  struct seccomp_notif_addfd addfd = { 0 };
+
+  if (fd < 0 ||
+      write (fd, data, length) != (ssize_t) length ||
+      lseek (fd, 0, SEEK_SET) < 0 ||
+      fcntl (fd, F_ADD_SEALS, F_SEAL_WRITE | F_SEAL_GROW | F_SEAL_SHRINK | F_SEAL_SEAL) < 0)
+    {
+      sandlock_resp_deny (resp, EIO);
+      return;
+    }
+
+  addfd.id = req->id;
+  addfd.srcfd = fd;
+  addfd.newfd_flags = (open_flags & O_CLOEXEC) ? O_CLOEXEC : 0;
+  /* Answers the notification too: the new fd is openat's result. */
+  addfd.flags = SECCOMP_ADDFD_FLAG_SEND;
+  if (ioctl (sv->listener, SECCOMP_IOCTL_NOTIF_ADDFD, &addfd) >= 0 || errno == ENOENT)
+    resp->flags = SANDLOCK_RESP_SENT;
+  else
+    sandlock_resp_deny (resp, errno);
 }
 
 static int
@@ -375,6 +411,7 @@ sandlock_supervisor_free (SandlockSupervisor *sv)
   g_clear_pointer (&sv->traps, g_array_unref);
   g_clear_pointer (&sv->in_flight, g_array_unref);
   g_clear_pointer (&sv->net_ports, g_array_unref);
+  g_clear_pointer (&sv->net_allow, sandlock_net_allow_free);
   g_clear_pointer (&sv->policy_hook, sandlock_policy_hook_free);
   g_clear_pointer (&sv->cpu, sandlock_cpu_throttle_free);
   g_clear_pointer (&sv->random, sandlock_random_free);

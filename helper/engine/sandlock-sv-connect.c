@@ -30,7 +30,6 @@
 #include <unistd.h>
 
 #include "sandlock-fd.h"
-#include "sandlock-landlock.h"
 #include "sandlock-supervisor-private.h"
 
 static int
@@ -116,32 +115,22 @@ check_unix_address (SandlockSupervisor         *sv,
   return 0;
 }
 
-/* The TCP port rules: Landlock's (what the program itself would meet) and
- * what a policy function narrowed them to. Returns 0 or an errno. */
+/* net_allow (what Landlock would apply to ports, and hosts besides) and
+ * what a policy function narrowed the ports to. Returns 0 or an errno. */
 static int
-check_tcp_port (SandlockSupervisor *sv,
-                guint16             port)
+check_destination (SandlockSupervisor    *sv,
+                   const struct sockaddr *addr,
+                   socklen_t              length)
 {
+  int error = sandlock_net_allow_check (sv->net_allow, addr, length);
+  guint16 port = g_ntohs (((const struct sockaddr_in *) addr)->sin_port);
   gboolean listed = FALSE;
 
-  if (sandlock_landlock_abi () >= 4)
-    {
-      g_autoptr(GArray) allowed = sandlock_policy_connect_ports (sv->policy);
-
-      for (guint i = 0; i < allowed->len; i++)
-        listed |= g_array_index (allowed, guint16, i) == port;
-      if (!listed)
-        return EACCES;
-    }
-  if (sv->net_ports != NULL)
-    {
-      listed = FALSE;
-      for (guint i = 0; i < sv->net_ports->len; i++)
-        listed |= g_array_index (sv->net_ports, guint16, i) == port;
-      if (!listed)
-        return EACCES;
-    }
-  return 0;
+  if (error != 0 || sv->net_ports == NULL)
+    return error;
+  for (guint i = 0; i < sv->net_ports->len; i++)
+    listed |= g_array_index (sv->net_ports, guint16, i) == port;
+  return listed ? 0 : EACCES;
 }
 
 static void
@@ -191,13 +180,13 @@ on_connect (SandlockSupervisor         *sv,
            (addr.ss_family == AF_INET6 && length >= sizeof (struct sockaddr_in6)))
     {
       rule = "net_allow";
-      error = check_tcp_port (sv, g_ntohs (((struct sockaddr_in *) &addr)->sin_port));
+      error = check_destination (sv, (struct sockaddr *) &addr, length);
     }
 
   if (error == 0 &&
       sandlock_supervisor_consult (sv, req, "network", detail, &error) == SANDLOCK_VERDICT_DENY)
     rule = "policy_fn";
-  if (error == EACCES || error == EPERM)
+  if (error == EACCES || error == EPERM || (error == ECONNREFUSED && g_str_equal (rule, "net_allow")))
     {
       sandlock_resp_deny (resp, error);
       sandlock_supervisor_emit (sv, req, "network", detail, SANDLOCK_VERDICT_DENY, error, rule);

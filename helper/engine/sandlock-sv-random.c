@@ -135,32 +135,6 @@ is_random_device (SandlockSupervisor *sv,
          sandlock_sv_path_granted (sv, clean, FALSE);
 }
 
-/* A sealed memfd of stream bytes, placed in the program with ADDFD. */
-static int
-add_stream_file (SandlockSupervisor         *sv,
-                 const struct seccomp_notif *req,
-                 int                         flags)
-{
-  g_autofree guint8 *bytes = g_malloc (STREAM_FILE_SIZE);
-  sandlock_autofd int fd = memfd_create ("sandlock-random", MFD_CLOEXEC | MFD_ALLOW_SEALING);
-  struct seccomp_notif_addfd addfd = { 0 };
-
-  if (fd < 0)
-    return -errno;
-  fill (sv->random, bytes, STREAM_FILE_SIZE);
-  if (write (fd, bytes, STREAM_FILE_SIZE) != STREAM_FILE_SIZE ||
-      lseek (fd, 0, SEEK_SET) < 0 ||
-      fcntl (fd, F_ADD_SEALS, F_SEAL_WRITE | F_SEAL_GROW | F_SEAL_SHRINK | F_SEAL_SEAL) < 0)
-    return -EIO;
-
-  addfd.id = req->id;
-  addfd.srcfd = fd;
-  addfd.newfd_flags = (flags & O_CLOEXEC) ? O_CLOEXEC : 0;
-  /* Answers the notification too: the new fd is openat's result. */
-  addfd.flags = SECCOMP_ADDFD_FLAG_SEND;
-  return ioctl (sv->listener, SECCOMP_IOCTL_NOTIF_ADDFD, &addfd);
-}
-
 /* Returns TRUE when it answered the call (the caller must not). */
 gboolean
 sandlock_sv_random_open (SandlockSupervisor         *sv,
@@ -169,20 +143,16 @@ sandlock_sv_random_open (SandlockSupervisor         *sv,
                          const char                 *path,
                          int                         flags)
 {
-  int ret;
+  g_autofree guint8 *bytes = NULL;
 
   if (sv->random == NULL || !is_random_device (sv, path))
     return FALSE;
   if ((flags & O_ACCMODE) != O_RDONLY)
     return FALSE;   /* writing to the device: the kernel decides */
 
-  ret = add_stream_file (sv, req, flags);
-  if (ret >= 0)
-    {
-      resp->flags = SANDLOCK_RESP_SENT;
-      return TRUE;
-    }
-  sandlock_resp_deny (resp, -ret);
+  bytes = g_malloc (STREAM_FILE_SIZE);
+  fill (sv->random, bytes, STREAM_FILE_SIZE);
+  sandlock_supervisor_answer_file (sv, req, resp, bytes, STREAM_FILE_SIZE, flags);
   return TRUE;
 }
 
