@@ -17,7 +17,9 @@ static const char main_usage[] =
   "  run [OPTION…] -- CMD [ARG…]   run CMD confined (sandlock run --help)\n"
   "  check [--json]                what this kernel supports\n"
   "  profile list|show|save|delete saved policies\n"
-  "  ps, kill NAME, inspect NAME   running named sandboxes (not supported yet)\n"
+  "  ps                            list running named sandboxes (run --name)\n"
+  "  kill NAME                     stop every process of a named sandbox\n"
+  "  inspect NAME                  a named sandbox's record, as JSON\n"
   "  version                       print the version\n"
   "\n"
   "Example:\n"
@@ -55,12 +57,12 @@ main (int    argc,
     return sandlock_cli_check (argc - 1, argv + 1);
   if (g_str_equal (command, "profile"))
     return sandlock_cli_profile (argc - 1, argv + 1);
-  if (g_str_equal (command, "ps") || g_str_equal (command, "kill") ||
-      g_str_equal (command, "inspect"))
-    {
-      sandlock_cli_error ("\"%s\" is not supported yet by this version of sandlock", command);
-      return SANDLOCK_EXIT_USAGE;
-    }
+  if (g_str_equal (command, "ps"))
+    return sandlock_cli_ps (argc - 1, argv + 1);
+  if (g_str_equal (command, "kill"))
+    return sandlock_cli_kill (argc - 1, argv + 1);
+  if (g_str_equal (command, "inspect"))
+    return sandlock_cli_inspect (argc - 1, argv + 1);
 
   sandlock_cli_error ("unknown command \"%s\"", command);
   fputs (main_usage, stderr);

@@ -10,6 +10,9 @@ G_BEGIN_DECLS
 int sandlock_cli_run     (int argc, char **argv);
 int sandlock_cli_check   (int argc, char **argv);
 int sandlock_cli_profile (int argc, char **argv);
+int sandlock_cli_ps      (int argc, char **argv);
+int sandlock_cli_kill    (int argc, char **argv);
+int sandlock_cli_inspect (int argc, char **argv);
 
 /* Builds a policy from run options (profile first, then flags in order).
  * Leaves the command (after "--" or the first non-option) in @command.

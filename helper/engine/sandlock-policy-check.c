@@ -204,6 +204,17 @@ check_hostname (Problems            *problems,
                  "(" NAME_ADVICE ")", field->name, shown);
 }
 
+gboolean
+sandlock_sandbox_name_is_valid (const char *name)
+{
+  gsize length = name ? strlen (name) : 0;
+
+  return length > 0 && length <= NAME_MAX_BYTES &&
+         !g_str_equal (name, ".") && !g_str_equal (name, "..") &&
+         strspn (name, "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz"
+                       "0123456789-.") == length;
+}
+
 typedef void (*Checker) (Problems            *problems,
                          SandlockPolicy      *policy,
                          const SandlockField *field);

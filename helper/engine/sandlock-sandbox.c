@@ -17,6 +17,7 @@
 #include "sandlock-landlock.h"
 #include "sandlock-result-private.h"
 #include "sandlock-proctree.h"
+#include "sandlock-registry.h"
 #include "sandlock-seccomp-builtin.h"
 #include "sandlock-supervisor.h"
 #include "sandlock-spawn-private.h"
@@ -67,6 +68,7 @@ struct _SandlockSandbox {
   gpointer            policy_data;
   double              policy_timeout;
   SandlockSupervisor *supervisor;
+  SandlockRegistration *registration;
 };
 
 SandlockSandbox *
@@ -103,6 +105,7 @@ sandlock_sandbox_free (SandlockSandbox *sandbox)
     }
 
   g_clear_pointer (&sandbox->supervisor, sandlock_supervisor_free);
+  g_clear_pointer (&sandbox->registration, sandlock_registration_free);
   sandlock_close_fd (&sandbox->pidfd);
   sandlock_close_fd (&sandbox->status_fd);
   sandlock_close_fd (&sandbox->capture_fds[0]);
@@ -422,6 +425,14 @@ set_child_error (GError                   **error,
                  describe_stage (record->stage), why);
 }
 
+/* What kills every process of the sandbox: init's death in a PID
+ * namespace, else init's own kill-all. */
+static int
+kill_all_signal (SandlockSandbox *sandbox)
+{
+  return sandbox->pid_namespace ? SIGKILL : SANDLOCK_SIGNAL_KILL_ALL;
+}
+
 static gboolean
 needs_proctree (SandlockPolicy *policy)
 {
@@ -446,6 +457,11 @@ take_listener (SandlockSandbox  *sandbox,
                    g_strerror (saved));
       return FALSE;
     }
+  if (sandbox->registration != NULL)
+    sandlock_supervisor_set_control (sandbox->supervisor,
+                                     sandlock_registration_get_control_fd (sandbox->registration),
+                                     sandlock_registration_get_info (sandbox->registration),
+                                     sandbox->pidfd, kill_all_signal (sandbox));
   if (!sandlock_supervisor_start (sandbox->supervisor, listener, sandbox->pid, error))
     return FALSE;
   if (write (go_w, "", 1) != 1)
@@ -655,6 +671,9 @@ sandlock_sandbox_spawn (SandlockSandbox     *sandbox,
   sandbox->pid = pid;
   sandbox->pidfd = pidfd;
   sandbox->pid_namespace = plan.pid_namespace;
+  if (policy->name != NULL)
+    sandbox->registration = sandlock_registry_register (policy->name, pid, argv, policy,
+                                                        &local_error);
   /* Only the sandbox may hold the write ends, or no EOF ever comes. */
   sandlock_close_fd (&err_w);
   sandlock_close_fd (&status_w);
@@ -686,6 +705,17 @@ sandlock_sandbox_spawn (SandlockSandbox     *sandbox,
     }
 
   sandbox->status_fd = sandlock_steal_fd (&status_r);
+  if (local_error != NULL)
+    {
+      /* Could not register the name: nothing runs under it. */
+      SandlockResult *result;
+
+      sandlock_sandbox_kill (sandbox, SIGKILL, NULL);
+      result = sandlock_sandbox_wait (sandbox, NULL);
+      sandlock_result_free (result);
+      g_propagate_error (error, g_steal_pointer (&local_error));
+      return FALSE;
+    }
   if (n == sizeof record)
     {
       g_autoptr(SandlockResult) result = sandlock_sandbox_wait (sandbox, NULL);
@@ -724,10 +754,7 @@ sandlock_sandbox_kill (SandlockSandbox  *sandbox,
     }
 
   if (sig == SIGKILL)
-    /* In a PID namespace, init's death kills everything; a subreaper init
-     * has to kill its children itself first. */
-    ret = signal_init (sandbox, sandbox->pid_namespace ? SIGKILL
-                                                       : SANDLOCK_SIGNAL_KILL_ALL);
+    ret = signal_init (sandbox, kill_all_signal (sandbox));
   else if (sandlock_child_forwards_signal (sig))
     ret = signal_init (sandbox, sig);
   else
@@ -896,8 +923,9 @@ sandlock_sandbox_wait (SandlockSandbox  *sandbox,
 
   wait_and_drain (sandbox, drains, n_drains);
   /* Every process is gone: the supervisor thread has seen its listener
-   * hang up. */
+   * hang up. Then the name is free again. */
   g_clear_pointer (&sandbox->supervisor, sandlock_supervisor_free);
+  g_clear_pointer (&sandbox->registration, sandlock_registration_free);
 
   if (n_drains == 2)
     {

@@ -88,6 +88,12 @@ struct _SandlockSupervisor {
   GArray                *net_ports;      /* outbound TCP ports left; NULL = all */
   GArray                *in_flight;      /* SandlockInFlight */
 
+  /* The control socket of a named sandbox (see sandlock-registry.c). */
+  int                    control_fd;     /* -1 = none; not ours to close */
+  const char            *control_info;
+  int                    kill_pidfd;
+  int                    kill_signal;
+
   guint64                n_denied;
   guint64                n_audited;
 };

@@ -16,6 +16,7 @@
 #include <poll.h>
 #include <sys/eventfd.h>
 #include <sys/ioctl.h>
+#include <sys/socket.h>
 #include <sys/mman.h>
 #include <sys/syscall.h>
 #include <sys/uio.h>
@@ -69,6 +70,7 @@ sandlock_supervisor_new (SandlockPolicy     *policy,
   sv->event_data = event_data;
   sv->listener = -1;
   sv->stop_fd = -1;
+  sv->control_fd = -1;
   sv->traps = g_array_new (FALSE, FALSE, sizeof (SandlockTrap));
   sv->in_flight = g_array_new (FALSE, FALSE, sizeof (SandlockInFlight));
   sv->max_processes = policy->max_processes;
@@ -309,6 +311,51 @@ serve_one (SandlockSupervisor *sv)
     ioctl (sv->listener, SECCOMP_IOCTL_NOTIF_SEND, resp);
 }
 
+void
+sandlock_supervisor_set_control (SandlockSupervisor *sv,
+                                 int                 control_fd,
+                                 const char         *info,
+                                 int                 pidfd,
+                                 int                 kill_signal)
+{
+  g_assert (sv->thread == NULL);
+  sv->control_fd = control_fd;
+  sv->control_info = info;
+  sv->kill_pidfd = pidfd;
+  sv->kill_signal = kill_signal;
+}
+
+/* One request on the control socket: a short command line from a process
+ * of our own user; anything slow or foreign is dropped. */
+static void
+serve_control (SandlockSupervisor *sv)
+{
+  sandlock_autofd int client = accept4 (sv->control_fd, NULL, NULL, SOCK_CLOEXEC);
+  struct pollfd pfd = { .events = POLLIN };
+  struct ucred peer;
+  socklen_t len = sizeof peer;
+  char command[64] = "";
+  const char *answer = "unknown command\n";
+  ssize_t n;
+
+  if (client < 0 ||
+      getsockopt (client, SOL_SOCKET, SO_PEERCRED, &peer, &len) < 0 ||
+      peer.uid != getuid ())
+    return;
+  pfd.fd = client;
+  if (poll (&pfd, 1, 200) <= 0 || (n = read (client, command, sizeof command - 1)) <= 0)
+    return;
+  command[n] = '\0';
+
+  if (g_str_has_prefix (command, "inspect"))
+    answer = sv->control_info;
+  else if (g_str_has_prefix (command, "kill"))
+    answer = syscall (SYS_pidfd_send_signal, sv->kill_pidfd, sv->kill_signal, NULL, 0) == 0 ||
+             errno == ESRCH ? "killed\n" : "failed\n";
+  if (write (client, answer, strlen (answer)) < 0)
+    return;   /* the client went away */
+}
+
 /* poll(), not epoll: the kernel wakes a poll()ing supervisor on the
  * caller's CPU (SYNC_WAKE_UP), which epoll's callback path does not; that
  * is the difference between ~8 and ~55 microseconds per trapped call. */
@@ -319,9 +366,10 @@ supervise (gpointer data)
 
   for (;;)
     {
-      struct pollfd fds[2] = {
+      struct pollfd fds[3] = {
         { .fd = sv->listener, .events = POLLIN },
         { .fd = sv->stop_fd, .events = POLLIN },
+        { .fd = sv->control_fd, .events = POLLIN },   /* -1 is skipped */
       };
 
       int ready = poll (fds, G_N_ELEMENTS (fds), sandlock_cpu_throttle_timeout_ms (sv->cpu));
@@ -333,6 +381,8 @@ supervise (gpointer data)
         continue;
       if (fds[1].revents != 0)
         break;
+      if (fds[2].revents & POLLIN)
+        serve_control (sv);
       if (fds[0].revents & POLLIN)
         serve_one (sv);
       else if (fds[0].revents != 0)

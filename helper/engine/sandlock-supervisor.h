@@ -23,6 +23,13 @@ SandlockSupervisor *sandlock_supervisor_new     (SandlockPolicy     *policy,
                                                  GError            **error);
 /* The filter that traps what this supervisor handles (owned by it). */
 const SandlockFilter *sandlock_supervisor_get_filter (SandlockSupervisor *supervisor);
+/* Serve a named sandbox's control socket too (before start): "inspect"
+ * answers @info, "kill" sends @kill_signal to @pidfd. */
+void                sandlock_supervisor_set_control (SandlockSupervisor *supervisor,
+                                                     int                 control_fd,
+                                                     const char         *info,
+                                                     int                 pidfd,
+                                                     int                 kill_signal);
 /* Takes @listener and starts serving it; @init_pid roots the sandbox's
  * process tree. */
 gboolean            sandlock_supervisor_start   (SandlockSupervisor *supervisor,

@@ -333,6 +333,24 @@ SANDLOCK_API gboolean         sandlock_confine_self         (SandlockPolicy  *po
                                                 GError         **error);
 
 /* ------------------------------------------------------------------------ */
+/* Named sandboxes: $XDG_RUNTIME_DIR/sandlock/NAME/                         */
+/* ------------------------------------------------------------------------ */
+
+/* Sandbox names: 1-64 bytes of [A-Za-z0-9.-], not "." or "..". */
+SANDLOCK_API gboolean   sandlock_sandbox_name_is_valid (const char  *name);
+/* Where named sandboxes register. */
+SANDLOCK_API char      *sandlock_registry_dir          (void);
+/* The running named sandboxes, each as its JSON record (name, pid, argv,
+ * policy, ports, started); stale entries of dead ones are removed. */
+SANDLOCK_API GPtrArray *sandlock_registry_list         (GError     **error);
+/* The live record of a running named sandbox, from its supervisor. */
+SANDLOCK_API char      *sandlock_registry_inspect      (const char  *name,
+                                                        GError     **error);
+/* Kills every process of a running named sandbox. */
+SANDLOCK_API gboolean   sandlock_registry_kill         (const char  *name,
+                                                        GError     **error);
+
+/* ------------------------------------------------------------------------ */
 /* Kernel support                                                           */
 /* ------------------------------------------------------------------------ */
 

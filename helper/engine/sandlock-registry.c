@@ -1,0 +1,319 @@
+/* SPDX-License-Identifier: Apache-2.0 */
+/*
+ * Named sandboxes register under $XDG_RUNTIME_DIR/sandlock/NAME/:
+ *
+ *   lock      held (flock) by the process that owns the sandbox; free means
+ *             the owner is gone and the entry is stale
+ *   info.json name, pid, argv, policy, ports, start time
+ *   control   a unix socket the supervisor answers: "inspect", "kill"
+ *
+ * The runtime directory is the user's own (0700), and the control socket,
+ * a pathname socket outside any writable grant, is out of the sandbox's
+ * reach like every other local service.
+ */
+#define G_LOG_DOMAIN "sandlock"
+#include "config.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <glib/gstdio.h>
+#include <stdio.h>
+#include <sys/file.h>
+#include <sys/socket.h>
+#include <sys/stat.h>
+#include <sys/un.h>
+#include <unistd.h>
+
+#include <json-glib/json-glib.h>
+
+#include "sandlock-fd.h"
+#include "sandlock-registry.h"
+
+struct _SandlockRegistration {
+  char *dir;
+  int   lock_fd;
+  int   control_fd;
+  char *info;
+};
+
+char *
+sandlock_registry_dir (void)
+{
+  const char *runtime = g_getenv ("XDG_RUNTIME_DIR");
+
+  if (runtime == NULL || *runtime == '\0')
+    return g_strdup_printf ("%s/sandlock-%u", g_get_tmp_dir (), getuid ());
+  return g_build_filename (runtime, "sandlock", NULL);
+}
+
+static char *
+entry_dir (const char *name)
+{
+  g_autofree char *base = sandlock_registry_dir ();
+  return g_build_filename (base, name, NULL);
+}
+
+/* TRUE when the entry's owner still holds its lock. */
+static gboolean
+entry_alive (const char *dir)
+{
+  g_autofree char *path = g_build_filename (dir, "lock", NULL);
+  sandlock_autofd int fd = open (path, O_RDONLY | O_CLOEXEC);
+
+  if (fd < 0)
+    return FALSE;
+  if (flock (fd, LOCK_EX | LOCK_NB) == 0)
+    return FALSE;   /* we got it: nobody holds it */
+  return errno == EWOULDBLOCK;
+}
+
+static void
+remove_entry (const char *dir)
+{
+  const char *files[] = { "control", "info.json", "lock" };
+
+  for (guint i = 0; i < G_N_ELEMENTS (files); i++)
+    {
+      g_autofree char *path = g_build_filename (dir, files[i], NULL);
+      g_unlink (path);
+    }
+  g_rmdir (dir);
+}
+
+static char *
+build_info (const char          *name,
+            pid_t                pid,
+            const char * const  *argv,
+            SandlockPolicy      *policy)
+{
+  g_autoptr(JsonBuilder) builder = json_builder_new ();
+  g_autoptr(JsonNode) root = NULL;
+  g_autofree char *policy_json = sandlock_policy_to_json (policy);
+  g_autoptr(JsonNode) policy_node = json_from_string (policy_json, NULL);
+
+  json_builder_begin_object (builder);
+  json_builder_set_member_name (builder, "name");
+  json_builder_add_string_value (builder, name);
+  json_builder_set_member_name (builder, "pid");
+  json_builder_add_int_value (builder, pid);
+  json_builder_set_member_name (builder, "argv");
+  json_builder_begin_array (builder);
+  for (guint i = 0; argv[i] != NULL; i++)
+    json_builder_add_string_value (builder, argv[i]);
+  json_builder_end_array (builder);
+  json_builder_set_member_name (builder, "policy");
+  json_builder_add_value (builder, g_steal_pointer (&policy_node));
+  /* Virtual -> real ports arrive with port remapping. */
+  json_builder_set_member_name (builder, "ports");
+  json_builder_begin_object (builder);
+  json_builder_end_object (builder);
+  json_builder_set_member_name (builder, "started");
+  json_builder_add_int_value (builder, g_get_real_time () / G_USEC_PER_SEC);
+  json_builder_end_object (builder);
+
+  root = json_builder_get_root (builder);
+  return json_to_string (root, FALSE);
+}
+
+SandlockRegistration *
+sandlock_registry_register (const char          *name,
+                            pid_t                pid,
+                            const char * const  *argv,
+                            SandlockPolicy      *policy,
+                            GError             **error)
+{
+  g_autoptr(SandlockRegistration) reg = g_new0 (SandlockRegistration, 1);
+  g_autofree char *base = sandlock_registry_dir ();
+  g_autofree char *lock = NULL;
+  g_autofree char *info_path = NULL;
+  g_autofree char *control = NULL;
+  struct sockaddr_un addr = { .sun_family = AF_UNIX };
+
+  reg->lock_fd = -1;
+  reg->control_fd = -1;
+  reg->dir = entry_dir (name);
+
+  if (g_mkdir_with_parents (base, 0700) < 0)
+    goto failed;
+  if (g_mkdir (reg->dir, 0700) < 0)
+    {
+      if (errno != EEXIST)
+        goto failed;
+      if (entry_alive (reg->dir))
+        {
+          g_set_error (error, SANDLOCK_ERROR, SANDLOCK_ERROR_SETUP,
+                       "a sandbox named \"%s\" is already running (see sandlock ps)",
+                       name);
+          g_clear_pointer (&reg->dir, g_free);
+          return NULL;
+        }
+      remove_entry (reg->dir);   /* stale: its owner died */
+      if (g_mkdir (reg->dir, 0700) < 0)
+        goto failed;
+    }
+
+  lock = g_build_filename (reg->dir, "lock", NULL);
+  reg->lock_fd = open (lock, O_RDWR | O_CREAT | O_CLOEXEC, 0600);
+  if (reg->lock_fd < 0 || flock (reg->lock_fd, LOCK_EX | LOCK_NB) < 0)
+    goto failed;
+
+  reg->info = build_info (name, pid, argv, policy);
+  info_path = g_build_filename (reg->dir, "info.json", NULL);
+  if (!g_file_set_contents_full (info_path, reg->info, -1, G_FILE_SET_CONTENTS_CONSISTENT,
+                                 0600, error))
+    return NULL;
+
+  control = g_build_filename (reg->dir, "control", NULL);
+  if (strlen (control) >= sizeof addr.sun_path)
+    {
+      g_set_error (error, SANDLOCK_ERROR, SANDLOCK_ERROR_SETUP,
+                   "cannot register \"%s\": %s is too long a socket path", name, control);
+      return NULL;
+    }
+  strcpy (addr.sun_path, control);
+  reg->control_fd = socket (AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC | SOCK_NONBLOCK, 0);
+  if (reg->control_fd < 0 ||
+      bind (reg->control_fd, (struct sockaddr *) &addr, sizeof addr) < 0 ||
+      listen (reg->control_fd, 8) < 0)
+    goto failed;
+
+  return g_steal_pointer (&reg);
+
+failed:
+  {
+    int saved = errno;
+    g_set_error (error, SANDLOCK_ERROR, SANDLOCK_ERROR_SETUP,
+                 "cannot register the sandbox \"%s\" in %s: %s", name, base,
+                 g_strerror (saved));
+    return NULL;
+  }
+}
+
+int
+sandlock_registration_get_control_fd (SandlockRegistration *reg)
+{
+  return reg->control_fd;
+}
+
+const char *
+sandlock_registration_get_info (SandlockRegistration *reg)
+{
+  return reg->info;
+}
+
+void
+sandlock_registration_free (SandlockRegistration *reg)
+{
+  if (reg == NULL)
+    return;
+  /* Remove while still holding the lock, so nobody takes a half entry. */
+  if (reg->dir != NULL && reg->lock_fd >= 0)
+    remove_entry (reg->dir);
+  sandlock_close_fd (&reg->control_fd);
+  sandlock_close_fd (&reg->lock_fd);
+  g_free (reg->dir);
+  g_free (reg->info);
+  g_free (reg);
+}
+
+GPtrArray *
+sandlock_registry_list (GError **error)
+{
+  g_autofree char *base = sandlock_registry_dir ();
+  g_autoptr(GPtrArray) infos = g_ptr_array_new_with_free_func (g_free);
+  g_autoptr(GDir) dir = NULL;
+  g_autoptr(GError) local_error = NULL;
+  const char *name;
+
+  dir = g_dir_open (base, 0, &local_error);
+  if (dir == NULL)
+    {
+      if (g_error_matches (local_error, G_FILE_ERROR, G_FILE_ERROR_NOENT))
+        return g_steal_pointer (&infos);
+      g_propagate_error (error, g_steal_pointer (&local_error));
+      return NULL;
+    }
+  while ((name = g_dir_read_name (dir)) != NULL)
+    {
+      g_autofree char *path = g_build_filename (base, name, NULL);
+      g_autofree char *info_path = g_build_filename (path, "info.json", NULL);
+      char *info = NULL;
+
+      if (!entry_alive (path))
+        {
+          remove_entry (path);   /* stale entries of dead sandboxes go */
+          continue;
+        }
+      if (g_file_get_contents (info_path, &info, NULL, NULL))
+        g_ptr_array_add (infos, info);
+    }
+  return g_steal_pointer (&infos);
+}
+
+/* Sends @command to the sandbox's supervisor and returns its answer. */
+static char *
+ask (const char  *name,
+     const char  *command,
+     GError     **error)
+{
+  g_autofree char *dir = NULL;
+  g_autofree char *control = NULL;
+  g_autoptr(GString) answer = g_string_new (NULL);
+  struct sockaddr_un addr = { .sun_family = AF_UNIX };
+  sandlock_autofd int fd = -1;
+  char buf[4096];
+  ssize_t n;
+
+  if (!sandlock_sandbox_name_is_valid (name))
+    {
+      g_set_error (error, SANDLOCK_ERROR, SANDLOCK_ERROR_INVALID_POLICY,
+                   "\"%s\" is not a sandbox name", name);
+      return NULL;
+    }
+  dir = entry_dir (name);
+  if (!entry_alive (dir))
+    {
+      g_set_error (error, SANDLOCK_ERROR, SANDLOCK_ERROR_NOT_FOUND,
+                   "no sandbox named \"%s\" is running", name);
+      return NULL;
+    }
+  control = g_build_filename (dir, "control", NULL);
+  g_strlcpy (addr.sun_path, control, sizeof addr.sun_path);
+  fd = socket (AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0);
+  if (fd < 0 || connect (fd, (struct sockaddr *) &addr, sizeof addr) < 0 ||
+      write (fd, command, strlen (command)) != (ssize_t) strlen (command))
+    {
+      int saved = errno;
+      g_set_error (error, SANDLOCK_ERROR, SANDLOCK_ERROR_FAILED,
+                   "cannot reach the sandbox \"%s\": %s", name, g_strerror (saved));
+      return NULL;
+    }
+  shutdown (fd, SHUT_WR);
+  while ((n = read (fd, buf, sizeof buf)) > 0)
+    g_string_append_len (answer, buf, n);
+  return g_string_free (g_steal_pointer (&answer), FALSE);
+}
+
+char *
+sandlock_registry_inspect (const char  *name,
+                           GError     **error)
+{
+  return ask (name, "inspect\n", error);
+}
+
+gboolean
+sandlock_registry_kill (const char  *name,
+                        GError     **error)
+{
+  g_autofree char *answer = ask (name, "kill\n", error);
+
+  if (answer == NULL)
+    return FALSE;
+  if (!g_str_has_prefix (answer, "killed"))
+    {
+      g_set_error (error, SANDLOCK_ERROR, SANDLOCK_ERROR_FAILED,
+                   "the sandbox \"%s\" did not stop: %s", name, answer);
+      return FALSE;
+    }
+  return TRUE;
+}
