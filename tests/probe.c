@@ -9,6 +9,8 @@
  *   probe exec PATH | list DIR
  *   probe connect PORT | bind PORT           (TCP on 127.0.0.1)
  *   probe connect-to IP PORT                 (TCP, IPv4 or IPv6)
+ *   probe listen PORT SECS     listens on 127.0.0.1:PORT, prints the port
+ *                              getsockname() reports, then holds it SECS
  *   probe abstract NAME                      (connect to @NAME)
  *   probe unix PATH                          (connect to a pathname socket)
  *   probe dgram PATH | dgram-msg PATH        (sendto / sendmsg "hi" to a
@@ -340,6 +342,21 @@ main (int    argc,
       if (dir == NULL)
         return errno;
       closedir (dir);
+      return 0;
+    }
+  if (!strcmp (op, "listen"))
+    {
+      struct sockaddr_in addr = { .sin_family = AF_INET, .sin_port = htons (atoi (a)) };
+      socklen_t len = sizeof addr;
+      int lfd = socket (AF_INET, SOCK_STREAM, 0);
+
+      addr.sin_addr.s_addr = htonl (INADDR_LOOPBACK);
+      if (lfd < 0 || bind (lfd, (struct sockaddr *) &addr, sizeof addr) < 0 ||
+          listen (lfd, 16) < 0 || getsockname (lfd, (struct sockaddr *) &addr, &len) < 0)
+        return errno;
+      printf ("%u\n", ntohs (addr.sin_port));
+      fflush (stdout);
+      sleep (atoi (b));
       return 0;
     }
   if (!strcmp (op, "connect-to"))

@@ -179,6 +179,110 @@ test_net_allow_pinned_names (void)
                                 "--", "true", NULL), ==, 125);
 }
 
+static GPid
+spawn_cli (const char * const *args,
+           int                *out_fd)
+{
+  g_autoptr(GPtrArray) argv = g_ptr_array_new ();
+  g_autoptr(GError) error = NULL;
+  GPid pid;
+
+  g_ptr_array_add (argv, (char *) tc_cli ());
+  for (guint i = 0; args[i] != NULL; i++)
+    g_ptr_array_add (argv, (char *) args[i]);
+  g_ptr_array_add (argv, NULL);
+  g_assert_true (g_spawn_async_with_pipes (NULL, (char **) argv->pdata, NULL,
+                                           G_SPAWN_DO_NOT_REAP_CHILD, NULL, NULL, &pid,
+                                           NULL, out_fd, NULL, &error));
+  g_assert_no_error (error);
+  return pid;
+}
+
+static char *
+read_line (int fd)
+{
+  GString *line = g_string_new (NULL);
+  char c;
+
+  while (read (fd, &c, 1) == 1 && c != '\n')
+    g_string_append_c (line, c);
+  return g_string_free (line, FALSE);
+}
+
+static void
+test_port_remap_two_sandboxes (void)
+{
+  g_autofree char *runtime = tc_make_tmpdir ();
+  int port_number;
+  int taken = tc_listen_loopback (&port_number);   /* the host holds it too */
+  g_autofree char *port = g_strdup_printf ("%d", port_number);
+  const char *a_args[] = { "run", "--name", "a.remap", "--port-remap", "--net-bind", port,
+                           "-r", tc_probe (), "--", tc_probe (), "listen", port, "30", NULL };
+  const char *b_args[] = { "run", "--name", "b.remap", "--port-remap", "--net-bind", port,
+                           "-r", tc_probe (), "--", tc_probe (), "listen", port, "30", NULL };
+  g_autofree char *a_port = NULL;
+  g_autofree char *b_port = NULL;
+  g_autofree char *ps = NULL;
+  g_autofree char *mapping = NULL;
+  int a_out, b_out, status;
+  GPid a, b;
+
+  g_setenv ("XDG_RUNTIME_DIR", runtime, TRUE);
+  a = spawn_cli (a_args, &a_out);
+  b = spawn_cli (b_args, &b_out);
+  a_port = read_line (a_out);
+  b_port = read_line (b_out);
+  /* Both bound the port the host already has, and both see it as theirs. */
+  g_assert_cmpstr (a_port, ==, port);
+  g_assert_cmpstr (b_port, ==, port);
+
+  g_assert_cmpint (tc_sandlock (&ps, NULL, "ps", NULL), ==, 0);
+  mapping = g_strdup_printf ("%s -> ", port);
+  g_assert_nonnull (strstr (ps, "a.remap"));
+  g_assert_nonnull (strstr (ps, "b.remap"));
+  g_assert_nonnull (strstr (ps, mapping));
+
+  g_assert_cmpint (tc_sandlock (NULL, NULL, "kill", "a.remap", NULL), ==, 0);
+  g_assert_cmpint (waitpid (a, &status, 0), ==, a);
+  g_assert_cmpint (tc_sandlock (NULL, NULL, "kill", "b.remap", NULL), ==, 0);
+  g_assert_cmpint (waitpid (b, &status, 0), ==, b);
+  close (a_out);
+  close (b_out);
+  close (taken);
+  g_unsetenv ("XDG_RUNTIME_DIR");
+}
+
+static void
+test_port_remap_inside (void)
+{
+  int port_number;
+  int taken = tc_listen_loopback (&port_number);
+  g_autofree char *port = g_strdup_printf ("%d", port_number);
+  g_autofree char *allow = g_strdup_printf (":%d", port_number);
+  g_autofree char *out = NULL;
+  g_autofree char *script = g_strdup_printf (
+    "%s listen %s 3 >/dev/null & sleep 0.5; %s connect %s; echo connect=$?; cat /proc/net/tcp",
+    tc_probe (), port, tc_probe (), port);
+  g_autofree char *hex = g_strdup_printf (":%04X ", port_number);
+  g_auto(GStrv) lines = NULL;
+
+  /* Its own listener answers on the virtual port; /proc/net/tcp shows
+   * its sockets only, with the port it asked for. */
+  g_assert_cmpint (tc_sandlock (&out, NULL, "run", "--port-remap", "--net-bind", port,
+                                "--net-allow", allow, "-r", "/usr", "-r", "/lib", "-r", "/lib64",
+                                "-r", "/bin", "-r", "/proc", "-w", "/dev/null", "-r", tc_probe (),
+                                "--", "/bin/sh", "-c", script, NULL), ==, 0);
+  g_assert_nonnull (strstr (out, "connect=0"));
+  lines = g_strsplit (strstr (out, "\n") + 1, "\n", -1);
+  g_assert_cmpuint (g_strv_length (lines), >=, 2);
+  for (guint i = 1; lines[i] != NULL && *lines[i] != '\0'; i++)
+    g_assert_nonnull (strstr (lines[i], hex));
+
+  /* Binding needs --net-bind, remapped or not. */
+  g_assert_cmpint (tc_probe_in (NULL, "--port-remap", NULL, "listen", port, "0", NULL), ==, EACCES);
+  close (taken);
+}
+
 static void
 test_max_cpu (void)
 {
@@ -486,6 +590,8 @@ main (int    argc,
   g_test_add_func ("/supervise/tcp-ports-on-behalf", test_tcp_ports_on_behalf);
   g_test_add_func ("/supervise/net-allow/hosts", test_net_allow_hosts);
   g_test_add_func ("/supervise/net-allow/pinned-names", test_net_allow_pinned_names);
+  g_test_add_func ("/supervise/port-remap/two-sandboxes", test_port_remap_two_sandboxes);
+  g_test_add_func ("/supervise/port-remap/inside", test_port_remap_inside);
   g_test_add_func ("/supervise/unix/session-bus-unreachable", test_unix_session_bus_unreachable);
   g_test_add_func ("/supervise/unix/symlink-and-relative", test_unix_symlink_and_relative);
   g_test_add_func ("/supervise/unix/datagrams-refused", test_unix_datagrams_refused);

@@ -34,7 +34,7 @@ static const SandlockField fields[] = {
   /* Network */
   FIELD (net_allow,           NET_RULES,   TRUE),
   FIELD (net_bind,            PORT_LIST,   TRUE),
-  FIELD (port_remap,          BOOL,        FALSE),
+  FIELD (port_remap,          BOOL,        TRUE),
   FIELD (allow_udp,           BOOL,        FALSE),
   FIELD (allow_icmp,          BOOL,        FALSE),
   FIELD (http_allow,          STRING_LIST, FALSE),

@@ -30,10 +30,16 @@
 #include "sandlock-registry.h"
 
 struct _SandlockRegistration {
-  char *dir;
-  int   lock_fd;
-  int   control_fd;
-  char *info;
+  char           *dir;
+  int             lock_fd;
+  int             control_fd;
+  char           *info;
+  /* What the record is made of. */
+  char           *name;
+  pid_t           pid;
+  GStrv           argv;
+  SandlockPolicy *policy;
+  gint64          started;
 };
 
 char *
@@ -80,39 +86,75 @@ remove_entry (const char *dir)
   g_rmdir (dir);
 }
 
+static int
+compare_ports (gconstpointer a,
+               gconstpointer b)
+{
+  return GPOINTER_TO_INT (a) - GPOINTER_TO_INT (b);
+}
+
+/* The record: @ports maps virtual to real ports (NULL: none yet). */
 static char *
-build_info (const char          *name,
-            pid_t                pid,
-            const char * const  *argv,
-            SandlockPolicy      *policy)
+build_info (SandlockRegistration *reg,
+            GHashTable           *ports)
 {
   g_autoptr(JsonBuilder) builder = json_builder_new ();
   g_autoptr(JsonNode) root = NULL;
-  g_autofree char *policy_json = sandlock_policy_to_json (policy);
+  g_autofree char *policy_json = sandlock_policy_to_json (reg->policy);
   g_autoptr(JsonNode) policy_node = json_from_string (policy_json, NULL);
+  g_autoptr(GList) virtual_ports = ports ? g_hash_table_get_keys (ports) : NULL;
 
   json_builder_begin_object (builder);
   json_builder_set_member_name (builder, "name");
-  json_builder_add_string_value (builder, name);
+  json_builder_add_string_value (builder, reg->name);
   json_builder_set_member_name (builder, "pid");
-  json_builder_add_int_value (builder, pid);
+  json_builder_add_int_value (builder, reg->pid);
   json_builder_set_member_name (builder, "argv");
   json_builder_begin_array (builder);
-  for (guint i = 0; argv[i] != NULL; i++)
-    json_builder_add_string_value (builder, argv[i]);
+  for (guint i = 0; reg->argv[i] != NULL; i++)
+    json_builder_add_string_value (builder, reg->argv[i]);
   json_builder_end_array (builder);
   json_builder_set_member_name (builder, "policy");
   json_builder_add_value (builder, g_steal_pointer (&policy_node));
-  /* Virtual -> real ports arrive with port remapping. */
   json_builder_set_member_name (builder, "ports");
   json_builder_begin_object (builder);
+  virtual_ports = g_list_sort (virtual_ports, compare_ports);
+  for (GList *l = virtual_ports; l != NULL; l = l->next)
+    {
+      g_autofree char *key = g_strdup_printf ("%d", GPOINTER_TO_INT (l->data));
+
+      json_builder_set_member_name (builder, key);
+      json_builder_add_int_value (builder, GPOINTER_TO_INT (g_hash_table_lookup (ports, l->data)));
+    }
   json_builder_end_object (builder);
   json_builder_set_member_name (builder, "started");
-  json_builder_add_int_value (builder, g_get_real_time () / G_USEC_PER_SEC);
+  json_builder_add_int_value (builder, reg->started);
   json_builder_end_object (builder);
 
   root = json_builder_get_root (builder);
   return json_to_string (root, FALSE);
+}
+
+static gboolean
+write_info (SandlockRegistration  *reg,
+            GError               **error)
+{
+  g_autofree char *path = g_build_filename (reg->dir, "info.json", NULL);
+
+  return g_file_set_contents_full (path, reg->info, -1, G_FILE_SET_CONTENTS_CONSISTENT,
+                                   0600, error);
+}
+
+void
+sandlock_registration_set_ports (SandlockRegistration *reg,
+                                 GHashTable           *ports)
+{
+  g_autoptr(GError) error = NULL;
+
+  g_free (reg->info);
+  reg->info = build_info (reg, ports);
+  if (!write_info (reg, &error))
+    g_warning ("cannot update %s: %s", reg->dir, error->message);
 }
 
 SandlockRegistration *
@@ -125,13 +167,17 @@ sandlock_registry_register (const char          *name,
   g_autoptr(SandlockRegistration) reg = g_new0 (SandlockRegistration, 1);
   g_autofree char *base = sandlock_registry_dir ();
   g_autofree char *lock = NULL;
-  g_autofree char *info_path = NULL;
   g_autofree char *control = NULL;
   struct sockaddr_un addr = { .sun_family = AF_UNIX };
 
   reg->lock_fd = -1;
   reg->control_fd = -1;
   reg->dir = entry_dir (name);
+  reg->name = g_strdup (name);
+  reg->pid = pid;
+  reg->argv = g_strdupv ((char **) argv);
+  reg->policy = sandlock_policy_ref (policy);
+  reg->started = g_get_real_time () / G_USEC_PER_SEC;
 
   if (g_mkdir_with_parents (base, 0700) < 0)
     goto failed;
@@ -157,10 +203,8 @@ sandlock_registry_register (const char          *name,
   if (reg->lock_fd < 0 || flock (reg->lock_fd, LOCK_EX | LOCK_NB) < 0)
     goto failed;
 
-  reg->info = build_info (name, pid, argv, policy);
-  info_path = g_build_filename (reg->dir, "info.json", NULL);
-  if (!g_file_set_contents_full (info_path, reg->info, -1, G_FILE_SET_CONTENTS_CONSISTENT,
-                                 0600, error))
+  reg->info = build_info (reg, NULL);
+  if (!write_info (reg, error))
     return NULL;
 
   control = g_build_filename (reg->dir, "control", NULL);
@@ -213,6 +257,9 @@ sandlock_registration_free (SandlockRegistration *reg)
   sandlock_close_fd (&reg->lock_fd);
   g_free (reg->dir);
   g_free (reg->info);
+  g_free (reg->name);
+  g_strfreev (reg->argv);
+  g_clear_pointer (&reg->policy, sandlock_policy_unref);
   g_free (reg);
 }
 

@@ -17,6 +17,9 @@ SandlockRegistration *sandlock_registry_register (const char          *name,
 int                   sandlock_registration_get_control_fd (SandlockRegistration *reg);
 /* The record, as JSON. */
 const char           *sandlock_registration_get_info       (SandlockRegistration *reg);
+/* Records the port map (virtual -> real, GINT_TO_POINTER) in the record. */
+void                  sandlock_registration_set_ports      (SandlockRegistration *reg,
+                                                            GHashTable           *ports);
 void                  sandlock_registration_free           (SandlockRegistration *reg);
 
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (SandlockRegistration, sandlock_registration_free)

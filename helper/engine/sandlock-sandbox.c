@@ -458,9 +458,7 @@ take_listener (SandlockSandbox  *sandbox,
       return FALSE;
     }
   if (sandbox->registration != NULL)
-    sandlock_supervisor_set_control (sandbox->supervisor,
-                                     sandlock_registration_get_control_fd (sandbox->registration),
-                                     sandlock_registration_get_info (sandbox->registration),
+    sandlock_supervisor_set_control (sandbox->supervisor, sandbox->registration,
                                      sandbox->pidfd, kill_all_signal (sandbox));
   if (!sandlock_supervisor_start (sandbox->supervisor, listener, sandbox->pid, error))
     return FALSE;

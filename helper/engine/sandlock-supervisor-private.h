@@ -6,6 +6,7 @@
 #include <sys/types.h>
 
 #include "sandlock-net.h"
+#include "sandlock-registry.h"
 #include "sandlock-supervisor.h"
 
 G_BEGIN_DECLS
@@ -88,11 +89,16 @@ struct _SandlockSupervisor {
   GArray                *net_ports;      /* outbound TCP ports left; NULL = all */
   GArray                *in_flight;      /* SandlockInFlight */
 
-  /* The control socket of a named sandbox (see sandlock-registry.c). */
-  int                    control_fd;     /* -1 = none; not ours to close */
-  const char            *control_info;
+  /* A named sandbox's registry entry (not ours), whose control socket we
+   * serve (see sandlock-registry.c). */
+  SandlockRegistration  *registration;
   int                    kill_pidfd;
   int                    kill_signal;
+
+  /* port_remap: virtual -> real port, and each remapped socket's inode ->
+   * its virtual port (GINT_TO_POINTER both). */
+  GHashTable            *port_map;
+  GHashTable            *socket_ports;
 
   guint64                n_denied;
   guint64                n_audited;
@@ -216,5 +222,15 @@ void sandlock_sv_observe_install (SandlockSupervisor *sv);
 void sandlock_sv_connect_install (SandlockSupervisor *sv);
 void sandlock_sv_random_install  (SandlockSupervisor *sv);
 void sandlock_sv_dirs_install    (SandlockSupervisor *sv);
+void sandlock_sv_ports_install   (SandlockSupervisor *sv);
+/* port_remap: answers an open of /proc/net/tcp(6); TRUE when it did. */
+gboolean sandlock_sv_ports_open  (SandlockSupervisor         *sv,
+                                  const struct seccomp_notif *req,
+                                  struct seccomp_notif_resp  *resp,
+                                  const char                 *clean_path,
+                                  int                         flags);
+/* port_remap: the real port for a loopback connect to @port (or @port). */
+guint16 sandlock_sv_ports_real   (SandlockSupervisor *sv,
+                                  guint16             port);
 
 G_END_DECLS

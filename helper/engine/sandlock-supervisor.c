@@ -70,7 +70,6 @@ sandlock_supervisor_new (SandlockPolicy     *policy,
   sv->event_data = event_data;
   sv->listener = -1;
   sv->stop_fd = -1;
-  sv->control_fd = -1;
   sv->traps = g_array_new (FALSE, FALSE, sizeof (SandlockTrap));
   sv->in_flight = g_array_new (FALSE, FALSE, sizeof (SandlockInFlight));
   sv->max_processes = policy->max_processes;
@@ -86,6 +85,7 @@ sandlock_supervisor_new (SandlockPolicy     *policy,
               : policy->max_cpu > 0 ? "max_cpu"
               : policy->has_random_seed ? "random_seed"
               : policy->deterministic_dirs ? "deterministic_dirs"
+              : policy->port_remap ? "port_remap"
               : (flags & SANDLOCK_SPAWN_OBSERVE) ? "watching events"
               : policy_func != NULL ? "a policy function"
               : NULL;
@@ -112,6 +112,7 @@ sandlock_supervisor_new (SandlockPolicy     *policy,
   sandlock_sv_connect_install (sv);
   sandlock_sv_random_install (sv);
   sandlock_sv_dirs_install (sv);
+  sandlock_sv_ports_install (sv);
   sandlock_sv_observe_install (sv);
 
   sv->filter = sandlock_notify_filter_build ((const SandlockTrap *) sv->traps->data,
@@ -312,15 +313,13 @@ serve_one (SandlockSupervisor *sv)
 }
 
 void
-sandlock_supervisor_set_control (SandlockSupervisor *sv,
-                                 int                 control_fd,
-                                 const char         *info,
-                                 int                 pidfd,
-                                 int                 kill_signal)
+sandlock_supervisor_set_control (SandlockSupervisor   *sv,
+                                 SandlockRegistration *registration,
+                                 int                   pidfd,
+                                 int                   kill_signal)
 {
   g_assert (sv->thread == NULL);
-  sv->control_fd = control_fd;
-  sv->control_info = info;
+  sv->registration = registration;
   sv->kill_pidfd = pidfd;
   sv->kill_signal = kill_signal;
 }
@@ -330,7 +329,8 @@ sandlock_supervisor_set_control (SandlockSupervisor *sv,
 static void
 serve_control (SandlockSupervisor *sv)
 {
-  sandlock_autofd int client = accept4 (sv->control_fd, NULL, NULL, SOCK_CLOEXEC);
+  sandlock_autofd int client =
+    accept4 (sandlock_registration_get_control_fd (sv->registration), NULL, NULL, SOCK_CLOEXEC);
   struct pollfd pfd = { .events = POLLIN };
   struct ucred peer;
   socklen_t len = sizeof peer;
@@ -348,7 +348,7 @@ serve_control (SandlockSupervisor *sv)
   command[n] = '\0';
 
   if (g_str_has_prefix (command, "inspect"))
-    answer = sv->control_info;
+    answer = sandlock_registration_get_info (sv->registration);
   else if (g_str_has_prefix (command, "kill"))
     answer = syscall (SYS_pidfd_send_signal, sv->kill_pidfd, sv->kill_signal, NULL, 0) == 0 ||
              errno == ESRCH ? "killed\n" : "failed\n";
@@ -369,7 +369,8 @@ supervise (gpointer data)
       struct pollfd fds[3] = {
         { .fd = sv->listener, .events = POLLIN },
         { .fd = sv->stop_fd, .events = POLLIN },
-        { .fd = sv->control_fd, .events = POLLIN },   /* -1 is skipped */
+        { .fd = sv->registration ? sandlock_registration_get_control_fd (sv->registration)
+                                 : -1, .events = POLLIN },   /* -1 is skipped */
       };
 
       int ready = poll (fds, G_N_ELEMENTS (fds), sandlock_cpu_throttle_timeout_ms (sv->cpu));
@@ -462,6 +463,8 @@ sandlock_supervisor_free (SandlockSupervisor *sv)
   g_clear_pointer (&sv->in_flight, g_array_unref);
   g_clear_pointer (&sv->net_ports, g_array_unref);
   g_clear_pointer (&sv->net_allow, sandlock_net_allow_free);
+  g_clear_pointer (&sv->port_map, g_hash_table_unref);
+  g_clear_pointer (&sv->socket_ports, g_hash_table_unref);
   g_clear_pointer (&sv->policy_hook, sandlock_policy_hook_free);
   g_clear_pointer (&sv->cpu, sandlock_cpu_throttle_free);
   g_clear_pointer (&sv->random, sandlock_random_free);

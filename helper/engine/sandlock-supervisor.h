@@ -2,6 +2,7 @@
 #pragma once
 
 #include "sandlock-notify-filter.h"
+#include "sandlock-registry.h"
 
 G_BEGIN_DECLS
 
@@ -24,12 +25,11 @@ SandlockSupervisor *sandlock_supervisor_new     (SandlockPolicy     *policy,
 /* The filter that traps what this supervisor handles (owned by it). */
 const SandlockFilter *sandlock_supervisor_get_filter (SandlockSupervisor *supervisor);
 /* Serve a named sandbox's control socket too (before start): "inspect"
- * answers @info, "kill" sends @kill_signal to @pidfd. */
-void                sandlock_supervisor_set_control (SandlockSupervisor *supervisor,
-                                                     int                 control_fd,
-                                                     const char         *info,
-                                                     int                 pidfd,
-                                                     int                 kill_signal);
+ * answers its record, "kill" sends @kill_signal to @pidfd. */
+void                sandlock_supervisor_set_control (SandlockSupervisor   *supervisor,
+                                                     SandlockRegistration *registration,
+                                                     int                   pidfd,
+                                                     int                   kill_signal);
 /* Takes @listener and starts serving it; @init_pid roots the sandbox's
  * process tree. */
 gboolean            sandlock_supervisor_start   (SandlockSupervisor *supervisor,

@@ -133,6 +133,26 @@ check_destination (SandlockSupervisor    *sv,
   return listed ? 0 : EACCES;
 }
 
+/* port_remap: a loopback connect to a virtual port of this sandbox goes
+ * to the real port behind it. */
+static void
+redirect_loopback (SandlockSupervisor      *sv,
+                   struct sockaddr_storage *addr)
+{
+  static const struct in6_addr loopback6 = IN6ADDR_LOOPBACK_INIT;
+  guint16 *port;
+
+  if (addr->ss_family == AF_INET &&
+      (g_ntohl (((struct sockaddr_in *) addr)->sin_addr.s_addr) >> 24) == 127)
+    port = &((struct sockaddr_in *) addr)->sin_port;
+  else if (addr->ss_family == AF_INET6 &&
+           memcmp (&((struct sockaddr_in6 *) addr)->sin6_addr, &loopback6, sizeof loopback6) == 0)
+    port = &((struct sockaddr_in6 *) addr)->sin6_port;
+  else
+    return;
+  *port = g_htons (sandlock_sv_ports_real (sv, g_ntohs (*port)));
+}
+
 static void
 on_connect (SandlockSupervisor         *sv,
             const struct seccomp_notif *req,
@@ -181,6 +201,7 @@ on_connect (SandlockSupervisor         *sv,
     {
       rule = "net_allow";
       error = check_destination (sv, (struct sockaddr *) &addr, length);
+      redirect_loopback (sv, &addr);
     }
 
   if (error == 0 &&

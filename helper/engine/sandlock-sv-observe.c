@@ -219,13 +219,12 @@ on_open (SandlockSupervisor         *sv,
     }
   if (sandlock_sv_random_open (sv, req, resp, path, flags))
     return;
-  if (sv->net_allow->hosts_file != NULL && path[0] == '/' &&
-      (flags & O_ACCMODE) == O_RDONLY)
+  if (path[0] == '/' && (flags & O_ACCMODE) == O_RDONLY)
     {
       g_autofree char *clean = g_canonicalize_filename (path, "/");
 
       /* The pinned names, and nothing else, resolve. */
-      if (g_str_equal (clean, "/etc/hosts"))
+      if (sv->net_allow->hosts_file != NULL && g_str_equal (clean, "/etc/hosts"))
         {
           gsize length;
           const void *data = g_bytes_get_data (sv->net_allow->hosts_file, &length);
@@ -233,6 +232,8 @@ on_open (SandlockSupervisor         *sv,
           sandlock_supervisor_answer_file (sv, req, resp, data, length, flags);
           return;
         }
+      if (sandlock_sv_ports_open (sv, req, resp, clean, flags))
+        return;
     }
   if (watching (sv))
     decide_file (sv, req, resp, dirfd, path,
@@ -300,7 +301,8 @@ void
 sandlock_sv_observe_install (SandlockSupervisor *sv)
 {
   /* Opens serve random_seed and pinned host names as well as watching. */
-  if (watching (sv) || sv->random != NULL || sv->net_allow->hosts_file != NULL)
+  if (watching (sv) || sv->random != NULL || sv->net_allow->hosts_file != NULL ||
+      sv->port_map != NULL)
     {
       sandlock_supervisor_trap (sv, __NR_openat, on_openat, 0, -1);
 #ifdef __NR_open
