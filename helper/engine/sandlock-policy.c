@@ -36,7 +36,7 @@ static const SandlockField fields[] = {
   FIELD (net_bind,            PORT_LIST,   TRUE),
   FIELD (port_remap,          BOOL,        TRUE),
   FIELD (allow_udp,           BOOL,        FALSE),
-  FIELD (allow_icmp,          BOOL,        FALSE),
+  FIELD (allow_icmp,          BOOL,        TRUE),
   FIELD (http_allow,          STRING_LIST, FALSE),
   FIELD (http_deny,           STRING_LIST, FALSE),
   FIELD (http_ports,          PORT_LIST,   FALSE),
