@@ -9,6 +9,10 @@
  *   probe exec PATH | list DIR
  *   probe connect PORT | bind PORT           (TCP on 127.0.0.1)
  *   probe connect-to IP PORT                 (TCP, IPv4 or IPv6)
+ *   probe udp IP PORT | udp-msg IP PORT | udp-connect IP PORT
+ *                              sends "hi" by sendto / sendmsg / connect+send
+ *   probe udp-badlen IP PORT   sendto with an absurd address length must get
+ *                              EINVAL, then a good one must go: 0 when so
  *   probe listen PORT SECS     listens on 127.0.0.1:PORT, prints the port
  *                              getsockname() reports, then holds it SECS
  *   probe abstract NAME                      (connect to @NAME)
@@ -103,6 +107,39 @@ tcp_to (const char *ip,
   ret = result (ret);
   close (fd);
   return ret;
+}
+
+static int
+udp_send (const char *ip,
+          const char *port,
+          const char *how)
+{
+  struct sockaddr_in addr = { .sin_family = AF_INET, .sin_port = htons (atoi (port)) };
+  struct iovec iov = { "hi", 2 };
+  struct msghdr msg = { .msg_name = &addr, .msg_namelen = sizeof addr,
+                        .msg_iov = &iov, .msg_iovlen = 1 };
+  int fd = socket (AF_INET, SOCK_DGRAM, 0);
+  ssize_t n = -1;
+
+  if (fd < 0)
+    return errno;
+  inet_pton (AF_INET, ip, &addr.sin_addr);
+  if (!strcmp (how, "udp"))
+    n = sendto (fd, "hi", 2, 0, (struct sockaddr *) &addr, sizeof addr);
+  else if (!strcmp (how, "udp-msg"))
+    n = sendmsg (fd, &msg, 0);
+  else if (!strcmp (how, "udp-connect"))
+    n = connect (fd, (struct sockaddr *) &addr, sizeof addr) < 0 ? -1 : send (fd, "hi", 2, 0);
+  else if (!strcmp (how, "udp-badlen"))
+    {
+      n = sendto (fd, "hi", 2, 0, (struct sockaddr *) &addr, 1 << 20);
+      if (n >= 0 || errno != EINVAL)
+        return n >= 0 ? EIO : errno;
+      n = sendto (fd, "hi", 2, 0, (struct sockaddr *) &addr, sizeof addr);
+    }
+  n = n < 0 ? errno : (n == 2 ? 0 : EIO);
+  close (fd);
+  return n;
 }
 
 static int
@@ -359,6 +396,8 @@ main (int    argc,
       sleep (atoi (b));
       return 0;
     }
+  if (!strncmp (op, "udp", 3))
+    return udp_send (a, b, op);
   if (!strcmp (op, "connect-to"))
     return tcp_to (a, b);
   if (!strcmp (op, "connect") || !strcmp (op, "bind"))

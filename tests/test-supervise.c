@@ -283,6 +283,67 @@ test_port_remap_inside (void)
   close (taken);
 }
 
+static int
+udp_socket (int *port)
+{
+  struct sockaddr_in addr = { .sin_family = AF_INET };
+  socklen_t len = sizeof addr;
+  int fd = socket (AF_INET, SOCK_DGRAM | SOCK_CLOEXEC, 0);
+
+  addr.sin_addr.s_addr = htonl (INADDR_LOOPBACK);
+  g_assert_cmpint (bind (fd, (struct sockaddr *) &addr, sizeof addr), ==, 0);
+  g_assert_cmpint (getsockname (fd, (struct sockaddr *) &addr, &len), ==, 0);
+  *port = ntohs (addr.sin_port);
+  return fd;
+}
+
+static int
+datagrams_waiting (int fd)
+{
+  char buf[16];
+  int n = 0;
+
+  while (recv (fd, buf, sizeof buf, MSG_DONTWAIT) == 2)
+    n++;
+  return n;
+}
+
+static void
+test_udp (void)
+{
+  int number;
+  int fd = udp_socket (&number);
+  g_autofree char *port = g_strdup_printf ("%d", number);
+  g_autofree char *exact = g_strdup_printf ("127.0.0.1:%d", number);
+  g_autofree char *any = g_strdup_printf (":%d", number);
+  g_autofree char *other = g_strdup_printf ("127.0.0.1:%d", number == 65535 ? 1 : number + 1);
+  const char *hows[] = { "udp", "udp-msg", "udp-connect" };
+
+  /* Refused by default: no UDP socket at all. */
+  g_assert_cmpint (tc_probe_in (NULL, "--net-allow", exact, NULL, "udp", "127.0.0.1", port, NULL), ==, EPERM);
+
+  for (guint i = 0; i < G_N_ELEMENTS (hows); i++)
+    {
+      g_test_message ("%s", hows[i]);
+      g_assert_cmpint (tc_probe_in (NULL, "--allow-udp", "--net-allow", exact, NULL,
+                                    hows[i], "127.0.0.1", port, NULL), ==, 0);
+      g_assert_cmpint (datagrams_waiting (fd), ==, 1);
+      g_assert_cmpint (tc_probe_in (NULL, "--allow-udp", "--net-allow", any, NULL,
+                                    hows[i], "127.0.0.1", port, NULL), ==, 0);
+      g_assert_cmpint (datagrams_waiting (fd), ==, 1);
+      /* Another destination: refused, nothing arrives. */
+      g_assert_cmpint (tc_probe_in (NULL, "--allow-udp", "--net-allow", other, NULL,
+                                    hows[i], "127.0.0.1", port, NULL), ==, ECONNREFUSED);
+      g_assert_cmpint (datagrams_waiting (fd), ==, 0);
+    }
+
+  /* An absurd address length gets EINVAL, and the supervisor carries on. */
+  g_assert_cmpint (tc_probe_in (NULL, "--allow-udp", "--net-allow", exact, NULL,
+                                "udp-badlen", "127.0.0.1", port, NULL), ==, 0);
+  g_assert_cmpint (datagrams_waiting (fd), ==, 1);
+  close (fd);
+}
+
 static void
 test_max_cpu (void)
 {
@@ -592,6 +653,7 @@ main (int    argc,
   g_test_add_func ("/supervise/net-allow/pinned-names", test_net_allow_pinned_names);
   g_test_add_func ("/supervise/port-remap/two-sandboxes", test_port_remap_two_sandboxes);
   g_test_add_func ("/supervise/port-remap/inside", test_port_remap_inside);
+  g_test_add_func ("/supervise/udp", test_udp);
   g_test_add_func ("/supervise/unix/session-bus-unreachable", test_unix_session_bus_unreachable);
   g_test_add_func ("/supervise/unix/symlink-and-relative", test_unix_symlink_and_relative);
   g_test_add_func ("/supervise/unix/datagrams-refused", test_unix_datagrams_refused);

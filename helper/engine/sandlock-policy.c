@@ -35,7 +35,7 @@ static const SandlockField fields[] = {
   FIELD (net_allow,           NET_RULES,   TRUE),
   FIELD (net_bind,            PORT_LIST,   TRUE),
   FIELD (port_remap,          BOOL,        TRUE),
-  FIELD (allow_udp,           BOOL,        FALSE),
+  FIELD (allow_udp,           BOOL,        TRUE),
   FIELD (allow_icmp,          BOOL,        TRUE),
   FIELD (http_allow,          STRING_LIST, FALSE),
   FIELD (http_deny,           STRING_LIST, FALSE),

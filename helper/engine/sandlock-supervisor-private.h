@@ -223,6 +223,7 @@ void sandlock_sv_connect_install (SandlockSupervisor *sv);
 void sandlock_sv_random_install  (SandlockSupervisor *sv);
 void sandlock_sv_dirs_install    (SandlockSupervisor *sv);
 void sandlock_sv_ports_install   (SandlockSupervisor *sv);
+void sandlock_sv_send_install    (SandlockSupervisor *sv);
 /* port_remap: answers an open of /proc/net/tcp(6); TRUE when it did. */
 gboolean sandlock_sv_ports_open  (SandlockSupervisor         *sv,
                                   const struct seccomp_notif *req,

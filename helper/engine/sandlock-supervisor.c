@@ -86,6 +86,7 @@ sandlock_supervisor_new (SandlockPolicy     *policy,
               : policy->has_random_seed ? "random_seed"
               : policy->deterministic_dirs ? "deterministic_dirs"
               : policy->port_remap ? "port_remap"
+              : policy->allow_udp ? "allow_udp"
               : (flags & SANDLOCK_SPAWN_OBSERVE) ? "watching events"
               : policy_func != NULL ? "a policy function"
               : NULL;
@@ -113,6 +114,7 @@ sandlock_supervisor_new (SandlockPolicy     *policy,
   sandlock_sv_random_install (sv);
   sandlock_sv_dirs_install (sv);
   sandlock_sv_ports_install (sv);
+  sandlock_sv_send_install (sv);
   sandlock_sv_observe_install (sv);
 
   sv->filter = sandlock_notify_filter_build ((const SandlockTrap *) sv->traps->data,
