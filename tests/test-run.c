@@ -258,6 +258,7 @@ static const struct {
   { "socket_alg", EAFNOSUPPORT }, { "socket_udp", EPERM }, { "socket_udp6", EPERM },
   { "socket_ping", EPERM },
   { "socket_tcp", 0 }, { "socket_unix", 0 }, { "socket_netlink", 0 }, { "getpid", 0 },
+  { "socket_netlink_audit", EPERM }, { "socket_unix_dgram", EPERM },
 #ifdef __x86_64__
   { "ioperm", EPERM }, { "iopl", EPERM },
 #endif

@@ -294,6 +294,8 @@ static int try_socket_tcp (void) { return try_socket (AF_INET, SOCK_STREAM, 0); 
 static int try_socket_tcp6 (void) { return try_socket (AF_INET6, SOCK_STREAM | SOCK_CLOEXEC, 0); }
 static int try_socket_unix (void) { return try_socket (AF_UNIX, SOCK_STREAM, 0); }
 static int try_socket_netlink (void) { return try_socket (AF_NETLINK, SOCK_RAW | SOCK_CLOEXEC, NETLINK_ROUTE); }
+static int try_socket_netlink_audit (void) { return try_socket (AF_NETLINK, SOCK_RAW | SOCK_CLOEXEC, NETLINK_AUDIT); }
+static int try_socket_unix_dgram (void) { return try_socket (AF_UNIX, SOCK_DGRAM | SOCK_CLOEXEC, 0); }
 
 static int
 try_socketpair (long family)
@@ -464,6 +466,8 @@ static const TryEntry try_entries[] = {
   TRY (socket_tcp6),
   TRY (socket_unix),
   TRY (socket_netlink),
+  TRY (socket_netlink_audit),
+  TRY (socket_unix_dgram),
   TRY (socketpair_unix),
   TRY (socketpair_inet),
   TRY (getpid),

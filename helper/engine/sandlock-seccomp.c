@@ -33,6 +33,7 @@
  */
 
 #include <errno.h>
+#include <linux/netlink.h>
 #include <netinet/in.h>
 #include <sched.h>
 #include <seccomp.h>
@@ -479,6 +480,13 @@ add_socket_type_rules (Builder  *b,
     MASKED_EQ (0, 0xffffffff, AF_UNIX),
     MASKED_EQ (1, 0xf, SOCK_DGRAM),
   };
+  /* Netlink is there for what getaddrinfo() and if_nameindex() ask the
+   * routing family; every other netlink protocol talks to the kernel about
+   * things a sandbox has no business with (audit, netfilter, uevents...). */
+  struct scmp_arg_cmp other_netlink[] = {
+    MASKED_EQ (0, 0xffffffff, AF_NETLINK),
+    { .arg = 2, .op = SCMP_CMP_NE, .datum_a = NETLINK_ROUTE },
+  };
   int nr;
 
   if (wants_argument_rules (b, "socketpair", &nr) &&
@@ -486,7 +494,8 @@ add_socket_type_rules (Builder  *b,
     return FALSE;
   if (!wants_argument_rules (b, "socket", &nr))
     return TRUE;
-  if (!add_rule (b, "socket", nr, eperm, G_N_ELEMENTS (unix_dgram), unix_dgram, error))
+  if (!add_rule (b, "socket", nr, eperm, G_N_ELEMENTS (unix_dgram), unix_dgram, error) ||
+      !add_rule (b, "socket", nr, eperm, G_N_ELEMENTS (other_netlink), other_netlink, error))
     return FALSE;
 
   for (gsize i = 0; i < G_N_ELEMENTS (inet); i++)
