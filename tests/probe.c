@@ -34,6 +34,8 @@
  *   probe alloc MIB [SECS]    allocates and touches MIB MiB, holds it SECS;
  *                             ENOMEM or 0
  *   probe threads N           starts and joins N threads; their error or 0
+ *   probe clock                the realtime clock by clock_gettime(),
+ *                              gettimeofday() and time(), in seconds
  *   probe random N | urandom N   N bytes from getrandom() / /dev/urandom, hex
  *   probe spin SECS           busy for SECS of wall time; prints the CPU
  *                             time it got, in percent of that
@@ -58,6 +60,7 @@
 #include <sys/stat.h>
 #include <sys/un.h>
 #include <sys/utsname.h>
+#include <sys/time.h>
 #include <sys/wait.h>
 #include <time.h>
 #include <unistd.h>
@@ -483,6 +486,17 @@ main (int    argc,
       printf ("%d\n", made);
       fflush (stdout);
       return failed;
+    }
+  if (!strcmp (op, "clock"))
+    {
+      struct timespec ts;
+      struct timeval tv;
+
+      clock_gettime (CLOCK_REALTIME, &ts);
+      gettimeofday (&tv, NULL);
+      printf ("%lld %lld %lld\n", (long long) ts.tv_sec, (long long) tv.tv_sec,
+              (long long) time (NULL));
+      return 0;
     }
   if (!strcmp (op, "random") || !strcmp (op, "urandom"))
     {

@@ -436,6 +436,38 @@ test_deterministic_dirs (void)
   g_assert_cmpstr (natural, !=, sorted);
 }
 
+static void
+test_time_start (void)
+{
+  g_autofree char *out = NULL;
+  g_autofree char *date = NULL;
+  g_auto(GStrv) seconds = NULL;
+
+  /* A static C program: clock_gettime and gettimeofday through the vDSO,
+   * and time(). The clock starts at the instant and runs on. */
+  g_assert_cmpint (tc_probe_in (&out, "--time-start", "2000-01-01T00:00:00Z", NULL,
+                                "clock", NULL), ==, 0);
+  seconds = g_strsplit (g_strchomp (out), " ", -1);
+  g_assert_cmpuint (g_strv_length (seconds), ==, 3);
+  for (guint i = 0; i < 3; i++)
+    {
+      gint64 t = g_ascii_strtoll (seconds[i], NULL, 10);
+      g_assert_cmpint (t, >=, 946684800);
+      g_assert_cmpint (t, <, 946684800 + 60);
+    }
+
+  /* A dynamic program, as a person would check it. */
+  g_assert_cmpint (tc_sandlock (&date, NULL, "run", "--time-start", "2000-01-01T00:00:00Z",
+                                "-r", "/usr", "-r", "/lib", "-r", "/lib64", "-r", "/bin",
+                                "-r", "/etc", "--", "/bin/date", "-u", "+%Y", NULL), ==, 0);
+  g_assert_cmpstr (date, ==, "2000\n");
+
+  /* Without it, the real year. */
+  g_clear_pointer (&out, g_free);
+  g_assert_cmpint (tc_probe_in (&out, NULL, "clock", NULL), ==, 0);
+  g_assert_cmpint (g_ascii_strtoll (out, NULL, 10), >, 1700000000);
+}
+
 static JsonObject *
 find_event (GPtrArray  *events,
             const char *syscall,
@@ -644,6 +676,7 @@ main (int    argc,
   g_test_add_func ("/supervise/max-cpu", test_max_cpu);
   g_test_add_func ("/supervise/random-seed", test_random_seed);
   g_test_add_func ("/supervise/deterministic-dirs", test_deterministic_dirs);
+  g_test_add_func ("/supervise/time-start", test_time_start);
   g_test_add_func ("/supervise/events-file", test_events_file);
   g_test_add_func ("/supervise/events-for-limits", test_events_for_limits);
   g_test_add_func ("/supervise/trace", test_trace);

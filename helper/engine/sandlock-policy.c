@@ -55,7 +55,7 @@ static const SandlockField fields[] = {
   /* Determinism */
   FIELD (random_seed,         SEED,        TRUE,
          .flag_offset = G_STRUCT_OFFSET (SandlockPolicy, has_random_seed)),
-  FIELD (time_start,          TIME,        FALSE),
+  FIELD (time_start,          TIME,        TRUE),
   FIELD (no_randomize_memory, BOOL,        TRUE),
   FIELD (no_huge_pages,       BOOL,        TRUE),
   FIELD (no_coredump,         BOOL,        TRUE),

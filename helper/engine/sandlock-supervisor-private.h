@@ -28,6 +28,13 @@ int                  sandlock_cpu_throttle_timeout_ms (SandlockCpuThrottle *thro
 void                 sandlock_cpu_throttle_tick       (SandlockCpuThrottle *throttle,
                                                        pid_t                init_pid);
 
+/* time_start's clock. */
+typedef struct _SandlockClock SandlockClock;
+
+SandlockClock *sandlock_clock_new  (const char     *time_start,
+                                    GError        **error);
+void           sandlock_clock_free (SandlockClock  *clock);
+
 /* random_seed's stream. */
 typedef struct _SandlockRandom SandlockRandom;
 
@@ -83,6 +90,7 @@ struct _SandlockSupervisor {
   SandlockPolicyHook    *policy_hook;    /* NULL = no policy function */
   SandlockCpuThrottle   *cpu;            /* NULL = no max_cpu */
   SandlockRandom        *random;         /* NULL = no random_seed */
+  SandlockClock         *clock;          /* NULL = no time_start */
   gint64                 max_processes;  /* -1 = none */
   guint64                max_memory;     /* 0 = none */
   SandlockNetAllow      *net_allow;      /* net_allow, resolved */
@@ -224,6 +232,8 @@ void sandlock_sv_random_install  (SandlockSupervisor *sv);
 void sandlock_sv_dirs_install    (SandlockSupervisor *sv);
 void sandlock_sv_ports_install   (SandlockSupervisor *sv);
 void sandlock_sv_send_install    (SandlockSupervisor *sv);
+gboolean sandlock_sv_time_install (SandlockSupervisor *sv,
+                                   GError            **error);
 /* port_remap: answers an open of /proc/net/tcp(6); TRUE when it did. */
 gboolean sandlock_sv_ports_open  (SandlockSupervisor         *sv,
                                   const struct seccomp_notif *req,

@@ -87,6 +87,7 @@ sandlock_supervisor_new (SandlockPolicy     *policy,
               : policy->deterministic_dirs ? "deterministic_dirs"
               : policy->port_remap ? "port_remap"
               : policy->allow_udp ? "allow_udp"
+              : policy->time_start != NULL ? "time_start"
               : (flags & SANDLOCK_SPAWN_OBSERVE) ? "watching events"
               : policy_func != NULL ? "a policy function"
               : NULL;
@@ -115,6 +116,8 @@ sandlock_supervisor_new (SandlockPolicy     *policy,
   sandlock_sv_dirs_install (sv);
   sandlock_sv_ports_install (sv);
   sandlock_sv_send_install (sv);
+  if (!sandlock_sv_time_install (sv, error))
+    return NULL;
   sandlock_sv_observe_install (sv);
 
   sv->filter = sandlock_notify_filter_build ((const SandlockTrap *) sv->traps->data,
@@ -470,6 +473,7 @@ sandlock_supervisor_free (SandlockSupervisor *sv)
   g_clear_pointer (&sv->policy_hook, sandlock_policy_hook_free);
   g_clear_pointer (&sv->cpu, sandlock_cpu_throttle_free);
   g_clear_pointer (&sv->random, sandlock_random_free);
+  g_clear_pointer (&sv->clock, sandlock_clock_free);
   g_clear_pointer (&sv->policy, sandlock_policy_unref);
   g_free (sv->req);
   g_free (sv->resp);
