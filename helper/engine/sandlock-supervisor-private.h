@@ -56,6 +56,13 @@ SandlockPolicyHook *sandlock_policy_hook_new  (SandlockPolicyFunc func,
                                                double             timeout);
 void                sandlock_policy_hook_free (SandlockPolicyHook *hook);
 
+/* A connect the supervisor started for a program that waits for it. */
+typedef struct {
+  int     fd;      /* our duplicate of its socket */
+  guint64 id;      /* the notification to answer */
+  int     flags;   /* the file status flags to restore */
+} SandlockPendingConnect;
+
 /* A call the supervisor let through that the kernel may not have finished:
  * a fork whose child may not exist yet, an allocation not yet mapped. */
 typedef struct {
@@ -107,6 +114,8 @@ struct _SandlockSupervisor {
    * its virtual port (GINT_TO_POINTER both). */
   GHashTable            *port_map;
   GHashTable            *socket_ports;
+
+  GArray                *pending_connects;  /* SandlockPendingConnect */
 
   guint64                n_denied;
   guint64                n_audited;
@@ -228,6 +237,9 @@ void     sandlock_sv_decide_address   (SandlockSupervisor         *sv,
 void sandlock_sv_limits_install  (SandlockSupervisor *sv);
 void sandlock_sv_observe_install (SandlockSupervisor *sv);
 void sandlock_sv_connect_install (SandlockSupervisor *sv);
+/* Answers the pending connect at @index, which has completed. */
+void sandlock_sv_connect_finish  (SandlockSupervisor *sv,
+                                  guint               index);
 void sandlock_sv_random_install  (SandlockSupervisor *sv);
 void sandlock_sv_dirs_install    (SandlockSupervisor *sv);
 void sandlock_sv_ports_install   (SandlockSupervisor *sv);

@@ -72,6 +72,7 @@ sandlock_supervisor_new (SandlockPolicy     *policy,
   sv->stop_fd = -1;
   sv->traps = g_array_new (FALSE, FALSE, sizeof (SandlockTrap));
   sv->in_flight = g_array_new (FALSE, FALSE, sizeof (SandlockInFlight));
+  sv->pending_connects = g_array_new (FALSE, FALSE, sizeof (SandlockPendingConnect));
   sv->max_processes = policy->max_processes;
   sv->max_memory = policy->max_memory;
 
@@ -368,30 +369,49 @@ static gpointer
 supervise (gpointer data)
 {
   SandlockSupervisor *sv = data;
+  g_autoptr(GArray) fds = g_array_new (FALSE, FALSE, sizeof (struct pollfd));
 
   for (;;)
     {
-      struct pollfd fds[3] = {
+      struct pollfd fixed[3] = {
         { .fd = sv->listener, .events = POLLIN },
         { .fd = sv->stop_fd, .events = POLLIN },
         { .fd = sv->registration ? sandlock_registration_get_control_fd (sv->registration)
                                  : -1, .events = POLLIN },   /* -1 is skipped */
       };
+      struct pollfd *all;
+      int ready;
 
-      int ready = poll (fds, G_N_ELEMENTS (fds), sandlock_cpu_throttle_timeout_ms (sv->cpu));
+      /* Then one entry per connect in progress. */
+      g_array_set_size (fds, 0);
+      g_array_append_vals (fds, fixed, G_N_ELEMENTS (fixed));
+      for (guint i = 0; i < sv->pending_connects->len; i++)
+        {
+          struct pollfd pfd = {
+            .fd = g_array_index (sv->pending_connects, SandlockPendingConnect, i).fd,
+            .events = POLLOUT,
+          };
+          g_array_append_val (fds, pfd);
+        }
+      all = (struct pollfd *) fds->data;
 
+      ready = poll (all, fds->len, sandlock_cpu_throttle_timeout_ms (sv->cpu));
       if (ready < 0 && errno != EINTR)
         break;
       sandlock_cpu_throttle_tick (sv->cpu, sv->init_pid);
       if (ready <= 0)
         continue;
-      if (fds[1].revents != 0)
+      if (all[1].revents != 0)
         break;
-      if (fds[2].revents & POLLIN)
+      if (all[2].revents & POLLIN)
         serve_control (sv);
-      if (fds[0].revents & POLLIN)
+      /* Backwards, as finishing one moves the last into its place. */
+      for (guint i = fds->len; i-- > G_N_ELEMENTS (fixed);)
+        if (all[i].revents != 0)
+          sandlock_sv_connect_finish (sv, i - G_N_ELEMENTS (fixed));
+      if (all[0].revents & POLLIN)
         serve_one (sv);
-      else if (fds[0].revents != 0)
+      else if (all[0].revents != 0)
         break;   /* POLLHUP: every process of the sandbox is gone */
     }
   return NULL;
@@ -466,6 +486,9 @@ sandlock_supervisor_free (SandlockSupervisor *sv)
   g_clear_pointer (&sv->filter, sandlock_seccomp_filter_free);
   g_clear_pointer (&sv->traps, g_array_unref);
   g_clear_pointer (&sv->in_flight, g_array_unref);
+  for (guint i = 0; sv->pending_connects != NULL && i < sv->pending_connects->len; i++)
+    close (g_array_index (sv->pending_connects, SandlockPendingConnect, i).fd);
+  g_clear_pointer (&sv->pending_connects, g_array_unref);
   g_clear_pointer (&sv->net_ports, g_array_unref);
   g_clear_pointer (&sv->net_allow, sandlock_net_allow_free);
   g_clear_pointer (&sv->port_map, g_hash_table_unref);

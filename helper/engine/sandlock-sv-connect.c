@@ -23,6 +23,7 @@
 #include <fcntl.h>
 #include <netinet/in.h>
 #include <stdlib.h>
+#include <sys/ioctl.h>
 #include <sys/socket.h>
 #include <sys/stat.h>
 #include <sys/syscall.h>
@@ -153,6 +154,65 @@ redirect_loopback (SandlockSupervisor      *sv,
   *port = g_htons (sandlock_sv_ports_real (sv, g_ntohs (*port)));
 }
 
+/* Connects @sock without blocking this thread. Returns TRUE when the
+ * connect goes on in the background for a program that waits for it (the
+ * answer will come from the loop); else @error holds the outcome. */
+static gboolean
+start_connect (SandlockSupervisor         *sv,
+               const struct seccomp_notif *req,
+               struct seccomp_notif_resp  *resp,
+               int                         sock,
+               const struct sockaddr      *target,
+               socklen_t                   length,
+               int                        *error)
+{
+  int flags = fcntl (sock, F_GETFL);
+  gboolean blocking = flags >= 0 && !(flags & O_NONBLOCK);
+  SandlockPendingConnect pending;
+
+  if (blocking)
+    fcntl (sock, F_SETFL, flags | O_NONBLOCK);
+  *error = connect (sock, target, length) < 0 ? errno : 0;
+  if (!blocking || *error != EINPROGRESS)
+    {
+      if (blocking)
+        fcntl (sock, F_SETFL, flags);
+      return FALSE;
+    }
+
+  pending = (SandlockPendingConnect) { .fd = sock, .id = req->id, .flags = flags };
+  g_array_append_val (sv->pending_connects, pending);
+  resp->flags = SANDLOCK_RESP_SENT;
+  return TRUE;
+}
+
+void
+sandlock_sv_connect_finish (SandlockSupervisor *sv,
+                            guint               index)
+{
+  SandlockPendingConnect *pending =
+    &g_array_index (sv->pending_connects, SandlockPendingConnect, index);
+  struct seccomp_notif_resp *resp = sv->resp;
+  int error = 0;
+  socklen_t len = sizeof error;
+
+  if (getsockopt (pending->fd, SOL_SOCKET, SO_ERROR, &error, &len) < 0)
+    error = errno;
+  /* The program's socket was blocking: give it back that way. */
+  fcntl (pending->fd, F_SETFL, pending->flags);
+
+  memset (resp, 0, sv->resp_size);
+  resp->id = pending->id;
+  if (error == 0)
+    sandlock_resp_return (resp, 0);
+  else
+    sandlock_resp_deny (resp, error);
+  /* ENOENT: the program gave up (killed) meanwhile. */
+  ioctl (sv->listener, SECCOMP_IOCTL_NOTIF_SEND, resp);
+  close (pending->fd);
+  g_array_remove_index_fast (sv->pending_connects, index);
+}
+
 static void
 on_connect (SandlockSupervisor         *sv,
             const struct seccomp_notif *req,
@@ -214,10 +274,18 @@ on_connect (SandlockSupervisor         *sv,
       return;
     }
 
-  /* A blocking socket blocks here as it would in the program; a slow
-   * connect holds this sandbox's other trapped calls meanwhile. */
-  if (error == 0 && connect (sock, target, target_length) < 0)
-    error = errno;
+  if (error == 0 && g_str_equal (rule, "net_allow"))
+    {
+      /* TCP may take long: start it without blocking; the supervisor loop
+       * answers when it completes (sandlock_sv_connect_finish). */
+      if (start_connect (sv, req, resp, sock, target, target_length, &error))
+        {
+          sandlock_steal_fd (&sock);   /* the pending connect holds it now */
+          return;
+        }
+    }
+  else if (error == 0 && connect (sock, target, target_length) < 0)
+    error = errno;   /* unix and others: immediate */
 
   if (error == 0)
     sandlock_resp_return (resp, 0);
