@@ -468,6 +468,27 @@ test_time_start (void)
   g_assert_cmpint (g_ascii_strtoll (out, NULL, 10), >, 1700000000);
 }
 
+static void
+test_num_cpus (void)
+{
+  g_autofree char *out = NULL;
+  g_autofree char *affinity = NULL;
+
+  if (g_get_num_processors () < 2)
+    {
+      g_test_skip ("one CPU: nothing to hide");
+      return;
+    }
+  g_assert_cmpint (tc_sandlock (&out, NULL, "run", "--num-cpus", "1", "-r", "/usr", "-r", "/lib",
+                                "-r", "/lib64", "-r", "/bin", "-r", "/proc", "-r", "/sys", "--",
+                                "/bin/sh", "-c",
+                                "nproc; grep -c ^processor /proc/cpuinfo; cat /sys/devices/system/cpu/online",
+                                NULL), ==, 0);
+  g_assert_cmpstr (out, ==, "1\n1\n0\n");
+  g_assert_cmpint (tc_probe_in (&affinity, "--num-cpus", "1", NULL, "affinity", NULL), ==, 0);
+  g_assert_cmpstr (affinity, ==, "0\n");
+}
+
 static JsonObject *
 find_event (GPtrArray  *events,
             const char *syscall,
@@ -677,6 +698,7 @@ main (int    argc,
   g_test_add_func ("/supervise/random-seed", test_random_seed);
   g_test_add_func ("/supervise/deterministic-dirs", test_deterministic_dirs);
   g_test_add_func ("/supervise/time-start", test_time_start);
+  g_test_add_func ("/supervise/num-cpus", test_num_cpus);
   g_test_add_func ("/supervise/events-file", test_events_file);
   g_test_add_func ("/supervise/events-for-limits", test_events_for_limits);
   g_test_add_func ("/supervise/trace", test_trace);

@@ -48,7 +48,7 @@ static const SandlockField fields[] = {
   FIELD (max_cpu,             INT,         TRUE,  RANGE (1, 100)),
   FIELD (max_open_files,      INT,         TRUE,  RANGE (1, 1048576)),
   FIELD (cpu_cores,           UINT_LIST,   TRUE,  CHECK (CPUS)),
-  FIELD (num_cpus,            INT,         FALSE, RANGE (1, G_MAXINT64)),
+  FIELD (num_cpus,            INT,         TRUE,  RANGE (1, G_MAXINT64)),
   /* System calls */
   FIELD (deny_syscalls,       STRING_LIST, TRUE),
   FIELD (allow_syscalls,      STRING_LIST, TRUE),

@@ -89,6 +89,7 @@ sandlock_supervisor_new (SandlockPolicy     *policy,
               : policy->port_remap ? "port_remap"
               : policy->allow_udp ? "allow_udp"
               : policy->time_start != NULL ? "time_start"
+              : policy->num_cpus >= 1 ? "num_cpus"
               : (flags & SANDLOCK_SPAWN_OBSERVE) ? "watching events"
               : policy_func != NULL ? "a policy function"
               : NULL;
@@ -117,6 +118,7 @@ sandlock_supervisor_new (SandlockPolicy     *policy,
   sandlock_sv_dirs_install (sv);
   sandlock_sv_ports_install (sv);
   sandlock_sv_send_install (sv);
+  sandlock_sv_cpus_install (sv);
   if (!sandlock_sv_time_install (sv, error))
     return NULL;
   sandlock_sv_observe_install (sv);
