@@ -21,7 +21,8 @@
  *                                             pathname datagram socket)
  *   probe kill PID [SIG]
  *   probe fds                 prints the open fds above 2, exits 0
- *   probe daemon PIDFILE      double-forks a sleeper, writes its pid, exits 0
+ *   probe daemon PIDFILE      double-forks a sleeper, writes its pid (in its
+ *                             own PID namespace), exits 0
  *   probe daemon-then-sleep PIDFILE   the same, then sleeps ignoring SIGTERM
  *   probe sleep SECS | ignore-term SECS
  *   probe env NAME            prints the value, exits 1 when unset

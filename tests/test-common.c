@@ -7,6 +7,7 @@
 #include <netinet/in.h>
 #include <sys/socket.h>
 #include <sys/wait.h>
+#include <unistd.h>
 
 #include <glib/gstdio.h>
 
@@ -180,4 +181,33 @@ tc_listen_loopback (int *port)
   g_assert_cmpint (getsockname (fd, (struct sockaddr *) &addr, &len), ==, 0);
   *port = ntohs (addr.sin_port);
   return fd;
+}
+
+guint
+tc_count_processes_with (const char *needle)
+{
+  g_autoptr(GDir) proc = g_dir_open ("/proc", 0, NULL);
+  const char *name;
+  guint count = 0;
+
+  g_assert_nonnull (proc);
+  while ((name = g_dir_read_name (proc)) != NULL)
+    {
+      g_autofree char *path = NULL;
+      g_autofree char *cmdline = NULL;
+      gsize length;
+
+      if (!g_ascii_isdigit (*name) || atoi (name) == getpid () || !tc_pid_alive (atoi (name)))
+        continue;
+      path = g_strdup_printf ("/proc/%s/cmdline", name);
+      if (!g_file_get_contents (path, &cmdline, &length, NULL))
+        continue;
+      for (gsize i = 0; i < length; i += strlen (cmdline + i) + 1)
+        if (strstr (cmdline + i, needle) != NULL)
+          {
+            count++;
+            break;
+          }
+    }
+  return count;
 }

@@ -30,6 +30,10 @@ int tc_probe_in (char **out, ...) G_GNUC_NULL_TERMINATED;
 /* A TCP socket of ours listening on 127.0.0.1; its port in @port. */
 int tc_listen_loopback (int *port);
 
+/* How many live processes (as this test's /proc sees them) have @needle
+ * among their arguments. */
+guint tc_count_processes_with (const char *needle);
+
 /* Is @pid alive (and not a zombie)? */
 gboolean tc_pid_alive (int pid);
 

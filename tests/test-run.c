@@ -331,30 +331,29 @@ test_deny_and_allow_syscall_flags (void)
 
 /* ---- processes ----------------------------------------------------------- */
 
-static int
-read_pidfile (const char *path)
+/* Waits until the daemon has written its pidfile: it exists then. (The
+ * pid it writes is its own namespace's; processes are found on this
+ * side by their arguments, which hold the pidfile's unique path.) */
+static void
+wait_ready (const char *path)
 {
-  g_autofree char *text = NULL;
-
-  /* The writer may not have finished its line yet. */
   for (int i = 0; i < 500; i++)
     {
-      g_clear_pointer (&text, g_free);
+      g_autofree char *text = NULL;
+
       if (g_file_get_contents (path, &text, NULL, NULL) && strchr (text, '\n'))
-        break;
+        return;
       g_usleep (10000);
     }
-  g_assert_nonnull (text);
-  g_assert_cmpint (atoi (text), >, 1);
-  return atoi (text);
+  g_error ("%s was never written", path);
 }
 
 static void
-assert_gone_soon (int pid)
+assert_gone_soon (const char *needle)
 {
-  for (int i = 0; i < 200 && tc_pid_alive (pid); i++)
+  for (int i = 0; i < 200 && tc_count_processes_with (needle) > 0; i++)
     g_usleep (10000);
-  g_assert_false (tc_pid_alive (pid));
+  g_assert_cmpuint (tc_count_processes_with (needle), ==, 0);
 }
 
 static void
@@ -365,7 +364,8 @@ test_daemon_dies_with_sandbox (void)
 
   g_assert_cmpint (tc_probe_in (NULL, "-w", dir, "-r", "/proc", NULL,
                                 "daemon", pidfile, NULL), ==, 0);
-  assert_gone_soon (read_pidfile (pidfile));
+  wait_ready (pidfile);
+  assert_gone_soon (pidfile);
 }
 
 static void
@@ -383,7 +383,8 @@ test_timeout_kills_tree (void)
                                 "/bin/sh", "-c", script, NULL), ==, 124);
   /* SIGTERM is ignored: the SIGKILL after the grace period ends it. */
   g_assert_cmpint (g_get_monotonic_time () - start, <, 10 * G_USEC_PER_SEC);
-  assert_gone_soon (read_pidfile (pidfile));
+  wait_ready (pidfile);
+  assert_gone_soon (pidfile);
 }
 
 /* The supervisor dies (SIGKILL, no chance to clean up): its sandbox,
@@ -397,15 +398,15 @@ test_sandbox_dies_with_supervisor (void)
                          "--", tc_probe (), "daemon-then-sleep", pidfile, NULL };
   g_autoptr(GError) error = NULL;
   GPid cli;
-  int daemon;
 
   g_assert_true (g_spawn_async (NULL, (char **) argv, NULL, G_SPAWN_DO_NOT_REAP_CHILD,
                                 NULL, NULL, &cli, &error));
-  daemon = read_pidfile (pidfile);
-  g_assert_true (tc_pid_alive (daemon));
+  wait_ready (pidfile);
+  /* The CLI, the program and its daemon. */
+  g_assert_cmpuint (tc_count_processes_with (pidfile), >=, 3);
   kill (cli, SIGKILL);
   waitpid (cli, NULL, 0);
-  assert_gone_soon (daemon);
+  assert_gone_soon (pidfile);
 }
 
 static void
@@ -570,7 +571,8 @@ test_nested_fallback (void)
 
   g_assert_cmpint (run_nested (&err, dir, "-r", "/proc", "--", tc_probe (), "daemon", pidfile, NULL), ==, 0);
   g_assert_nonnull (strstr (err, "user namespaces are unavailable"));
-  assert_gone_soon (read_pidfile (pidfile));
+  wait_ready (pidfile);
+  assert_gone_soon (pidfile);
 
   g_assert_cmpint (run_nested (NULL, dir, "--", tc_probe (), "exit", "7", NULL), ==, 7);
   g_assert_cmpint (run_nested (NULL, dir, "--", tc_probe (), "signal", "15", NULL), ==, 143);
@@ -580,7 +582,8 @@ test_nested_fallback (void)
 
   g_assert_cmpint (run_nested (NULL, dir, "-r", "/proc", "-t", "0.5", "--", tc_probe (),
                                "daemon-then-sleep", pidfile2, NULL), ==, 124);
-  assert_gone_soon (read_pidfile (pidfile2));
+  wait_ready (pidfile2);
+  assert_gone_soon (pidfile2);
 }
 
 /* ---- CLI ----------------------------------------------------------------- */

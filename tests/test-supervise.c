@@ -489,6 +489,52 @@ test_num_cpus (void)
   g_assert_cmpstr (affinity, ==, "0\n");
 }
 
+static void
+test_proc_and_sys (void)
+{
+  const char *kernel_files[] = { "/proc/kcore", "/proc/kallsyms", "/proc/kmsg", "/proc/keys",
+                                 "/proc/sysrq-trigger" };
+  g_autofree char *mine = g_strdup_printf ("/proc/%d/status", getpid ());
+  g_autofree char *out = NULL;
+  g_autofree char *meminfo = NULL;
+  g_autofree char *mounts = NULL;
+  guint checked = 0;
+  g_auto(GStrv) pids = NULL;
+
+  /* The kernel's sensitive files are unreadable (where this kernel has
+   * them), though /proc is granted. */
+  for (guint i = 0; i < G_N_ELEMENTS (kernel_files); i++)
+    {
+      if (!g_file_test (kernel_files[i], G_FILE_TEST_EXISTS))
+        continue;
+      g_assert_cmpint (tc_probe_in (NULL, "-r", "/proc", NULL, "read", kernel_files[i], NULL), ==, EACCES);
+      g_assert_cmpint (tc_probe_in (NULL, "-w", "/proc", NULL, "write", kernel_files[i], NULL), ==, EACCES);
+      checked++;
+    }
+  g_assert_cmpuint (checked, >, 0);
+  if (g_file_test ("/sys/firmware", G_FILE_TEST_IS_DIR))
+    g_assert_cmpint (tc_probe_in (NULL, "-r", "/sys", NULL, "list", "/sys/firmware", NULL), ==, EACCES);
+
+  /* Other processes are not there; its own are. */
+  g_assert_cmpint (tc_probe_in (NULL, "-r", "/proc", NULL, "read", mine, NULL), ==, ENOENT);
+  g_assert_cmpint (tc_probe_in (NULL, "-r", "/proc", NULL, "read", "/proc/self/status", NULL), ==, 0);
+  g_assert_cmpint (tc_sandlock (&out, NULL, "run", "-r", "/usr", "-r", "/lib", "-r", "/lib64",
+                                "-r", "/bin", "-r", "/proc", "--", "/bin/sh", "-c",
+                                "ls /proc | grep '^[0-9]'", NULL), ==, 0);
+  pids = g_strsplit (g_strchomp (out), "\n", -1);
+  g_assert_cmpuint (g_strv_length (pids), <=, 6);   /* init, sh, ls, grep... */
+
+  /* meminfo tells the limit; the mount table tells nothing of the host. */
+  g_assert_cmpint (tc_sandlock (&meminfo, NULL, "run", "-m", "256M", "-r", "/usr", "-r", "/lib",
+                                "-r", "/lib64", "-r", "/bin", "-r", "/proc", "--",
+                                "/bin/grep", "MemTotal", "/proc/meminfo", NULL), ==, 0);
+  g_assert_nonnull (strstr (meminfo, " 262144 kB"));
+  g_assert_cmpint (tc_sandlock (&mounts, NULL, "run", "-r", "/usr", "-r", "/lib", "-r", "/lib64",
+                                "-r", "/bin", "-r", "/proc", "--", "/bin/cat", "/proc/mounts", NULL), ==, 0);
+  g_assert_null (strstr (mounts, "/dev"));
+  g_assert_null (strstr (mounts, "/sys"));
+}
+
 static JsonObject *
 find_event (GPtrArray  *events,
             const char *syscall,
@@ -699,6 +745,7 @@ main (int    argc,
   g_test_add_func ("/supervise/deterministic-dirs", test_deterministic_dirs);
   g_test_add_func ("/supervise/time-start", test_time_start);
   g_test_add_func ("/supervise/num-cpus", test_num_cpus);
+  g_test_add_func ("/supervise/proc-and-sys", test_proc_and_sys);
   g_test_add_func ("/supervise/events-file", test_events_file);
   g_test_add_func ("/supervise/events-for-limits", test_events_for_limits);
   g_test_add_func ("/supervise/trace", test_trace);

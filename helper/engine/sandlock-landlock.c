@@ -288,6 +288,22 @@ sandlock_landlock_free (SandlockLandlock *landlock)
   g_free (landlock);
 }
 
+guint64
+sandlock_landlock_rights_of (SandlockPolicy *policy,
+                             const char     *path,
+                             int             abi)
+{
+  guint64 rights = 0;
+
+  for (guint i = 0; i < policy->fs_readable->len; i++)
+    if (g_str_equal (policy->fs_readable->pdata[i], path))
+      rights |= ACCESS_READ;
+  for (guint i = 0; i < policy->fs_writable->len; i++)
+    if (g_str_equal (policy->fs_writable->pdata[i], path))
+      rights |= fs_rights_for_abi (abi);
+  return rights & fs_rights_for_abi (abi);
+}
+
 int
 sandlock_landlock_signal_scope_ruleset (void)
 {

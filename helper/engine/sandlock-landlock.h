@@ -26,6 +26,11 @@ void              sandlock_landlock_free          (SandlockLandlock *landlock);
 /* Every ABI level as a JSON array: what it gives, whether this kernel has
  * it and whether a sandbox needs it. */
 char             *sandlock_landlock_describe_levels_json (void);
+/* The rights a path's own rule grants it under @policy (read for
+ * fs_readable, everything for fs_writable), or 0 when it has none. */
+guint64           sandlock_landlock_rights_of     (SandlockPolicy *policy,
+                                                   const char     *path,
+                                                   int             abi);
 /* A ruleset that only scopes signals (ABI 6), or -1 when the kernel lacks
  * scopes. */
 int               sandlock_landlock_signal_scope_ruleset (void);

@@ -7,6 +7,7 @@
 #include <linux/sched.h>
 #include <poll.h>
 #include <signal.h>
+#include <sys/mman.h>
 #include <sys/personality.h>
 #include <sys/stat.h>
 #include <sys/syscall.h>
@@ -379,6 +380,7 @@ describe_stage (SandlockStage stage)
     {
     case SANDLOCK_STAGE_USERNS:       return "user namespace";
     case SANDLOCK_STAGE_HOSTNAME:     return "hostname";
+    case SANDLOCK_STAGE_MOUNTS:       return "its own /proc and /sys";
     case SANDLOCK_STAGE_SESSION:      return "session";
     case SANDLOCK_STAGE_FORK:         return "fork";
     case SANDLOCK_STAGE_STDIO:        return "standard streams";
@@ -431,6 +433,25 @@ static int
 kill_all_signal (SandlockSandbox *sandbox)
 {
   return sandbox->pid_namespace ? SIGKILL : SANDLOCK_SIGNAL_KILL_ALL;
+}
+
+/* Does the policy grant @dir, or something in it? */
+static gboolean
+grants_under (SandlockPolicy *policy,
+              const char     *dir)
+{
+  GPtrArray *lists[] = { policy->fs_readable, policy->fs_writable };
+
+  for (guint l = 0; l < G_N_ELEMENTS (lists); l++)
+    for (guint i = 0; i < lists[l]->len; i++)
+      {
+        const char *path = lists[l]->pdata[i];
+
+        if (g_str_equal (path, "/") || g_str_equal (path, dir) ||
+            (g_str_has_prefix (path, dir) && path[strlen (dir)] == '/'))
+          return TRUE;
+      }
+  return FALSE;
 }
 
 static gboolean
@@ -630,6 +651,13 @@ sandlock_sandbox_spawn (SandlockSandbox     *sandbox,
   plan.program_stack = program_stack = g_malloc (PROGRAM_STACK_SIZE);
   plan.ruleset_fd = landlock->ruleset_fd;
   plan.init_ruleset_fd = -1;
+  /* Its own /proc when /proc itself is granted (a procfs of its own cannot
+   * keep rules on single files of the host's). */
+  plan.proc_access = sandlock_landlock_rights_of (policy, "/proc", landlock->abi) |
+                     sandlock_landlock_rights_of (policy, "/", landlock->abi);
+  plan.own_proc = plan.proc_access != 0;
+  plan.mask_sys = grants_under (policy, "/sys");
+
   plan.filter = filter;
 
   /* A PID namespace makes init's exit kill every process of the sandbox;
@@ -650,6 +678,12 @@ sandlock_sandbox_spawn (SandlockSandbox     *sandbox,
         "PID namespace and its processes are tracked as children of a "
         "subreaper instead", g_strerror (saved)));
       plan.pid_namespace = FALSE;
+      plan.own_proc = plan.mask_sys = FALSE;
+      if (grants_under (policy, "/proc") || grants_under (policy, "/sys"))
+        g_ptr_array_add (sandbox->warnings, g_strdup (
+          "without user namespaces the sandbox sees the host's /proc and /sys: "
+          "other processes and kernel files stay as the kernel's own permissions "
+          "leave them"));
       plan.init_ruleset_fd = init_ruleset = sandlock_landlock_signal_scope_ruleset ();
       pid = clone_init (0, &pidfd);
     }

@@ -13,11 +13,13 @@
 #include <signal.h>
 #include <string.h>
 #include <sys/personality.h>
+#include <sys/mount.h>
 #include <sys/prctl.h>
 #include <sys/syscall.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include "sandlock-landlock-abi.h"
 #include "sandlock-landlock.h"
 #include "sandlock-notify-filter.h"
 #include "sandlock-spawn-private.h"
@@ -299,6 +301,77 @@ run_program (void *data)
   fail (plan, SANDLOCK_STAGE_EXEC, errno);
 }
 
+/* Kernel files a sandbox must not read even where /proc or /sys is
+ * granted. */
+static const char * const denied_proc_files[] = {
+  "/proc/kcore", "/proc/kallsyms", "/proc/kmsg", "/proc/keys", "/proc/sysrq-trigger",
+};
+static const char * const denied_sys_dirs[] = {
+  "/sys/firmware", "/sys/kernel/security",
+};
+
+/*
+ * A mount namespace of the sandbox's own: a procfs of its PID namespace
+ * on /proc (other processes are not there at all), the kernel files above
+ * covered by a mode-000 file, the /sys directories by a mode-000 tmpfs.
+ * The program cannot undo it: mounting is denied to it, and it has no
+ * capabilities. Landlock rules on /proc and /sys still apply: they name
+ * the mount points these sit on.
+ */
+/* Landlock rules name inodes: the rule the parent made names the host's
+ * /proc, and this procfs is another; grant it the same. */
+static int
+add_proc_rule (const SandlockChildPlan *plan)
+{
+  struct sandlock_path_beneath_attr attr = { .allowed_access = plan->proc_access };
+  int ret;
+
+  if (plan->ruleset_fd < 0)
+    return 0;
+  attr.parent_fd = open ("/proc", O_PATH | O_CLOEXEC);
+  if (attr.parent_fd < 0)
+    return -1;
+  ret = syscall (__NR_landlock_add_rule, plan->ruleset_fd, SANDLOCK_RULE_PATH_BENEATH, &attr, 0);
+  close (attr.parent_fd);
+  return ret;
+}
+
+static int
+set_up_mounts (const SandlockChildPlan *plan)
+{
+  if (unshare (CLONE_NEWNS) < 0 ||
+      mount (NULL, "/", NULL, MS_REC | MS_SLAVE, NULL) < 0)
+    return -1;
+  if (plan->own_proc)
+    {
+      int fd;
+
+      if (mount ("proc", "/proc", "proc", MS_NOSUID | MS_NODEV | MS_NOEXEC, NULL) < 0 ||
+          add_proc_rule (plan) < 0)
+        return -1;
+      /* The covering file is made on a scratch tmpfs, over /proc/sys for
+       * a moment: binds of it outlive the tmpfs's own mount. */
+      if (mount ("tmpfs", "/proc/sys", "tmpfs", MS_NOSUID | MS_NODEV | MS_NOEXEC,
+                 "mode=0700,size=4k") < 0 ||
+          (fd = open ("/proc/sys/denied", O_CREAT | O_WRONLY | O_CLOEXEC, 0)) < 0)
+        return -1;
+      close (fd);
+      for (size_t i = 0; i < G_N_ELEMENTS (denied_proc_files); i++)
+        if (mount ("/proc/sys/denied", denied_proc_files[i], NULL, MS_BIND, NULL) < 0 &&
+            errno != ENOENT)
+          return -1;
+      if (umount2 ("/proc/sys", MNT_DETACH) < 0)
+        return -1;
+    }
+  if (plan->mask_sys)
+    for (size_t i = 0; i < G_N_ELEMENTS (denied_sys_dirs); i++)
+      if (mount ("tmpfs", denied_sys_dirs[i], "tmpfs",
+                 MS_RDONLY | MS_NOSUID | MS_NODEV | MS_NOEXEC, "mode=000") < 0 &&
+          errno != ENOENT)
+        return -1;
+  return 0;
+}
+
 /* The notify filter goes on init, so that init's own clone of the program
  * and everything after it is supervised; the parent takes the listener
  * from us with pidfd_getfd() before anything is trapped that it must
@@ -344,6 +417,8 @@ sandlock_child_run_init (const SandlockChildPlan *plan)
       if (plan->hostname != NULL &&
           sethostname (plan->hostname, strlen (plan->hostname)) < 0)
         fail (plan, SANDLOCK_STAGE_HOSTNAME, errno);
+      if ((plan->own_proc || plan->mask_sys) && set_up_mounts (plan) < 0)
+        fail (plan, SANDLOCK_STAGE_MOUNTS, errno);
       /* The whole namespace dies with init, and init with its parent. */
       prctl (PR_SET_PDEATHSIG, SIGKILL, 0, 0, 0);
     }

@@ -36,6 +36,9 @@ typedef struct {
   const char    *uid_map;         /* "inner outer 1\n" */
   const char    *gid_map;
   const char    *hostname;        /* NULL = keep */
+  gboolean       own_proc;        /* mount a procfs of our PID namespace */
+  guint64        proc_access;     /* the Landlock rights /proc is granted */
+  gboolean       mask_sys;        /* hide /sys/firmware, /sys/kernel/security */
 
   const char    *cwd;             /* NULL = inherit */
   gboolean       set_nofile;
@@ -64,6 +67,7 @@ typedef struct {
 typedef enum {
   SANDLOCK_STAGE_USERNS = 1,
   SANDLOCK_STAGE_HOSTNAME,
+  SANDLOCK_STAGE_MOUNTS,
   SANDLOCK_STAGE_SESSION,
   SANDLOCK_STAGE_FORK,
   SANDLOCK_STAGE_STDIO,

@@ -245,6 +245,13 @@ void sandlock_sv_dirs_install    (SandlockSupervisor *sv);
 void sandlock_sv_ports_install   (SandlockSupervisor *sv);
 void sandlock_sv_send_install    (SandlockSupervisor *sv);
 void sandlock_sv_cpus_install    (SandlockSupervisor *sv);
+/* /proc views (meminfo, mount tables): answers the open; TRUE when it did. */
+gboolean sandlock_sv_proc_open   (SandlockSupervisor         *sv,
+                                  const struct seccomp_notif *req,
+                                  struct seccomp_notif_resp  *resp,
+                                  const char                 *clean_path,
+                                  int                         flags);
+gboolean sandlock_sv_proc_wanted (SandlockSupervisor         *sv);
 /* num_cpus: answers an open of /proc/cpuinfo or .../cpu/online. */
 gboolean sandlock_sv_cpus_open   (SandlockSupervisor         *sv,
                                   const struct seccomp_notif *req,

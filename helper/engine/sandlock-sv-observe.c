@@ -233,7 +233,8 @@ on_open (SandlockSupervisor         *sv,
           return;
         }
       if (sandlock_sv_ports_open (sv, req, resp, clean, flags) ||
-          sandlock_sv_cpus_open (sv, req, resp, clean, flags))
+          sandlock_sv_cpus_open (sv, req, resp, clean, flags) ||
+          sandlock_sv_proc_open (sv, req, resp, clean, flags))
         return;
     }
   if (watching (sv))
@@ -303,7 +304,7 @@ sandlock_sv_observe_install (SandlockSupervisor *sv)
 {
   /* Opens serve random_seed and pinned host names as well as watching. */
   if (watching (sv) || sv->random != NULL || sv->net_allow->hosts_file != NULL ||
-      sv->port_map != NULL || sv->policy->num_cpus >= 1)
+      sv->port_map != NULL || sv->policy->num_cpus >= 1 || sandlock_sv_proc_wanted (sv))
     {
       sandlock_supervisor_trap (sv, __NR_openat, on_openat, 0, -1);
 #ifdef __NR_open
