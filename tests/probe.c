@@ -7,6 +7,7 @@
  *   probe read PATH | write PATH | create PATH | truncate PATH | mkdir PATH
  *   probe unlink PATH | rename FROM TO | link FROM TO | symlink TARGET PATH
  *   probe exec PATH | list DIR
+ *   probe read-at DIR NAME     openat() relative to a directory fd
  *   probe connect PORT | bind PORT           (TCP on 127.0.0.1)
  *   probe connect-to IP PORT                 (TCP, IPv4 or IPv6)
  *   probe udp IP PORT | udp-msg IP PORT | udp-connect IP PORT
@@ -354,6 +355,13 @@ main (int    argc,
         return errno;
       fd = read (fd, buf, 1) < 0 ? errno : 0;
       return fd;
+    }
+  if (!strcmp (op, "read-at"))
+    {
+      int dir = open (a, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+      if (dir < 0)
+        return errno;
+      return result (openat (dir, b, O_RDONLY | O_CLOEXEC));
     }
   if (!strcmp (op, "write"))
     return result (fd = open (a, O_WRONLY | O_APPEND | O_CLOEXEC)) ? errno

@@ -15,6 +15,8 @@
 
 #include <json-glib/json-glib.h>
 
+#include <glib/gstdio.h>
+
 #include "test-common.h"
 
 static void
@@ -535,6 +537,71 @@ test_proc_and_sys (void)
   g_assert_null (strstr (mounts, "/sys"));
 }
 
+static void
+test_fs_denied (void)
+{
+  g_autofree char *dir = tc_make_tmpdir ();
+  g_autofree char *links = tc_make_tmpdir ();
+  g_autofree char *secret = tc_make_file (dir, "secret", "s");
+  g_autofree char *sibling = tc_make_file (dir, "sibling", "ok");
+  g_autofree char *sub = g_build_filename (dir, "sub", NULL);
+  g_autofree char *secret_dir = g_build_filename (dir, "secretdir", NULL);
+  g_autofree char *inner = NULL;
+  g_autofree char *inner_new = NULL;
+  g_autofree char *symlinked = g_build_filename (links, "link", NULL);
+  g_autofree char *chain = g_build_filename (links, "chain", NULL);
+  g_autofree char *dot = g_strdup_printf ("%s/./secret", dir);
+  g_autofree char *slashes = g_strdup_printf ("%s//secret", dir);
+  g_autofree char *dotdot = g_strdup_printf ("%s/sub/../secret", dir);
+  g_autofree char *hard = g_build_filename (dir, "hard", NULL);
+  g_autofree char *contents = NULL;
+  const char *spellings[6];
+
+  g_assert_cmpint (g_mkdir (sub, 0755), ==, 0);
+  g_assert_cmpint (g_mkdir (secret_dir, 0755), ==, 0);
+  inner = tc_make_file (secret_dir, "inner", "i");
+  inner_new = g_build_filename (secret_dir, "new", NULL);
+  g_assert_cmpint (symlink (secret, symlinked), ==, 0);
+  g_assert_cmpint (symlink (symlinked, chain), ==, 0);
+  spellings[0] = secret; spellings[1] = dot; spellings[2] = slashes;
+  spellings[3] = dotdot; spellings[4] = symlinked; spellings[5] = chain;
+
+  /* Every spelling of the denied file fails; its sibling reads. */
+  for (guint i = 0; i < G_N_ELEMENTS (spellings); i++)
+    g_assert_cmpint (tc_probe_in (NULL, "-r", dir, "-r", links, "--fs-deny", secret, NULL,
+                                  "read", spellings[i], NULL), ==, EACCES);
+  g_assert_cmpint (tc_probe_in (NULL, "-r", dir, "--fs-deny", secret, NULL,
+                                "read-at", dir, "secret", NULL), ==, EACCES);
+  g_assert_cmpint (tc_probe_in (NULL, "-r", dir, "--fs-deny", secret, NULL,
+                                "read", sibling, NULL), ==, 0);
+
+  /* In a writable tree: no truncate, unlink, rename onto, link or exec. */
+  g_assert_cmpint (tc_probe_in (NULL, "-w", dir, "--fs-deny", secret, NULL, "truncate", secret, NULL), ==, EACCES);
+  g_assert_cmpint (tc_probe_in (NULL, "-w", dir, "--fs-deny", secret, NULL, "write", secret, NULL), ==, EACCES);
+  g_assert_cmpint (tc_probe_in (NULL, "-w", dir, "--fs-deny", secret, NULL, "unlink", secret, NULL), !=, 0);
+  g_assert_cmpint (tc_probe_in (NULL, "-w", dir, "--fs-deny", secret, NULL, "rename", sibling, secret, NULL), !=, 0);
+  g_assert_cmpint (tc_probe_in (NULL, "-w", dir, "--fs-deny", secret, NULL, "link", secret, hard, NULL), !=, 0);
+  g_assert_cmpint (tc_probe_in (NULL, "-w", dir, "--fs-deny", secret, NULL, "exec", secret, NULL), ==, EACCES);
+  g_assert_true (g_file_get_contents (secret, &contents, NULL, NULL));
+  g_assert_cmpstr (contents, ==, "s");
+  g_assert_false (g_file_test (hard, G_FILE_TEST_EXISTS));
+  g_assert_true (g_file_test (sibling, G_FILE_TEST_EXISTS));
+
+  /* A denied directory: not listed, not read, nothing made in it. */
+  g_assert_cmpint (tc_probe_in (NULL, "-w", dir, "--fs-deny", secret_dir, NULL, "list", secret_dir, NULL), ==, EACCES);
+  g_assert_cmpint (tc_probe_in (NULL, "-w", dir, "--fs-deny", secret_dir, NULL, "read", inner, NULL), ==, EACCES);
+  g_assert_cmpint (tc_probe_in (NULL, "-w", dir, "--fs-deny", secret_dir, NULL, "create", inner_new, NULL), !=, 0);
+  g_assert_false (g_file_test (inner_new, G_FILE_TEST_EXISTS));
+  /* ... while the rest of the tree works. */
+  g_assert_cmpint (tc_probe_in (NULL, "-w", dir, "--fs-deny", secret_dir, NULL, "read", sibling, NULL), ==, 0);
+
+  /* A file with another name would stay readable by it: refused. */
+  g_assert_cmpint (link (sibling, hard), ==, 0);
+  g_assert_cmpint (tc_probe_in (NULL, "-r", dir, "--fs-deny", sibling, NULL, "read", sibling, NULL), ==, 2);
+  g_assert_cmpint (tc_probe_in (NULL, "-r", dir, "--fs-deny", sibling, "--fs-deny", hard, NULL,
+                                "read", hard, NULL), ==, EACCES);
+}
+
 static JsonObject *
 find_event (GPtrArray  *events,
             const char *syscall,
@@ -746,6 +813,7 @@ main (int    argc,
   g_test_add_func ("/supervise/time-start", test_time_start);
   g_test_add_func ("/supervise/num-cpus", test_num_cpus);
   g_test_add_func ("/supervise/proc-and-sys", test_proc_and_sys);
+  g_test_add_func ("/supervise/fs-denied", test_fs_denied);
   g_test_add_func ("/supervise/events-file", test_events_file);
   g_test_add_func ("/supervise/events-for-limits", test_events_for_limits);
   g_test_add_func ("/supervise/trace", test_trace);

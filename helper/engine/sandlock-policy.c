@@ -22,7 +22,7 @@ static const SandlockField fields[] = {
   /* Filesystem */
   FIELD (fs_readable,         PATH_LIST,   TRUE,  CHECK (EXISTS)),
   FIELD (fs_writable,         PATH_LIST,   TRUE,  CHECK (EXISTS)),
-  FIELD (fs_denied,           PATH_LIST,   FALSE),
+  FIELD (fs_denied,           PATH_LIST,   TRUE,  CHECK (EXISTS)),
   FIELD (workdir,             PATH,        FALSE),
   FIELD (cwd,                 PATH,        TRUE,  CHECK (DIRECTORY)),
   FIELD (chroot,              PATH,        FALSE),

@@ -454,6 +454,79 @@ grants_under (SandlockPolicy *policy,
   return FALSE;
 }
 
+/*
+ * fs_denied, sorted into files and directories for the child to cover with
+ * mounts. A file with other names (hard links) would stay readable through
+ * them: refused unless every name is denied.
+ */
+static gboolean
+prepare_denied (SandlockPolicy  *policy,
+                GPtrArray       *files,
+                GPtrArray       *dirs,
+                GError         **error)
+{
+  for (guint i = 0; i < policy->fs_denied->len; i++)
+    {
+      const char *path = policy->fs_denied->pdata[i];
+      struct stat st;
+      guint names = 0;
+
+      if (stat (path, &st) < 0)
+        {
+          int saved = errno;
+          g_set_error (error, SANDLOCK_ERROR, SANDLOCK_ERROR_INVALID_POLICY,
+                       "fs_denied: %s: %s", path, g_strerror (saved));
+          return FALSE;
+        }
+      if (S_ISDIR (st.st_mode))
+        {
+          g_ptr_array_add (dirs, (gpointer) path);
+          continue;
+        }
+      for (guint k = 0; k < policy->fs_denied->len; k++)
+        {
+          struct stat other;
+
+          if (stat (policy->fs_denied->pdata[k], &other) == 0 &&
+              other.st_dev == st.st_dev && other.st_ino == st.st_ino)
+            names++;
+        }
+      if (st.st_nlink > names)
+        {
+          g_set_error (error, SANDLOCK_ERROR, SANDLOCK_ERROR_INVALID_POLICY,
+                       "fs_denied: %s has %lu names (hard links), and the others would "
+                       "stay readable: deny every one of them, or remove them",
+                       path, (unsigned long) st.st_nlink);
+          return FALSE;
+        }
+      g_ptr_array_add (files, (gpointer) path);
+    }
+  g_ptr_array_add (files, NULL);
+  g_ptr_array_add (dirs, NULL);
+  return TRUE;
+}
+
+/* Somewhere to mount a scratch tmpfs on for a moment: not above any of
+ * @files, which it would hide while they get their covers. */
+static const char *
+scratch_dir (GPtrArray *files)
+{
+  static const char * const candidates[] = { "/mnt", "/media", "/srv", "/opt", "/var/tmp",
+                                             "/tmp", "/dev/shm" };
+
+  for (guint i = 0; i < G_N_ELEMENTS (candidates); i++)
+    {
+      gboolean above = FALSE;
+
+      for (guint f = 0; f < files->len && files->pdata[f] != NULL; f++)
+        above |= g_str_has_prefix (files->pdata[f], candidates[i]) &&
+                 ((const char *) files->pdata[f])[strlen (candidates[i])] == '/';
+      if (!above && g_file_test (candidates[i], G_FILE_TEST_IS_DIR))
+        return candidates[i];
+    }
+  return NULL;
+}
+
 static gboolean
 needs_proctree (SandlockPolicy *policy)
 {
@@ -508,6 +581,8 @@ sandlock_sandbox_spawn (SandlockSandbox     *sandbox,
   g_autofree char *gid_map = NULL;
   g_autofree cpu_set_t *cpus = NULL;
   g_autofree char *program_stack = NULL;
+  g_autoptr(GPtrArray) denied_files = g_ptr_array_new ();
+  g_autoptr(GPtrArray) denied_dirs = g_ptr_array_new ();
   gboolean needs_namespaces;
   sandlock_autofd int err_r = -1;
   sandlock_autofd int err_w = -1;
@@ -657,12 +732,26 @@ sandlock_sandbox_spawn (SandlockSandbox     *sandbox,
                      sandlock_landlock_rights_of (policy, "/", landlock->abi);
   plan.own_proc = plan.proc_access != 0;
   plan.mask_sys = grants_under (policy, "/sys");
+  if (policy->fs_denied->len > 0)
+    {
+      if (!prepare_denied (policy, denied_files, denied_dirs, error))
+        return FALSE;
+      plan.denied_files = (const char * const *) denied_files->pdata;
+      plan.denied_dirs = (const char * const *) denied_dirs->pdata;
+      plan.scratch = scratch_dir (denied_files);
+      if (plan.scratch == NULL && denied_files->len > 1)
+        {
+          g_set_error (error, SANDLOCK_ERROR, SANDLOCK_ERROR_SETUP,
+                       "fs_denied: no directory to prepare the covers in (/tmp)");
+          return FALSE;
+        }
+    }
 
   plan.filter = filter;
 
   /* A PID namespace makes init's exit kill every process of the sandbox;
    * the user namespace is what lets us create it without privileges. */
-  needs_namespaces = policy->name != NULL || policy->uid >= 0;
+  needs_namespaces = policy->name != NULL || policy->uid >= 0 || policy->fs_denied->len > 0;
   ns_flags = CLONE_NEWUSER | CLONE_NEWPID | (policy->name ? CLONE_NEWUTS : 0);
 
   sandbox->start_ns = g_get_monotonic_time () * 1000;
@@ -693,8 +782,8 @@ sandlock_sandbox_spawn (SandlockSandbox     *sandbox,
       g_set_error (error, SANDLOCK_ERROR,
                    needs_namespaces ? SANDLOCK_ERROR_KERNEL : SANDLOCK_ERROR_SETUP,
                    "cannot create the sandbox process: %s%s", g_strerror (saved),
-                   needs_namespaces ? " (name and uid need unprivileged user "
-                                      "namespaces)" : "");
+                   needs_namespaces ? " (name, uid and fs_denied need unprivileged "
+                                      "user namespaces)" : "");
       return FALSE;
     }
   if (pid == 0)

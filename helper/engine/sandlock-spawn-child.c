@@ -304,10 +304,10 @@ run_program (void *data)
 /* Kernel files a sandbox must not read even where /proc or /sys is
  * granted. */
 static const char * const denied_proc_files[] = {
-  "/proc/kcore", "/proc/kallsyms", "/proc/kmsg", "/proc/keys", "/proc/sysrq-trigger",
+  "/proc/kcore", "/proc/kallsyms", "/proc/kmsg", "/proc/keys", "/proc/sysrq-trigger", NULL,
 };
 static const char * const denied_sys_dirs[] = {
-  "/sys/firmware", "/sys/kernel/security",
+  "/sys/firmware", "/sys/kernel/security", NULL,
 };
 
 /*
@@ -336,39 +336,67 @@ add_proc_rule (const SandlockChildPlan *plan)
   return ret;
 }
 
+/* A mode-000 file made on a scratch tmpfs mounted over @scratch for a
+ * moment: bind mounts of it outlive the tmpfs's own mount. */
+static int
+cover_files (const char         *scratch,
+             const char * const *files,
+             gboolean            optional)
+{
+  char path[256];
+  size_t len = strlen (scratch);
+  int fd;
+
+  if (len + sizeof "/denied" > sizeof path)
+    return -1;
+  memcpy (path, scratch, len);
+  memcpy (path + len, "/denied", sizeof "/denied");
+  if (mount ("tmpfs", scratch, "tmpfs", MS_NOSUID | MS_NODEV | MS_NOEXEC,
+             "mode=0700,size=4k") < 0 ||
+      (fd = open (path, O_CREAT | O_WRONLY | O_CLOEXEC, 0)) < 0)
+    return -1;
+  close (fd);
+  for (size_t i = 0; files[i] != NULL; i++)
+    if (mount (path, files[i], NULL, MS_BIND, NULL) < 0 && !(optional && errno == ENOENT))
+      return -1;
+  return umount2 (scratch, MNT_DETACH);
+}
+
+static int
+cover_dirs (const char * const *dirs,
+            gboolean            optional)
+{
+  for (size_t i = 0; dirs[i] != NULL; i++)
+    if (mount ("tmpfs", dirs[i], "tmpfs", MS_RDONLY | MS_NOSUID | MS_NODEV | MS_NOEXEC,
+               "mode=000") < 0 && !(optional && errno == ENOENT))
+      return -1;
+  return 0;
+}
+
+static const char * const no_paths[] = { NULL };
+
 static int
 set_up_mounts (const SandlockChildPlan *plan)
 {
   if (unshare (CLONE_NEWNS) < 0 ||
       mount (NULL, "/", NULL, MS_REC | MS_SLAVE, NULL) < 0)
     return -1;
-  if (plan->own_proc)
-    {
-      int fd;
-
-      if (mount ("proc", "/proc", "proc", MS_NOSUID | MS_NODEV | MS_NOEXEC, NULL) < 0 ||
-          add_proc_rule (plan) < 0)
-        return -1;
-      /* The covering file is made on a scratch tmpfs, over /proc/sys for
-       * a moment: binds of it outlive the tmpfs's own mount. */
-      if (mount ("tmpfs", "/proc/sys", "tmpfs", MS_NOSUID | MS_NODEV | MS_NOEXEC,
-                 "mode=0700,size=4k") < 0 ||
-          (fd = open ("/proc/sys/denied", O_CREAT | O_WRONLY | O_CLOEXEC, 0)) < 0)
-        return -1;
-      close (fd);
-      for (size_t i = 0; i < G_N_ELEMENTS (denied_proc_files); i++)
-        if (mount ("/proc/sys/denied", denied_proc_files[i], NULL, MS_BIND, NULL) < 0 &&
-            errno != ENOENT)
-          return -1;
-      if (umount2 ("/proc/sys", MNT_DETACH) < 0)
-        return -1;
-    }
-  if (plan->mask_sys)
-    for (size_t i = 0; i < G_N_ELEMENTS (denied_sys_dirs); i++)
-      if (mount ("tmpfs", denied_sys_dirs[i], "tmpfs",
-                 MS_RDONLY | MS_NOSUID | MS_NODEV | MS_NOEXEC, "mode=000") < 0 &&
-          errno != ENOENT)
-        return -1;
+  if (plan->own_proc &&
+      (mount ("proc", "/proc", "proc", MS_NOSUID | MS_NODEV | MS_NOEXEC, NULL) < 0 ||
+       add_proc_rule (plan) < 0 ||
+       cover_files ("/proc/sys", denied_proc_files, TRUE) < 0))
+    return -1;
+  /* What this kernel lacks needs no cover; what the policy names must get
+   * one. */
+  if (plan->mask_sys && cover_dirs (denied_sys_dirs, TRUE) < 0)
+    return -1;
+  /* fs_denied: whatever spelling reaches these paths meets the cover; they
+   * are mount points, so they cannot be unlinked, renamed or replaced. */
+  if (plan->denied_files != NULL && plan->denied_files[0] != NULL &&
+      cover_files (plan->scratch, plan->denied_files, FALSE) < 0)
+    return -1;
+  if (cover_dirs (plan->denied_dirs ? plan->denied_dirs : no_paths, FALSE) < 0)
+    return -1;
   return 0;
 }
 
@@ -417,7 +445,8 @@ sandlock_child_run_init (const SandlockChildPlan *plan)
       if (plan->hostname != NULL &&
           sethostname (plan->hostname, strlen (plan->hostname)) < 0)
         fail (plan, SANDLOCK_STAGE_HOSTNAME, errno);
-      if ((plan->own_proc || plan->mask_sys) && set_up_mounts (plan) < 0)
+      if ((plan->own_proc || plan->mask_sys || plan->denied_files != NULL) &&
+          set_up_mounts (plan) < 0)
         fail (plan, SANDLOCK_STAGE_MOUNTS, errno);
       /* The whole namespace dies with init, and init with its parent. */
       prctl (PR_SET_PDEATHSIG, SIGKILL, 0, 0, 0);

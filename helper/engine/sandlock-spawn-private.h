@@ -39,6 +39,9 @@ typedef struct {
   gboolean       own_proc;        /* mount a procfs of our PID namespace */
   guint64        proc_access;     /* the Landlock rights /proc is granted */
   gboolean       mask_sys;        /* hide /sys/firmware, /sys/kernel/security */
+  const char * const *denied_files;   /* fs_denied, covered by a mode-000 file */
+  const char * const *denied_dirs;    /* fs_denied, covered by a mode-000 tmpfs */
+  const char    *scratch;         /* a directory to mount a scratch tmpfs on */
 
   const char    *cwd;             /* NULL = inherit */
   gboolean       set_nofile;
