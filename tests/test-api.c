@@ -227,6 +227,8 @@ typedef struct {
   int         decision;
   gint64      max_processes; /* restrict on the first execve, when >= 1 */
   gboolean    block_network; /* restrict_network([]) on the first execve */
+  const char *deny_path;     /* deny_path() on the first execve */
+  gboolean    denied_ok;
   guint       sleep_ms;
   guint       calls;
   guint       audited;
@@ -248,6 +250,8 @@ decide (const SandlockEvent   *event,
         sandlock_policy_context_restrict_max_processes (context, rules->max_processes);
       if (rules->block_network)
         sandlock_policy_context_restrict_network (context, NULL, 0);
+      if (rules->deny_path != NULL)
+        rules->denied_ok = sandlock_policy_context_deny_path (context, rules->deny_path);
     }
   if (rules->syscall != NULL && g_str_equal (event->syscall, rules->syscall) &&
       strstr (event->detail, rules->detail_part) != NULL)
@@ -358,6 +362,27 @@ test_policy_func_tightens (void)
   close (fd);
 }
 
+static void
+test_policy_func_denies_paths (void)
+{
+  g_autoptr(SandlockPolicy) policy = probe_policy ();
+  g_autofree char *dir = tc_make_tmpdir ();
+  g_autofree char *secret = tc_make_file (dir, "secret", "s");
+  g_autofree char *sibling = tc_make_file (dir, "sibling", "x");
+  const char *read_secret[] = { tc_probe (), "read", secret, NULL };
+  const char *read_sibling[] = { tc_probe (), "read", sibling, NULL };
+  Rules none = { 0 };
+  Rules deny = { .deny_path = secret };
+  Rules deny_again = { .deny_path = secret };
+
+  g_assert_true (sandlock_policy_set (policy, "fs_readable", dir, NULL));
+  g_assert_cmpint (run_with_rules (policy, &none, 5, read_secret), ==, 0);
+  /* Denied when the program starts: its open meets the cover. */
+  g_assert_cmpint (run_with_rules (policy, &deny, 5, read_secret), ==, EACCES);
+  g_assert_true (deny.denied_ok);
+  g_assert_cmpint (run_with_rules (policy, &deny_again, 5, read_sibling), ==, 0);
+}
+
 int
 main (int    argc,
       char **argv)
@@ -378,6 +403,7 @@ main (int    argc,
   g_test_add_func ("/api/policy-func/audits", test_policy_func_audits);
   g_test_add_func ("/api/policy-func/timeout-denies", test_policy_func_timeout_denies);
   g_test_add_func ("/api/policy-func/tightens", test_policy_func_tightens);
+  g_test_add_func ("/api/policy-func/denies-paths", test_policy_func_denies_paths);
 
   return g_test_run ();
 }

@@ -9,6 +9,7 @@
 #include <signal.h>
 #include <sys/mman.h>
 #include <sys/personality.h>
+#include <sys/socket.h>
 #include <sys/stat.h>
 #include <sys/syscall.h>
 #include <sys/wait.h>
@@ -590,6 +591,8 @@ sandlock_sandbox_spawn (SandlockSandbox     *sandbox,
   sandlock_autofd int status_w = -1;
   sandlock_autofd int init_ruleset = -1;
   sandlock_autofd int go_r = -1;
+  sandlock_autofd int control_init = -1;
+  sandlock_autofd int control_parent = -1;
   sandlock_autofd int go_w = -1;
   sandlock_autofd int out_w = -1;
   sandlock_autofd int errout_w = -1;
@@ -732,6 +735,25 @@ sandlock_sandbox_spawn (SandlockSandbox     *sandbox,
                      sandlock_landlock_rights_of (policy, "/", landlock->abi);
   plan.own_proc = plan.proc_access != 0;
   plan.mask_sys = grants_under (policy, "/sys");
+  /* A policy function may deny paths later: init then covers them in the
+   * sandbox's own mount namespace, on request. */
+  plan.control_fd = -1;
+  if (sandbox->policy_func != NULL)
+    {
+      int pair[2];
+
+      if (socketpair (AF_UNIX, SOCK_SEQPACKET | SOCK_CLOEXEC, 0, pair) < 0)
+        {
+          int saved = errno;
+          g_set_error (error, SANDLOCK_ERROR, SANDLOCK_ERROR_SETUP,
+                       "cannot set up the sandbox: %s", g_strerror (saved));
+          return FALSE;
+        }
+      control_parent = pair[0];
+      plan.control_fd = control_init = pair[1];
+      plan.own_mounts = TRUE;
+      plan.scratch = scratch_dir (denied_files);
+    }
   if (policy->fs_denied->len > 0)
     {
       if (!prepare_denied (policy, denied_files, denied_dirs, error))
@@ -767,7 +789,7 @@ sandlock_sandbox_spawn (SandlockSandbox     *sandbox,
         "PID namespace and its processes are tracked as children of a "
         "subreaper instead", g_strerror (saved)));
       plan.pid_namespace = FALSE;
-      plan.own_proc = plan.mask_sys = FALSE;
+      plan.own_proc = plan.mask_sys = plan.own_mounts = FALSE;
       if (grants_under (policy, "/proc") || grants_under (policy, "/sys"))
         g_ptr_array_add (sandbox->warnings, g_strdup (
           "without user namespaces the sandbox sees the host's /proc and /sys: "
@@ -792,6 +814,10 @@ sandlock_sandbox_spawn (SandlockSandbox     *sandbox,
   sandbox->pid = pid;
   sandbox->pidfd = pidfd;
   sandbox->pid_namespace = plan.pid_namespace;
+  sandlock_close_fd (&control_init);
+  if (sandbox->supervisor != NULL && plan.pid_namespace && control_parent >= 0)
+    sandlock_supervisor_set_init_control (sandbox->supervisor,
+                                          sandlock_steal_fd (&control_parent), pidfd);
   if (policy->name != NULL)
     sandbox->registration = sandlock_registry_register (policy->name, pid, argv, policy,
                                                         &local_error);

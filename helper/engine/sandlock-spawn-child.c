@@ -15,6 +15,8 @@
 #include <sys/personality.h>
 #include <sys/mount.h>
 #include <sys/prctl.h>
+#include <sys/socket.h>
+#include <sys/stat.h>
 #include <sys/syscall.h>
 #include <sys/wait.h>
 #include <unistd.h>
@@ -153,6 +155,8 @@ kill_everything (void)
     }
 }
 
+static void serve_control (const SandlockChildPlan *plan);
+
 static void
 on_init_signal (int sig)
 {
@@ -160,6 +164,9 @@ on_init_signal (int sig)
 
   if (sig == SANDLOCK_SIGNAL_KILL_ALL)
     kill_all_requested = 1;
+  else if (sig == SANDLOCK_SIGNAL_CONTROL)
+    serve_control (init_plan);   /* only syscalls: safe here, and no race
+                                    with a waitpid about to block */
   else
     signal_sandbox (sig);
   errno = saved;
@@ -186,6 +193,8 @@ install_init_handlers (const SandlockChildPlan *plan)
     }
   sigaction (SANDLOCK_SIGNAL_KILL_ALL, &(struct sigaction) {
                .sa_handler = on_init_signal }, NULL);
+  sigaction (SANDLOCK_SIGNAL_CONTROL, &(struct sigaction) {
+               .sa_handler = on_init_signal }, NULL);
 }
 
 static void
@@ -197,6 +206,7 @@ reset_signals (void)
   for (size_t i = 0; i < G_N_ELEMENTS (forwarded_signals); i++)
     sigaction (forwarded_signals[i], &dfl, NULL);
   sigaction (SANDLOCK_SIGNAL_KILL_ALL, &dfl, NULL);
+  sigaction (SANDLOCK_SIGNAL_CONTROL, &dfl, NULL);
   sigaction (SIGPIPE, &dfl, NULL);
   sigemptyset (&none);
   sigprocmask (SIG_SETMASK, &none, NULL);
@@ -345,17 +355,17 @@ cover_files (const char         *scratch,
 {
   char path[256];
   size_t len = strlen (scratch);
-  int fd;
 
   if (len + sizeof "/denied" > sizeof path)
     return -1;
   memcpy (path, scratch, len);
   memcpy (path + len, "/denied", sizeof "/denied");
+  /* mknod, not open: init's opens go to the supervisor, which may be
+   * waiting for this very cover. */
   if (mount ("tmpfs", scratch, "tmpfs", MS_NOSUID | MS_NODEV | MS_NOEXEC,
              "mode=0700,size=4k") < 0 ||
-      (fd = open (path, O_CREAT | O_WRONLY | O_CLOEXEC, 0)) < 0)
+      mknod (path, S_IFREG, 0) < 0)
     return -1;
-  close (fd);
   for (size_t i = 0; files[i] != NULL; i++)
     if (mount (path, files[i], NULL, MS_BIND, NULL) < 0 && !(optional && errno == ENOENT))
       return -1;
@@ -398,6 +408,52 @@ set_up_mounts (const SandlockChildPlan *plan)
   if (cover_dirs (plan->denied_dirs ? plan->denied_dirs : no_paths, FALSE) < 0)
     return -1;
   return 0;
+}
+
+/* Closes every fd but @a and @b (either may be -1). */
+static void
+close_all_but (int a,
+               int b)
+{
+  int low = MIN (a, b), high = MAX (a, b);
+
+  if (low < 0)
+    low = high, high = -1;
+  if (low > 0)
+    syscall (SYS_close_range, 0, low - 1, 0);
+  if (high < 0)
+    {
+      syscall (SYS_close_range, low + 1, ~0U, 0);
+      return;
+    }
+  if (high > low + 1)
+    syscall (SYS_close_range, low + 1, high - 1, 0);
+  syscall (SYS_close_range, high + 1, ~0U, 0);
+}
+
+/* Requests from the supervisor: paths a policy function denied while the
+ * sandbox runs, covered like fs_denied. */
+static void
+serve_control (const SandlockChildPlan *plan)
+{
+  char path[SANDLOCK_CONTROL_MAX];
+  ssize_t n;
+
+  while ((n = recv (plan->control_fd, path, sizeof path - 1, MSG_DONTWAIT)) > 0)
+    {
+      const char *one[2] = { path, NULL };
+      struct stat st;
+      int32_t error = 0;
+
+      path[n] = '\0';
+      if (stat (path, &st) < 0)
+        error = errno;
+      else if (S_ISDIR (st.st_mode) ? cover_dirs (one, FALSE) < 0
+                                    : cover_files (plan->scratch, one, FALSE) < 0)
+        error = errno;
+      if (send (plan->control_fd, &error, sizeof error, MSG_DONTWAIT) < 0)
+        break;
+    }
 }
 
 /* The notify filter goes on init, so that init's own clone of the program
@@ -445,8 +501,8 @@ sandlock_child_run_init (const SandlockChildPlan *plan)
       if (plan->hostname != NULL &&
           sethostname (plan->hostname, strlen (plan->hostname)) < 0)
         fail (plan, SANDLOCK_STAGE_HOSTNAME, errno);
-      if ((plan->own_proc || plan->mask_sys || plan->denied_files != NULL) &&
-          set_up_mounts (plan) < 0)
+      if ((plan->own_proc || plan->mask_sys || plan->denied_files != NULL ||
+           plan->own_mounts) && set_up_mounts (plan) < 0)
         fail (plan, SANDLOCK_STAGE_MOUNTS, errno);
       /* The whole namespace dies with init, and init with its parent. */
       prctl (PR_SET_PDEATHSIG, SIGKILL, 0, 0, 0);
@@ -474,10 +530,13 @@ sandlock_child_run_init (const SandlockChildPlan *plan)
 
   /* Like vfork(): the program shares init's memory, on its own stack,
    * until its execve, so no page tables are copied; init waits meanwhile.
-   * (glibc's fork() would also run atfork handlers, which may take locks
-   * another thread of our parent held when init was cloned.) */
+   * Except when init must answer control requests during that execve (a
+   * policy function holds it): then a plain copy. (glibc's fork() would
+   * also run atfork handlers, which may take locks another thread of our
+   * parent held when init was cloned.) */
   pid = clone (run_program, plan->program_stack + plan->program_stack_size,
-               CLONE_VM | CLONE_VFORK | SIGCHLD, (void *) plan);
+               (plan->control_fd >= 0 ? 0 : CLONE_VM | CLONE_VFORK) | SIGCHLD,
+               (void *) plan);
   if (pid < 0)
     fail (plan, SANDLOCK_STAGE_FORK, errno);
 
@@ -486,20 +545,19 @@ sandlock_child_run_init (const SandlockChildPlan *plan)
    * Init keeps nothing of its parent's but the status pipe: not the
    * parent's other files, and not err_fd, whose last copy the program's
    * execve closed to tell the parent it runs. */
-  if (plan->status_fd > 0)
-    syscall (SYS_close_range, 0, plan->status_fd - 1, 0);
-  syscall (SYS_close_range, plan->status_fd + 1, ~0U, 0);
+  close_all_but (plan->status_fd, plan->control_fd);
 
   for (;;)
     {
       pid_t w = waitpid (-1, &wstatus, 0);
+      int wait_error = errno;
 
       if (kill_all_requested)
         break;
-      if (w < 0 && errno == EINTR)
+      if (w < 0 && wait_error == EINTR)
         continue;
       if (w < 0)
-        break;
+        break;   /* ECHILD: nothing left */
       if (w == pid)
         {
           if (WIFEXITED (wstatus))

@@ -42,6 +42,9 @@ typedef struct {
   const char * const *denied_files;   /* fs_denied, covered by a mode-000 file */
   const char * const *denied_dirs;    /* fs_denied, covered by a mode-000 tmpfs */
   const char    *scratch;         /* a directory to mount a scratch tmpfs on */
+  gboolean       own_mounts;      /* a mount namespace even with nothing to
+                                     cover yet (paths denied at run time) */
+  int            control_fd;      /* init's end: paths to deny at run time */
 
   const char    *cwd;             /* NULL = inherit */
   gboolean       set_nofile;
@@ -103,6 +106,12 @@ typedef struct {
 /* Init forwards catchable signals to the sandbox; this one, which no
  * program expects, makes it kill every process of the sandbox and exit. */
 #define SANDLOCK_SIGNAL_KILL_ALL SIGRTMAX
+/* Tells init a request waits on its control socket. */
+#define SANDLOCK_SIGNAL_CONTROL (SIGRTMAX - 1)
+
+/* A request to init: cover @path (NUL-terminated), answered with an
+ * int32 errno (0 when covered). */
+#define SANDLOCK_CONTROL_MAX 4096
 
 /* Runs in the cloned child; never returns. */
 G_GNUC_NORETURN void sandlock_child_run_init (const SandlockChildPlan *plan);

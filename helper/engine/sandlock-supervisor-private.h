@@ -110,6 +110,10 @@ struct _SandlockSupervisor {
   int                    kill_pidfd;
   int                    kill_signal;
 
+  /* init's control socket: covers for paths denied at run time. */
+  int                    init_control_fd;   /* -1 = none (ours) */
+  int                    init_pidfd;        /* not ours */
+
   /* port_remap: virtual -> real port, and each remapped socket's inode ->
    * its virtual port (GINT_TO_POINTER both). */
   GHashTable            *port_map;
@@ -202,6 +206,10 @@ void     sandlock_format_sockaddr     (const void *addr,
                                        gsize       length,
                                        char       *out,
                                        gsize       size);
+
+/* Asks init to cover @path now; 0 or an errno. */
+int      sandlock_supervisor_deny_path (SandlockSupervisor *sv,
+                                        const char         *path);
 
 /* Asks the policy function, if any, about a held call. Returns its
  * verdict, with the errno to deny with in @error. */

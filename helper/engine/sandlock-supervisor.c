@@ -24,6 +24,7 @@
 #include <unistd.h>
 
 #include "sandlock-fd.h"
+#include "sandlock-spawn-private.h"
 #include "sandlock-supervisor-private.h"
 
 /* Newer than Debian 12's headers (Linux 6.6). */
@@ -70,6 +71,7 @@ sandlock_supervisor_new (SandlockPolicy     *policy,
   sv->event_data = event_data;
   sv->listener = -1;
   sv->stop_fd = -1;
+  sv->init_control_fd = -1;
   sv->traps = g_array_new (FALSE, FALSE, sizeof (SandlockTrap));
   sv->in_flight = g_array_new (FALSE, FALSE, sizeof (SandlockInFlight));
   sv->pending_connects = g_array_new (FALSE, FALSE, sizeof (SandlockPendingConnect));
@@ -321,6 +323,34 @@ serve_one (SandlockSupervisor *sv)
 }
 
 void
+sandlock_supervisor_set_init_control (SandlockSupervisor *sv,
+                                      int                 control_fd,
+                                      int                 init_pidfd)
+{
+  g_assert (sv->thread == NULL);
+  sv->init_control_fd = control_fd;
+  sv->init_pidfd = init_pidfd;
+}
+
+int
+sandlock_supervisor_deny_path (SandlockSupervisor *sv,
+                               const char         *path)
+{
+  struct pollfd pfd = { .fd = sv->init_control_fd, .events = POLLIN };
+  gint32 error = 0;
+
+  if (sv->init_control_fd < 0)
+    return ENOTSUP;
+  if (send (sv->init_control_fd, path, strlen (path), 0) < 0 ||
+      syscall (SYS_pidfd_send_signal, sv->init_pidfd, SANDLOCK_SIGNAL_CONTROL, NULL, 0) < 0)
+    return errno;
+  /* Init answers at once: it only mounts. */
+  if (poll (&pfd, 1, 2000) <= 0 || recv (sv->init_control_fd, &error, sizeof error, 0) != sizeof error)
+    return ETIMEDOUT;
+  return error;
+}
+
+void
 sandlock_supervisor_set_control (SandlockSupervisor   *sv,
                                  SandlockRegistration *registration,
                                  int                   pidfd,
@@ -483,6 +513,7 @@ sandlock_supervisor_free (SandlockSupervisor *sv)
   /* Closing the listener makes any call still waiting fail (ENOSYS). */
   sandlock_close_fd (&sv->listener);
   sandlock_close_fd (&sv->stop_fd);
+  sandlock_close_fd (&sv->init_control_fd);
   for (guint i = 0; i < SANDLOCK_MAX_SYSCALL; i++)
     free (sv->names[i]);
   g_clear_pointer (&sv->filter, sandlock_seccomp_filter_free);

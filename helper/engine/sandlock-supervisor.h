@@ -30,6 +30,11 @@ void                sandlock_supervisor_set_control (SandlockSupervisor   *super
                                                      SandlockRegistration *registration,
                                                      int                   pidfd,
                                                      int                   kill_signal);
+/* Where to ask init for paths a policy function denies (takes @control_fd;
+ * @init_pidfd to wake it). Before start. */
+void                sandlock_supervisor_set_init_control (SandlockSupervisor *supervisor,
+                                                          int                 control_fd,
+                                                          int                 init_pidfd);
 /* Takes @listener and starts serving it; @init_pid roots the sandbox's
  * process tree. */
 gboolean            sandlock_supervisor_start   (SandlockSupervisor *supervisor,

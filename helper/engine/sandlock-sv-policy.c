@@ -10,12 +10,15 @@
 #include "config.h"
 
 #include <errno.h>
+#include <sys/stat.h>
 #include <time.h>
 
 #include "sandlock-supervisor-private.h"
 
 struct _SandlockPolicyContext {
   gboolean memory_watched;  /* the policy has a max_memory to lower */
+  gboolean can_deny_paths;  /* the sandbox has a mount namespace of its own */
+  GPtrArray *deny_paths;    /* char* */
   gint64   max_processes;   /* -1 = unchanged */
   guint64  max_memory;      /* 0 = unchanged */
   gboolean restrict_network;
@@ -49,6 +52,7 @@ request_unref (Request *request)
   for (guint i = 0; i < G_N_ELEMENTS (request->strings); i++)
     g_free (request->strings[i]);
   g_clear_pointer (&request->context.ports, g_array_unref);
+  g_clear_pointer (&request->context.deny_paths, g_ptr_array_unref);
   g_free (request);
 }
 
@@ -115,6 +119,14 @@ static void
 apply_context (SandlockSupervisor          *sv,
                const SandlockPolicyContext *context)
 {
+  for (guint i = 0; context->deny_paths != NULL && i < context->deny_paths->len; i++)
+    {
+      const char *path = context->deny_paths->pdata[i];
+      int error = sandlock_supervisor_deny_path (sv, path);
+
+      if (error != 0)
+        g_warning ("cannot deny %s in the sandbox: %s", path, g_strerror (error));
+    }
   if (context->max_processes >= 0 &&
       (sv->max_processes < 0 || context->max_processes < sv->max_processes))
     sv->max_processes = context->max_processes;
@@ -162,6 +174,7 @@ sandlock_supervisor_consult (SandlockSupervisor         *sv,
   request->ref_count = 2;   /* ours and the policy thread's */
   request->context.max_processes = -1;
   request->context.memory_watched = sv->max_memory > 0;
+  request->context.can_deny_paths = sv->init_control_fd >= 0;
   clock_gettime (CLOCK_REALTIME, &now);
   request->strings[0] = g_strdup (req->data.nr < SANDLOCK_MAX_SYSCALL && sv->names[req->data.nr]
                                   ? sv->names[req->data.nr] : "unknown");
@@ -252,5 +265,25 @@ sandlock_policy_context_restrict_max_memory (SandlockPolicyContext *context,
     return FALSE;
   if (context->max_memory == 0 || bytes < context->max_memory)
     context->max_memory = bytes;
+  return TRUE;
+}
+
+gboolean
+sandlock_policy_context_deny_path (SandlockPolicyContext *context,
+                                   const char            *path)
+{
+  struct stat st;
+
+  g_return_val_if_fail (context != NULL, FALSE);
+  g_return_val_if_fail (path != NULL, FALSE);
+
+  /* Like fs_denied: an existing absolute path, and a file only by its one
+   * name (other hard links would stay readable). */
+  if (!context->can_deny_paths || !g_path_is_absolute (path) || stat (path, &st) < 0 ||
+      (!S_ISDIR (st.st_mode) && st.st_nlink > 1))
+    return FALSE;
+  if (context->deny_paths == NULL)
+    context->deny_paths = g_ptr_array_new_with_free_func (g_free);
+  g_ptr_array_add (context->deny_paths, g_strdup (path));
   return TRUE;
 }

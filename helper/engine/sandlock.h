@@ -230,6 +230,12 @@ typedef int (*SandlockPolicyFunc) (const SandlockEvent   *event,
 SANDLOCK_API void sandlock_policy_context_restrict_network       (SandlockPolicyContext *context,
                                                                   const guint16         *ports,
                                                                   gsize                  n_ports);
+/* Denies @path (and what is under it) from now on, as fs_denied does:
+ * the calls held for this very decision included. FALSE when it cannot:
+ * not an existing absolute path, a file with other hard links, or a
+ * sandbox without user namespaces. */
+SANDLOCK_API gboolean sandlock_policy_context_deny_path (SandlockPolicyContext *context,
+                                                        const char            *path);
 /* Lower (never raise) the process limit; sets one when there was none. */
 SANDLOCK_API void     sandlock_policy_context_restrict_max_processes (SandlockPolicyContext *context,
                                                                       gint64                 max);
