@@ -103,6 +103,7 @@ struct _SandlockSupervisor {
   SandlockNetAllow      *net_allow;      /* net_allow, resolved */
   GArray                *net_ports;      /* outbound TCP ports left; NULL = all */
   GArray                *in_flight;      /* SandlockInFlight */
+  GArray                *procs;          /* scratch: SandlockProc */
 
   /* A named sandbox's registry entry (not ours), whose control socket we
    * serve (see sandlock-registry.c). */

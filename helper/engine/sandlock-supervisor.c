@@ -24,6 +24,7 @@
 #include <unistd.h>
 
 #include "sandlock-fd.h"
+#include "sandlock-proctree.h"
 #include "sandlock-spawn-private.h"
 #include "sandlock-supervisor-private.h"
 
@@ -74,6 +75,7 @@ sandlock_supervisor_new (SandlockPolicy     *policy,
   sv->init_control_fd = -1;
   sv->traps = g_array_new (FALSE, FALSE, sizeof (SandlockTrap));
   sv->in_flight = g_array_new (FALSE, FALSE, sizeof (SandlockInFlight));
+  sv->procs = g_array_sized_new (FALSE, FALSE, sizeof (SandlockProc), 64);
   sv->pending_connects = g_array_new (FALSE, FALSE, sizeof (SandlockPendingConnect));
   sv->max_processes = policy->max_processes;
   sv->max_memory = policy->max_memory;
@@ -519,6 +521,7 @@ sandlock_supervisor_free (SandlockSupervisor *sv)
   g_clear_pointer (&sv->filter, sandlock_seccomp_filter_free);
   g_clear_pointer (&sv->traps, g_array_unref);
   g_clear_pointer (&sv->in_flight, g_array_unref);
+  g_clear_pointer (&sv->procs, g_array_unref);
   for (guint i = 0; sv->pending_connects != NULL && i < sv->pending_connects->len; i++)
     close (g_array_index (sv->pending_connects, SandlockPendingConnect, i).fd);
   g_clear_pointer (&sv->pending_connects, g_array_unref);

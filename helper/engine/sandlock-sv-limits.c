@@ -130,8 +130,8 @@ on_fork (SandlockSupervisor         *sv,
          const struct seccomp_notif *req,
          struct seccomp_notif_resp  *resp)
 {
-  g_autoptr(GArray) procs = g_array_new (FALSE, FALSE, sizeof (SandlockProc));
-  g_autofree char *detail = NULL;
+  GArray *procs = sv->procs;   /* reused: no allocation per call */
+  char detail[128];
   guint64 pending;
   guint64 count;
   pid_t tgid;
@@ -154,8 +154,8 @@ on_fork (SandlockSupervisor         *sv,
 
   pending = settle_in_flight (sv, procs, fork_nrs, G_N_ELEMENTS (fork_nrs));
   count = procs->len + pending;
-  detail = g_strdup_printf ("%" G_GUINT64_FORMAT " of %" G_GINT64_FORMAT " processes",
-                            count, sv->max_processes);
+  g_snprintf (detail, sizeof detail, "%" G_GUINT64_FORMAT " of %" G_GINT64_FORMAT " processes",
+              count, sv->max_processes);
 
   if (count >= (guint64) sv->max_processes)
     {
@@ -216,8 +216,8 @@ charge (SandlockSupervisor         *sv,
         guint64                     amount,
         guint64                     current_brk)
 {
-  g_autoptr(GArray) procs = g_array_new (FALSE, FALSE, sizeof (SandlockProc));
-  g_autofree char *detail = NULL;
+  GArray *procs = sv->procs;   /* reused: no allocation per call */
+  char detail[128];
   guint64 used = 0;
   guint64 pending;
 
@@ -228,9 +228,8 @@ charge (SandlockSupervisor         *sv,
       return;
     }
   pending = settle_in_flight (sv, procs, memory_nrs, G_N_ELEMENTS (memory_nrs));
-  detail = g_strdup_printf ("%" G_GUINT64_FORMAT " bytes requested, %" G_GUINT64_FORMAT
-                            " of %" G_GUINT64_FORMAT " in use",
-                            amount, used + pending, sv->max_memory);
+  g_snprintf (detail, sizeof detail, "%" G_GUINT64_FORMAT " bytes requested, %" G_GUINT64_FORMAT
+              " of %" G_GUINT64_FORMAT " in use", amount, used + pending, sv->max_memory);
 
   if (amount > sv->max_memory || used + pending > sv->max_memory - amount)
     {
