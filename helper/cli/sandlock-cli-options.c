@@ -25,7 +25,7 @@ typedef enum {
   FLAG_PROFILE_FILE,
   FLAG_TRACE,
   FLAG_EVENTS,
-  FLAG_LATER,         /* an option of a feature that has not landed yet */
+  FLAG_DRY_RUN,
 } FlagKind;
 
 typedef struct {
@@ -46,7 +46,7 @@ static const CliFlag flags[] = {
   { "cwd", 0, FLAG_FIELD, "cwd", "DIR", "Working directory of the program" },
   { "on-exit", 0, FLAG_FIELD, "on_exit", "ACTION", "commit|abort|keep the workdir changes on success" },
   { "on-error", 0, FLAG_FIELD, "on_error", "ACTION", "commit|abort|keep the workdir changes on failure" },
-  { "dry-run", 0, FLAG_LATER, "dry-run", NULL, "Run, print the workdir changes, discard them" },
+  { "dry-run", 0, FLAG_DRY_RUN, NULL, NULL, "Run, print the workdir changes, discard them" },
   { "max-disk", 0, FLAG_FIELD, "max_disk", "SIZE", "Quota for workdir changes (e.g. 1G)" },
   { "fs-storage", 0, FLAG_FIELD, "fs_storage", "DIR", "Where copy-on-write layers live" },
   { "chroot", 0, FLAG_FIELD, "chroot", "DIR", "Root directory of the sandbox" },
@@ -133,6 +133,7 @@ typedef struct {
   gboolean   interactive;
   gboolean   best_effort;
   gboolean   trace;
+  gboolean   dry_run;
   char      *events_file;
   int        status_fd;
 } ParseState;
@@ -153,8 +154,6 @@ find_flag (const char *option_name)
 static gboolean
 flag_supported (const CliFlag *flag)
 {
-  if (flag->kind == FLAG_LATER)
-    return FALSE;
   return flag->field == NULL || sandlock_policy_field_supported (flag->field);
 }
 
@@ -223,11 +222,9 @@ on_option (const char  *option_name,
       g_free (state->events_file);
       state->events_file = g_strdup (value);
       return TRUE;
-    case FLAG_LATER:
-      g_set_error (error, G_OPTION_ERROR, G_OPTION_ERROR_FAILED,
-                   "--%s is not supported yet by this version of sandlock",
-                   flag->long_name);
-      return FALSE;
+    case FLAG_DRY_RUN:
+      state->dry_run = TRUE;
+      return TRUE;
     case FLAG_FIELD:
     case FLAG_LIST_FIELD:
     default:
@@ -367,6 +364,19 @@ sandlock_cli_parse_run_options (int                    argc,
   options->policy = build_policy (&state, &error);
   if (options->policy == NULL)
     goto usage_error;
+  /* A dry run keeps the changes to print them, then drops them. */
+  if (state.dry_run &&
+      (!sandlock_policy_is_set (options->policy, "workdir") ||
+       !sandlock_policy_set (options->policy, "on_exit", "keep", &error) ||
+       !sandlock_policy_set (options->policy, "on_error", "keep", &error)))
+    {
+      if (error == NULL)
+        g_set_error_literal (&error, G_OPTION_ERROR, G_OPTION_ERROR_FAILED,
+                             "--dry-run needs --workdir: it reports what the program "
+                             "would change there");
+      g_clear_pointer (&options->policy, sandlock_policy_unref);
+      goto usage_error;
+    }
 
   options->command = g_steal_pointer (&remaining);
   options->timeout = state.timeout;
@@ -375,6 +385,7 @@ sandlock_cli_parse_run_options (int                    argc,
   options->best_effort = state.best_effort;
   options->status_fd = state.status_fd;
   options->trace = state.trace;
+  options->dry_run = state.dry_run;
   options->events_file = g_steal_pointer (&state.events_file);
 
   g_ptr_array_unref (state.settings);

@@ -195,6 +195,24 @@ sandlock_cli_run (int    argc,
       return SANDLOCK_EXIT_SETUP;
     }
 
+  if (options.dry_run)
+    {
+      const char *storage = sandlock_sandbox_get_changes_storage (sandbox);
+      const char *id = sandlock_sandbox_get_changes_id (sandbox);
+
+      if (sandlock_cli_print_changes (storage, id, FALSE) != 0 ||
+          !sandlock_changes_discard (storage, id, &error))
+        {
+          if (error != NULL)
+            sandlock_cli_error ("%s", error->message);
+          return SANDLOCK_EXIT_SETUP;
+        }
+    }
+  else if (sandlock_sandbox_get_changes_id (sandbox) != NULL)
+    sandlock_cli_error ("the workdir changes are kept as %s: see sandlock changes %s",
+                        sandlock_sandbox_get_changes_id (sandbox),
+                        sandlock_sandbox_get_changes_id (sandbox));
+
   if (options.json)
     print_json_result (result);
   if (options.status_fd >= 0)

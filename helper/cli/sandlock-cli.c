@@ -20,6 +20,10 @@ static const char main_usage[] =
   "  ps                            list running named sandboxes (run --name)\n"
   "  kill NAME                     stop every process of a named sandbox\n"
   "  inspect NAME                  a named sandbox's record, as JSON\n"
+  "  changes [--json] ID           workdir changes kept by --on-exit keep\n"
+  "  diff ID PATH                  a unified diff of one kept change\n"
+  "  commit ID [PATH…]             apply kept changes (all, or the named paths)\n"
+  "  discard ID                    drop kept changes\n"
   "  version                       print the version\n"
   "\n"
   "Example:\n"
@@ -63,6 +67,14 @@ main (int    argc,
     return sandlock_cli_kill (argc - 1, argv + 1);
   if (g_str_equal (command, "inspect"))
     return sandlock_cli_inspect (argc - 1, argv + 1);
+  if (g_str_equal (command, "changes"))
+    return sandlock_cli_changes (argc - 1, argv + 1);
+  if (g_str_equal (command, "diff"))
+    return sandlock_cli_diff (argc - 1, argv + 1);
+  if (g_str_equal (command, "commit"))
+    return sandlock_cli_commit (argc - 1, argv + 1);
+  if (g_str_equal (command, "discard"))
+    return sandlock_cli_discard (argc - 1, argv + 1);
 
   sandlock_cli_error ("unknown command \"%s\"", command);
   fputs (main_usage, stderr);

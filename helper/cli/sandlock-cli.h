@@ -14,6 +14,17 @@ int sandlock_cli_ps      (int argc, char **argv);
 int sandlock_cli_kill    (int argc, char **argv);
 int sandlock_cli_inspect (int argc, char **argv);
 
+int sandlock_cli_changes (int argc, char **argv);
+int sandlock_cli_diff    (int argc, char **argv);
+int sandlock_cli_commit  (int argc, char **argv);
+int sandlock_cli_discard (int argc, char **argv);
+
+/* Prints a kept layer's changes ("A path" lines, or JSON) and returns
+ * the exit status (after printing an error, 1, or 2 for a bad id). */
+int      sandlock_cli_print_changes (const char *storage,
+                                     const char *id,
+                                     gboolean    json);
+
 /* Builds a policy from run options (profile first, then flags in order).
  * Leaves the command (after "--" or the first non-option) in @command.
  * On a usage error prints it and returns NULL. */
@@ -25,6 +36,7 @@ typedef struct {
   gboolean        interactive;
   gboolean        best_effort;
   gboolean        trace;
+  gboolean        dry_run;
   char           *events_file;
   int             status_fd;
 } SandlockCliRunOptions;

@@ -304,6 +304,12 @@ sandlock_landlock_rights_of (SandlockPolicy *policy,
   return rights & fs_rights_for_abi (abi);
 }
 
+guint64
+sandlock_landlock_write_rights (int abi)
+{
+  return fs_rights_for_abi (abi);
+}
+
 int
 sandlock_landlock_signal_scope_ruleset (void)
 {

@@ -31,6 +31,8 @@ char             *sandlock_landlock_describe_levels_json (void);
 guint64           sandlock_landlock_rights_of     (SandlockPolicy *policy,
                                                    const char     *path,
                                                    int             abi);
+/* Every filesystem right the ABI knows: what a writable path is granted. */
+guint64           sandlock_landlock_write_rights  (int             abi);
 /* A ruleset that only scopes signals (ABI 6), or -1 when the kernel lacks
  * scopes. */
 int               sandlock_landlock_signal_scope_ruleset (void);

@@ -263,6 +263,13 @@ collect_problems (SandlockPolicy *policy,
                  "deny_syscalls and allow_syscalls are both set, which "
                  "contradicts itself; use either a deny list or an allow list");
 
+  if (policy->workdir == NULL &&
+      (policy->fs_storage != NULL || policy->on_exit != SANDLOCK_ACTION_UNSET ||
+       policy->on_error != SANDLOCK_ACTION_UNSET))
+    add_problem (problems, SANDLOCK_ERROR_INVALID_POLICY,
+                 "fs_storage, on_exit and on_error apply to a workdir's changes; "
+                 "set workdir too");
+
   /* Syscall names are the seccomp module's: it knows the table. It adds
    * plain sentences, which are invalid values rather than unsupported. */
   sandlock_seccomp_check_policy (policy, problems->messages);

@@ -23,14 +23,14 @@ static const SandlockField fields[] = {
   FIELD (fs_readable,         PATH_LIST,   TRUE,  CHECK (EXISTS)),
   FIELD (fs_writable,         PATH_LIST,   TRUE,  CHECK (EXISTS)),
   FIELD (fs_denied,           PATH_LIST,   TRUE,  CHECK (EXISTS)),
-  FIELD (workdir,             PATH,        FALSE),
+  FIELD (workdir,             PATH,        TRUE,  CHECK (DIRECTORY)),
   FIELD (cwd,                 PATH,        TRUE,  CHECK (DIRECTORY)),
   FIELD (chroot,              PATH,        FALSE),
   FIELD (fs_mount,            MOUNT,       FALSE),
-  FIELD (fs_storage,          PATH,        FALSE),
+  FIELD (fs_storage,          PATH,        TRUE),
   FIELD (max_disk,            SIZE,        FALSE),
-  FIELD (on_exit,             ACTION,      FALSE),
-  FIELD (on_error,            ACTION,      FALSE),
+  FIELD (on_exit,             ACTION,      TRUE),
+  FIELD (on_error,            ACTION,      TRUE),
   /* Network */
   FIELD (net_allow,           NET_RULES,   TRUE),
   FIELD (net_bind,            PORT_LIST,   TRUE),
@@ -855,4 +855,17 @@ sandlock_policy_unset (SandlockPolicy *policy,
     return FALSE;
   sandlock_policy_field_reset (policy, f);
   return TRUE;
+}
+
+gboolean
+sandlock_policy_is_set (SandlockPolicy *policy,
+                        const char     *field)
+{
+  const SandlockField *f;
+
+  g_return_val_if_fail (policy != NULL, FALSE);
+  g_return_val_if_fail (field != NULL, FALSE);
+
+  f = sandlock_policy_lookup_field_or_error (field, NULL);
+  return f != NULL && sandlock_policy_field_is_set (policy, f);
 }

@@ -16,6 +16,7 @@
 #include <unistd.h>
 
 #include "sandlock-fd.h"
+#include "sandlock-cow.h"
 #include "sandlock-landlock.h"
 #include "sandlock-result-private.h"
 #include "sandlock-proctree.h"
@@ -71,6 +72,9 @@ struct _SandlockSandbox {
   double              policy_timeout;
   SandlockSupervisor *supervisor;
   SandlockRegistration *registration;
+  SandlockLayer      *layer;            /* workdir changes, while running */
+  char               *changes_id;       /* kept changes, once finished */
+  char               *changes_storage;
 };
 
 SandlockSandbox *
@@ -116,6 +120,11 @@ sandlock_sandbox_free (SandlockSandbox *sandbox)
   g_clear_pointer (&sandbox->keep_fds, g_array_unref);
   g_clear_pointer (&sandbox->warnings, g_ptr_array_unref);
   g_clear_pointer (&sandbox->result, sandlock_result_free);
+  if (sandbox->layer != NULL)
+    sandlock_changes_discard (sandbox->layer->storage, sandbox->layer->id, NULL);
+  g_clear_pointer (&sandbox->layer, sandlock_layer_free);
+  g_free (sandbox->changes_id);
+  g_free (sandbox->changes_storage);
   g_free (sandbox);
 }
 
@@ -381,7 +390,7 @@ describe_stage (SandlockStage stage)
     {
     case SANDLOCK_STAGE_USERNS:       return "user namespace";
     case SANDLOCK_STAGE_HOSTNAME:     return "hostname";
-    case SANDLOCK_STAGE_MOUNTS:       return "its own /proc and /sys";
+    case SANDLOCK_STAGE_MOUNTS:       return "its own mounts (/proc, /sys, fs_denied covers, the workdir overlay)";
     case SANDLOCK_STAGE_SESSION:      return "session";
     case SANDLOCK_STAGE_FORK:         return "fork";
     case SANDLOCK_STAGE_STDIO:        return "standard streams";
@@ -597,6 +606,8 @@ sandlock_sandbox_spawn (SandlockSandbox     *sandbox,
   sandlock_autofd int out_w = -1;
   sandlock_autofd int errout_w = -1;
   g_autoptr(GError) local_error = NULL;
+  g_autoptr(SandlockLayer) layer = NULL;
+  g_autofree char *cwd_in_workdir = NULL;
   SandlockChildPlan plan = { 0 };
   SandlockChildError record;
   int pipe_fds[2];
@@ -769,11 +780,32 @@ sandlock_sandbox_spawn (SandlockSandbox     *sandbox,
         }
     }
 
+  if (policy->workdir != NULL)
+    {
+      layer = sandlock_layer_create (policy->fs_storage, policy->workdir, error);
+      if (layer == NULL)
+        return FALSE;
+      plan.overlay_target = layer->workdir;
+      plan.overlay_options = layer->mount_options;
+      plan.overlay_access = sandlock_landlock_write_rights (landlock->abi);
+      /* An inherited working directory inside the workdir would be the
+       * host's directory under the overlay: enter it again through it. */
+      if (plan.cwd == NULL)
+        {
+          cwd_in_workdir = g_get_current_dir ();
+          if (g_str_has_prefix (cwd_in_workdir, layer->workdir) &&
+              (cwd_in_workdir[strlen (layer->workdir)] == '/' ||
+               cwd_in_workdir[strlen (layer->workdir)] == '\0'))
+            plan.cwd = cwd_in_workdir;
+        }
+    }
+
   plan.filter = filter;
 
   /* A PID namespace makes init's exit kill every process of the sandbox;
    * the user namespace is what lets us create it without privileges. */
-  needs_namespaces = policy->name != NULL || policy->uid >= 0 || policy->fs_denied->len > 0;
+  needs_namespaces = policy->name != NULL || policy->uid >= 0 || policy->fs_denied->len > 0 ||
+                     policy->workdir != NULL;
   ns_flags = CLONE_NEWUSER | CLONE_NEWPID | (policy->name ? CLONE_NEWUTS : 0);
 
   sandbox->start_ns = g_get_monotonic_time () * 1000;
@@ -804,8 +836,8 @@ sandlock_sandbox_spawn (SandlockSandbox     *sandbox,
       g_set_error (error, SANDLOCK_ERROR,
                    needs_namespaces ? SANDLOCK_ERROR_KERNEL : SANDLOCK_ERROR_SETUP,
                    "cannot create the sandbox process: %s%s", g_strerror (saved),
-                   needs_namespaces ? " (name, uid and fs_denied need unprivileged "
-                                      "user namespaces)" : "");
+                   needs_namespaces ? " (name, uid, fs_denied and workdir need "
+                                      "unprivileged user namespaces)" : "");
       return FALSE;
     }
   if (pid == 0)
@@ -813,6 +845,7 @@ sandlock_sandbox_spawn (SandlockSandbox     *sandbox,
 
   sandbox->pid = pid;
   sandbox->pidfd = pidfd;
+  sandbox->layer = g_steal_pointer (&layer);
   sandbox->pid_namespace = plan.pid_namespace;
   sandlock_close_fd (&control_init);
   if (sandbox->supervisor != NULL && plan.pid_namespace && control_parent >= 0)
@@ -1032,6 +1065,48 @@ wait_and_drain (SandlockSandbox *sandbox,
     }
 }
 
+/* on_exit when the program succeeded, on_error when it failed, was killed
+ * or timed out. A commit that fails keeps the changes, and says where. */
+static gboolean
+finish_layer (SandlockSandbox  *sandbox,
+              GError          **error)
+{
+  g_autoptr(SandlockLayer) layer = g_steal_pointer (&sandbox->layer);
+  SandlockResult *result = sandbox->result;
+  gboolean success = result != NULL && result->exit_code == 0 && !result->timed_out;
+  SandlockAction action = success ? sandbox->policy->on_exit : sandbox->policy->on_error;
+  g_autoptr(GError) local_error = NULL;
+
+  if (action == SANDLOCK_ACTION_UNSET)
+    action = success ? SANDLOCK_ACTION_COMMIT : SANDLOCK_ACTION_ABORT;
+  if (!sandlock_layer_finish (layer, action, &local_error))
+    {
+      g_set_error (error, SANDLOCK_ERROR, SANDLOCK_ERROR_FAILED,
+                   "%s; the changes are kept as %s", local_error->message, layer->id);
+      return FALSE;
+    }
+  if (action == SANDLOCK_ACTION_KEEP)
+    {
+      sandbox->changes_id = g_strdup (layer->id);
+      sandbox->changes_storage = g_strdup (layer->storage);
+    }
+  return TRUE;
+}
+
+const char *
+sandlock_sandbox_get_changes_id (SandlockSandbox *sandbox)
+{
+  g_return_val_if_fail (sandbox != NULL, NULL);
+  return sandbox->changes_id;
+}
+
+const char *
+sandlock_sandbox_get_changes_storage (SandlockSandbox *sandbox)
+{
+  g_return_val_if_fail (sandbox != NULL, NULL);
+  return sandbox->changes_storage;
+}
+
 static SandlockResult *
 take_result (SandlockSandbox  *sandbox,
              GError          **error)
@@ -1069,6 +1144,8 @@ sandlock_sandbox_wait (SandlockSandbox  *sandbox,
                                    g_byte_array_new () };
 
   wait_and_drain (sandbox, drains, n_drains);
+  if (sandbox->layer != NULL && !finish_layer (sandbox, error))
+    return NULL;
   /* Every process is gone: the supervisor thread has seen its listener
    * hang up. Then the name is free again. */
   g_clear_pointer (&sandbox->supervisor, sandlock_supervisor_free);

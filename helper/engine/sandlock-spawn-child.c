@@ -331,14 +331,16 @@ static const char * const denied_sys_dirs[] = {
 /* Landlock rules name inodes: the rule the parent made names the host's
  * /proc, and this procfs is another; grant it the same. */
 static int
-add_proc_rule (const SandlockChildPlan *plan)
+add_rule (const SandlockChildPlan *plan,
+          const char              *path,
+          guint64                  access)
 {
-  struct sandlock_path_beneath_attr attr = { .allowed_access = plan->proc_access };
+  struct sandlock_path_beneath_attr attr = { .allowed_access = access };
   int ret;
 
   if (plan->ruleset_fd < 0)
     return 0;
-  attr.parent_fd = open ("/proc", O_PATH | O_CLOEXEC);
+  attr.parent_fd = open (path, O_PATH | O_CLOEXEC);
   if (attr.parent_fd < 0)
     return -1;
   ret = syscall (__NR_landlock_add_rule, plan->ruleset_fd, SANDLOCK_RULE_PATH_BENEATH, &attr, 0);
@@ -393,7 +395,7 @@ set_up_mounts (const SandlockChildPlan *plan)
     return -1;
   if (plan->own_proc &&
       (mount ("proc", "/proc", "proc", MS_NOSUID | MS_NODEV | MS_NOEXEC, NULL) < 0 ||
-       add_proc_rule (plan) < 0 ||
+       add_rule (plan, "/proc", plan->proc_access) < 0 ||
        cover_files ("/proc/sys", denied_proc_files, TRUE) < 0))
     return -1;
   /* What this kernel lacks needs no cover; what the policy names must get
@@ -406,6 +408,13 @@ set_up_mounts (const SandlockChildPlan *plan)
       cover_files (plan->scratch, plan->denied_files, FALSE) < 0)
     return -1;
   if (cover_dirs (plan->denied_dirs ? plan->denied_dirs : no_paths, FALSE) < 0)
+    return -1;
+  /* The workdir: the sandbox writes into the layer's upper directory. The
+   * overlay's root is a new inode, so the write grant is made for it here. */
+  if (plan->overlay_target != NULL &&
+      (mount ("overlay", plan->overlay_target, "overlay", MS_NOSUID | MS_NODEV,
+              plan->overlay_options) < 0 ||
+       add_rule (plan, plan->overlay_target, plan->overlay_access) < 0))
     return -1;
   return 0;
 }
@@ -502,7 +511,7 @@ sandlock_child_run_init (const SandlockChildPlan *plan)
           sethostname (plan->hostname, strlen (plan->hostname)) < 0)
         fail (plan, SANDLOCK_STAGE_HOSTNAME, errno);
       if ((plan->own_proc || plan->mask_sys || plan->denied_files != NULL ||
-           plan->own_mounts) && set_up_mounts (plan) < 0)
+           plan->own_mounts || plan->overlay_target != NULL) && set_up_mounts (plan) < 0)
         fail (plan, SANDLOCK_STAGE_MOUNTS, errno);
       /* The whole namespace dies with init, and init with its parent. */
       prctl (PR_SET_PDEATHSIG, SIGKILL, 0, 0, 0);

@@ -44,6 +44,9 @@ typedef struct {
   const char    *scratch;         /* a directory to mount a scratch tmpfs on */
   gboolean       own_mounts;      /* a mount namespace even with nothing to
                                      cover yet (paths denied at run time) */
+  const char    *overlay_target;  /* workdir: a copy-on-write overlay on it */
+  const char    *overlay_options; /* OverlayFS mount options */
+  guint64        overlay_access;  /* the Landlock rights the overlay is granted */
   int            control_fd;      /* init's end: paths to deny at run time */
 
   const char    *cwd;             /* NULL = inherit */

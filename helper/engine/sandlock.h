@@ -86,6 +86,9 @@ SANDLOCK_API gboolean        sandlock_policy_set            (SandlockPolicy  *po
 SANDLOCK_API gboolean        sandlock_policy_unset          (SandlockPolicy  *policy,
                                                 const char      *field,
                                                 GError         **error);
+/* TRUE when @field has a value other than its default. */
+SANDLOCK_API gboolean        sandlock_policy_is_set         (SandlockPolicy  *policy,
+                                                const char      *field);
 /* Merges every field present in a JSON object, overriding scalars and
  * replacing lists. */
 SANDLOCK_API gboolean        sandlock_policy_merge_json     (SandlockPolicy  *policy,
@@ -355,6 +358,59 @@ SANDLOCK_API char      *sandlock_registry_inspect      (const char  *name,
 /* Kills every process of a running named sandbox. */
 SANDLOCK_API gboolean   sandlock_registry_kill         (const char  *name,
                                                         GError     **error);
+
+/* ------------------------------------------------------------------------ */
+/* Copy-on-write workdir changes: $XDG_STATE_HOME/sandlock/cow/ID/          */
+/* ------------------------------------------------------------------------ */
+
+/* What a sandbox did to its workdir, relative to it. */
+typedef enum {
+  SANDLOCK_CHANGE_ADDED    = 'A',
+  SANDLOCK_CHANGE_MODIFIED = 'M',
+  SANDLOCK_CHANGE_DELETED  = 'D',
+} SandlockChangeKind;
+
+typedef struct {
+  SandlockChangeKind kind;
+  char   *path;          /* relative to the workdir */
+  gint64  size_before;   /* -1 when added, or not a regular file */
+  gint64  size_after;    /* -1 when deleted, or not a regular file */
+} SandlockChange;
+
+/* Default storage: $XDG_STATE_HOME/sandlock/cow. */
+SANDLOCK_API char      *sandlock_changes_default_storage (void);
+/* The layer id a sandbox's changes are kept under (NULL without a
+ * workdir, or once they were committed or discarded). */
+SANDLOCK_API const char *sandlock_sandbox_get_changes_id (SandlockSandbox *sandbox);
+/* Where those changes are kept (the policy's fs_storage or the default). */
+SANDLOCK_API const char *sandlock_sandbox_get_changes_storage (SandlockSandbox *sandbox);
+/* The workdir a kept layer belongs to. @storage NULL = the default. */
+SANDLOCK_API char      *sandlock_changes_workdir (const char  *storage,
+                                                  const char  *id,
+                                                  GError     **error);
+/* The changes of a kept layer, sorted by path (SandlockChange, freed
+ * with the array). */
+SANDLOCK_API GPtrArray *sandlock_changes_list    (const char  *storage,
+                                                  const char  *id,
+                                                  GError     **error);
+/* Applies the changes to the workdir: all when @paths is NULL, else only
+ * those at or below the named paths (the rest stay in the layer). Each
+ * file is replaced by a rename, so an interrupted commit leaves every
+ * file as before or as after; the next call on the layer finishes it.
+ * The layer is removed once nothing is left in it. */
+SANDLOCK_API gboolean   sandlock_changes_commit  (const char  *storage,
+                                                  const char  *id,
+                                                  const char * const *paths,
+                                                  GError     **error);
+/* The directory holding a kept layer's new and changed files, as the
+ * workdir's tree (for diffs). */
+SANDLOCK_API char      *sandlock_changes_upper_dir (const char  *storage,
+                                                    const char  *id,
+                                                    GError     **error);
+/* Drops a kept layer. */
+SANDLOCK_API gboolean   sandlock_changes_discard (const char  *storage,
+                                                  const char  *id,
+                                                  GError     **error);
 
 /* ------------------------------------------------------------------------ */
 /* Kernel support                                                           */

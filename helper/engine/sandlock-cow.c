@@ -1,0 +1,929 @@
+/* SPDX-License-Identifier: Apache-2.0 */
+#include "config.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <linux/openat2.h>
+#include <stdio.h>
+#include <string.h>
+#include <sys/file.h>
+#include <sys/stat.h>
+#include <sys/syscall.h>
+#include <sys/sysmacros.h>
+#include <sys/xattr.h>
+#include <unistd.h>
+#include <dirent.h>
+#include <limits.h>
+
+#include <glib/gstdio.h>
+
+#include "sandlock-cow.h"
+#include "sandlock-fd.h"
+
+/*
+ * Copy-on-write layers. The sandbox writes into an OverlayFS upper
+ * directory (mounted in its own user + mount namespace, so the kernel
+ * resolves every path; nothing here races with the program). Afterwards
+ * the upper directory is read back as a list of changes and, on commit,
+ * applied to the workdir one file at a time: written beside its target
+ * and renamed over it, so each file is either as before or as after.
+ */
+
+#define OPAQUE_XATTR "user.overlay.opaque"
+#define JOURNAL      "journal"
+#define COMMIT_TEMP  ".#sandlock-commit"
+
+char *
+sandlock_changes_default_storage (void)
+{
+  return g_build_filename (g_get_user_state_dir (), "sandlock", "cow", NULL);
+}
+
+void
+sandlock_layer_free (SandlockLayer *layer)
+{
+  if (layer == NULL)
+    return;
+  g_free (layer->id);
+  g_free (layer->dir);
+  g_free (layer->upper);
+  g_free (layer->work);
+  g_free (layer->workdir);
+  g_free (layer->mount_options);
+  g_free (layer->storage);
+  sandlock_close_fd (&layer->lock_fd);
+  g_free (layer);
+}
+
+static char *
+storage_or_default (const char *storage)
+{
+  return storage != NULL ? g_strdup (storage) : sandlock_changes_default_storage ();
+}
+
+/* OverlayFS splits its options at ',' and lower layers at ':'. */
+static gboolean
+fits_mount_options (const char *path)
+{
+  return strpbrk (path, ",:\\") == NULL;
+}
+
+static gboolean
+is_below (const char *path,
+          const char *dir)
+{
+  size_t len = strlen (dir);
+
+  return strncmp (path, dir, len) == 0 && (path[len] == '/' || path[len] == '\0' ||
+                                           g_str_equal (dir, "/"));
+}
+
+SandlockLayer *
+sandlock_layer_create (const char  *storage,
+                       const char  *workdir,
+                       GError     **error)
+{
+  g_autoptr(SandlockLayer) layer = g_new0 (SandlockLayer, 1);
+  g_autofree char *lock = NULL;
+  g_autofree char *root = storage_or_default (storage);
+  g_autofree char *real_root = NULL;
+  g_autofree char *template = NULL;
+  g_autofree char *workdir_file = NULL;
+  g_autoptr(GError) local_error = NULL;
+
+  layer->lock_fd = -1;
+  layer->workdir = realpath (workdir, NULL);
+  if (layer->workdir == NULL || !g_file_test (layer->workdir, G_FILE_TEST_IS_DIR))
+    {
+      g_set_error (error, SANDLOCK_ERROR, SANDLOCK_ERROR_INVALID_POLICY,
+                   "workdir: %s is not a directory", workdir);
+      return NULL;
+    }
+  if (g_mkdir_with_parents (root, 0700) < 0)
+    {
+      int saved = errno;
+      g_set_error (error, SANDLOCK_ERROR, SANDLOCK_ERROR_SETUP,
+                   "fs_storage: cannot create %s: %s", root, g_strerror (saved));
+      return NULL;
+    }
+  real_root = realpath (root, NULL);
+  if (real_root == NULL)
+    {
+      int saved = errno;
+      g_set_error (error, SANDLOCK_ERROR, SANDLOCK_ERROR_SETUP,
+                   "fs_storage: %s: %s", root, g_strerror (saved));
+      return NULL;
+    }
+  if (!fits_mount_options (layer->workdir) || !fits_mount_options (real_root))
+    {
+      g_set_error (error, SANDLOCK_ERROR, SANDLOCK_ERROR_INVALID_POLICY,
+                   "workdir and fs_storage paths cannot contain ',', ':' or '\\' "
+                   "(OverlayFS option separators): %s, %s", layer->workdir, real_root);
+      return NULL;
+    }
+  if (is_below (real_root, layer->workdir))
+    {
+      g_set_error (error, SANDLOCK_ERROR, SANDLOCK_ERROR_INVALID_POLICY,
+                   "fs_storage %s is inside the workdir %s: the changes would "
+                   "land in what they change", real_root, layer->workdir);
+      return NULL;
+    }
+
+  template = g_build_filename (real_root, "XXXXXX", NULL);
+  layer->dir = g_mkdtemp_full (template, 0700);
+  if (layer->dir == NULL)
+    {
+      int saved = errno;
+      g_set_error (error, SANDLOCK_ERROR, SANDLOCK_ERROR_SETUP,
+                   "fs_storage: cannot create a layer in %s: %s", real_root,
+                   g_strerror (saved));
+      return NULL;
+    }
+  g_steal_pointer (&template);
+  layer->id = g_path_get_basename (layer->dir);
+  layer->upper = g_build_filename (layer->dir, "upper", NULL);
+  layer->work = g_build_filename (layer->dir, "work", NULL);
+  workdir_file = g_build_filename (layer->dir, "workdir", NULL);
+  if (g_mkdir (layer->upper, 0700) < 0 || g_mkdir (layer->work, 0700) < 0 ||
+      !g_file_set_contents (workdir_file, layer->workdir, -1, &local_error))
+    {
+      g_set_error (error, SANDLOCK_ERROR, SANDLOCK_ERROR_SETUP,
+                   "fs_storage: cannot prepare %s: %s", layer->dir,
+                   local_error ? local_error->message : g_strerror (errno));
+      sandlock_changes_discard (real_root, layer->id, NULL);
+      return NULL;
+    }
+  layer->storage = g_steal_pointer (&real_root);
+  lock = g_build_filename (layer->dir, "lock", NULL);
+  layer->lock_fd = open (lock, O_RDWR | O_CREAT | O_CLOEXEC, 0600);
+  if (layer->lock_fd < 0 || flock (layer->lock_fd, LOCK_EX) < 0)
+    {
+      int saved = errno;
+      g_set_error (error, SANDLOCK_ERROR, SANDLOCK_ERROR_SETUP,
+                   "fs_storage: cannot lock %s: %s", lock, g_strerror (saved));
+      sandlock_changes_discard (layer->storage, layer->id, NULL);
+      return NULL;
+    }
+  /* userxattr: whiteouts and opaque marks an unprivileged user can make. */
+  layer->mount_options = g_strdup_printf ("lowerdir=%s,upperdir=%s,workdir=%s,userxattr",
+                                          layer->workdir, layer->upper, layer->work);
+  return g_steal_pointer (&layer);
+}
+
+/* ------------------------------------------------------------------------ */
+/* Reading a layer                                                          */
+/* ------------------------------------------------------------------------ */
+
+static gboolean
+id_is_valid (const char *id)
+{
+  if (id == NULL || *id == '\0' || strlen (id) > 64)
+    return FALSE;
+  for (const char *c = id; *c; c++)
+    if (!g_ascii_isalnum (*c) && *c != '-' && *c != '_')
+      return FALSE;
+  return TRUE;
+}
+
+static char *
+layer_dir (const char  *storage,
+           const char  *id,
+           GError     **error)
+{
+  g_autofree char *root = storage_or_default (storage);
+  g_autofree char *dir = NULL;
+
+  if (!id_is_valid (id))
+    {
+      g_set_error (error, SANDLOCK_ERROR, SANDLOCK_ERROR_INVALID_POLICY,
+                   "'%s' is not a change set id", id ? id : "");
+      return NULL;
+    }
+  dir = g_build_filename (root, id, NULL);
+  if (!g_file_test (dir, G_FILE_TEST_IS_DIR))
+    {
+      g_set_error (error, SANDLOCK_ERROR, SANDLOCK_ERROR_NOT_FOUND,
+                   "no kept changes with id %s in %s", id, root);
+      return NULL;
+    }
+  return g_steal_pointer (&dir);
+}
+
+char *
+sandlock_changes_workdir (const char  *storage,
+                          const char  *id,
+                          GError     **error)
+{
+  g_autofree char *dir = layer_dir (storage, id, error);
+  g_autofree char *file = NULL;
+  char *workdir = NULL;
+
+  if (dir == NULL)
+    return NULL;
+  file = g_build_filename (dir, "workdir", NULL);
+  if (!g_file_get_contents (file, &workdir, NULL, error))
+    return NULL;
+  return workdir;
+}
+
+static void
+change_free (gpointer data)
+{
+  SandlockChange *change = data;
+
+  g_free (change->path);
+  g_free (change);
+}
+
+static void
+add_change (GPtrArray         *changes,
+            SandlockChangeKind kind,
+            const char        *path,
+            const struct stat *before,
+            const struct stat *after)
+{
+  SandlockChange *change = g_new0 (SandlockChange, 1);
+
+  change->kind = kind;
+  change->path = g_strdup (path);
+  change->size_before = before && S_ISREG (before->st_mode) ? before->st_size : -1;
+  change->size_after = after && S_ISREG (after->st_mode) ? after->st_size : -1;
+  g_ptr_array_add (changes, change);
+}
+
+static gboolean
+is_whiteout (const struct stat *st)
+{
+  return S_ISCHR (st->st_mode) && st->st_rdev == makedev (0, 0);
+}
+
+static gboolean
+is_opaque (int         dir_fd,
+           const char *name)
+{
+  g_autofree char *path = g_strdup_printf ("/proc/self/fd/%d/%s", dir_fd, name);
+  char value[2];
+
+  return lgetxattr (path, OPAQUE_XATTR, value, sizeof value) == 1 && value[0] == 'y';
+}
+
+static gboolean
+same_content (int         a_dir,
+              int         b_dir,
+              const char *name,
+              const struct stat *a,
+              const struct stat *b)
+{
+  char buf_a[65536], buf_b[65536];
+  gboolean same = TRUE;
+  int fa, fb;
+
+  if ((a->st_mode & 07777) != (b->st_mode & 07777) || a->st_size != b->st_size)
+    return FALSE;
+  if (S_ISLNK (a->st_mode))
+    {
+      ssize_t la = readlinkat (a_dir, name, buf_a, sizeof buf_a);
+      ssize_t lb = readlinkat (b_dir, name, buf_b, sizeof buf_b);
+      return la >= 0 && la == lb && memcmp (buf_a, buf_b, la) == 0;
+    }
+  fa = openat (a_dir, name, O_RDONLY | O_NOFOLLOW | O_CLOEXEC);
+  fb = openat (b_dir, name, O_RDONLY | O_NOFOLLOW | O_CLOEXEC);
+  while (fa >= 0 && fb >= 0)
+    {
+      ssize_t na = read (fa, buf_a, sizeof buf_a);
+      ssize_t nb = na > 0 ? read (fb, buf_b, na) : 0;
+
+      if (na < 0 || na != nb || memcmp (buf_a, buf_b, na) != 0)
+        {
+          same = FALSE;
+          break;
+        }
+      if (na == 0)
+        break;
+    }
+  same = same && fa >= 0 && fb >= 0;
+  if (fa >= 0)
+    close (fa);
+  if (fb >= 0)
+    close (fb);
+  return same;
+}
+
+static GPtrArray *
+sorted_names (int dir_fd)
+{
+  GPtrArray *names = g_ptr_array_new_with_free_func (g_free);
+  int fd = openat (dir_fd, ".", O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+  DIR *dir = fd >= 0 ? fdopendir (fd) : NULL;
+  struct dirent *entry;
+
+  if (dir == NULL)
+    {
+      if (fd >= 0)
+        close (fd);
+      return names;
+    }
+  while ((entry = readdir (dir)) != NULL)
+    if (!g_str_equal (entry->d_name, ".") && !g_str_equal (entry->d_name, ".."))
+      g_ptr_array_add (names, g_strdup (entry->d_name));
+  closedir (dir);
+  g_ptr_array_sort (names, (GCompareFunc) g_ascii_strcasecmp);
+  return names;
+}
+
+static void list_lower_as_deleted (int lower_fd, const char *prefix, GPtrArray *changes);
+
+/* Compares the upper directory @upper_fd with the lower @lower_fd (-1 when
+ * the lower has no such directory), below @prefix. */
+static void
+walk_layer (int         upper_fd,
+            int         lower_fd,
+            const char *prefix,
+            GPtrArray  *changes)
+{
+  g_autoptr(GPtrArray) names = sorted_names (upper_fd);
+
+  for (guint i = 0; i < names->len; i++)
+    {
+      const char *name = names->pdata[i];
+      g_autofree char *path = *prefix ? g_strconcat (prefix, "/", name, NULL) : g_strdup (name);
+      struct stat up, low;
+      gboolean in_lower = lower_fd >= 0 &&
+                          fstatat (lower_fd, name, &low, AT_SYMLINK_NOFOLLOW) == 0;
+
+      if (fstatat (upper_fd, name, &up, AT_SYMLINK_NOFOLLOW) < 0)
+        continue;
+      if (is_whiteout (&up))
+        {
+          if (in_lower)
+            add_change (changes, SANDLOCK_CHANGE_DELETED, path, &low, NULL);
+          continue;
+        }
+      if (S_ISDIR (up.st_mode))
+        {
+          gboolean lower_dir = in_lower && S_ISDIR (low.st_mode);
+          int sub_upper = openat (upper_fd, name, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
+          int sub_lower = lower_dir ? openat (lower_fd, name, O_RDONLY | O_DIRECTORY |
+                                              O_NOFOLLOW | O_CLOEXEC) : -1;
+
+          if (!in_lower)
+            add_change (changes, SANDLOCK_CHANGE_ADDED, path, NULL, &up);
+          else if (!lower_dir || (up.st_mode & 07777) != (low.st_mode & 07777))
+            add_change (changes, SANDLOCK_CHANGE_MODIFIED, path, &low, &up);
+          if (sub_upper >= 0)
+            {
+              if (sub_lower >= 0 && is_opaque (upper_fd, name))
+                {
+                  /* Everything below was removed, then some of it made anew. */
+                  g_autoptr(GPtrArray) gone = g_ptr_array_new_with_free_func (change_free);
+                  list_lower_as_deleted (sub_lower, path, gone);
+                  for (guint j = 0; j < gone->len; j++)
+                    {
+                      SandlockChange *change = gone->pdata[j];
+                      const char *child = change->path + strlen (path) + 1;
+                      struct stat st;
+                      if (fstatat (sub_upper, child, &st, AT_SYMLINK_NOFOLLOW) < 0)
+                        g_ptr_array_add (changes, g_steal_pointer (&gone->pdata[j]));
+                    }
+                }
+              walk_layer (sub_upper, sub_lower, path, changes);
+              close (sub_upper);
+            }
+          if (sub_lower >= 0)
+            close (sub_lower);
+          continue;
+        }
+      if (!in_lower)
+        add_change (changes, SANDLOCK_CHANGE_ADDED, path, NULL, &up);
+      else if ((up.st_mode & S_IFMT) != (low.st_mode & S_IFMT) ||
+               !same_content (upper_fd, lower_fd, name, &up, &low))
+        add_change (changes, SANDLOCK_CHANGE_MODIFIED, path, &low, &up);
+    }
+}
+
+/* The direct entries of an opaque directory's lower side. */
+static void
+list_lower_as_deleted (int         lower_fd,
+                       const char *prefix,
+                       GPtrArray  *changes)
+{
+  g_autoptr(GPtrArray) names = sorted_names (lower_fd);
+
+  for (guint i = 0; i < names->len; i++)
+    {
+      g_autofree char *path = g_strconcat (prefix, "/", names->pdata[i], NULL);
+      struct stat st;
+
+      if (fstatat (lower_fd, names->pdata[i], &st, AT_SYMLINK_NOFOLLOW) == 0)
+        add_change (changes, SANDLOCK_CHANGE_DELETED, path, &st, NULL);
+    }
+}
+
+static int
+compare_changes (gconstpointer a,
+                 gconstpointer b)
+{
+  const SandlockChange *x = *(SandlockChange * const *) a;
+  const SandlockChange *y = *(SandlockChange * const *) b;
+
+  return strcmp (x->path, y->path);
+}
+
+static GPtrArray *
+read_layer (const char  *dir,
+            const char  *workdir,
+            GError     **error)
+{
+  g_autofree char *upper = g_build_filename (dir, "upper", NULL);
+  GPtrArray *changes = g_ptr_array_new_with_free_func (change_free);
+  int upper_fd = open (upper, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+  int lower_fd = open (workdir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+
+  if (upper_fd < 0 || lower_fd < 0)
+    {
+      int saved = errno;
+      g_set_error (error, SANDLOCK_ERROR, SANDLOCK_ERROR_FAILED, "cannot read %s: %s",
+                   upper_fd < 0 ? upper : workdir, g_strerror (saved));
+      sandlock_close_fd (&upper_fd);
+      sandlock_close_fd (&lower_fd);
+      g_ptr_array_unref (changes);
+      return NULL;
+    }
+  walk_layer (upper_fd, lower_fd, "", changes);
+  close (upper_fd);
+  close (lower_fd);
+  g_ptr_array_sort (changes, compare_changes);
+  return changes;
+}
+
+/* ------------------------------------------------------------------------ */
+/* Applying a layer                                                         */
+/* ------------------------------------------------------------------------ */
+
+/* Opens @path's directory inside @root without following any symlink and
+ * without leaving @root: the sandbox may have planted symlinks. */
+static int
+open_beneath (int         root_fd,
+              const char *path,
+              int         flags)
+{
+  struct open_how how = {
+    .flags = flags | O_CLOEXEC | O_NOFOLLOW,
+    .resolve = RESOLVE_BENEATH | RESOLVE_NO_SYMLINKS | RESOLVE_NO_MAGICLINKS,
+  };
+
+  return syscall (SYS_openat2, root_fd, path, &how, sizeof how);
+}
+
+static int
+remove_tree (int         dir_fd,
+             const char *name)
+{
+  struct stat st;
+  int fd;
+
+  if (fstatat (dir_fd, name, &st, AT_SYMLINK_NOFOLLOW) < 0)
+    return errno == ENOENT ? 0 : -1;
+  if (!S_ISDIR (st.st_mode))
+    return unlinkat (dir_fd, name, 0);
+  fd = openat (dir_fd, name, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
+  /* OverlayFS leaves mode-000 directories in its work directory, and the
+   * sandbox may have made some too. */
+  if (fd < 0 && errno == EACCES && fchmodat (dir_fd, name, 0700, 0) == 0)
+    fd = openat (dir_fd, name, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
+  if (fd < 0)
+    return -1;
+  {
+    g_autoptr(GPtrArray) names = sorted_names (fd);
+    for (guint i = 0; i < names->len; i++)
+      if (remove_tree (fd, names->pdata[i]) < 0)
+        {
+          close (fd);
+          return -1;
+        }
+  }
+  close (fd);
+  return unlinkat (dir_fd, name, AT_REMOVEDIR);
+}
+
+static int
+copy_contents (int from,
+               int to)
+{
+  char buf[65536];
+
+  for (;;)
+    {
+      ssize_t n = read (from, buf, sizeof buf);
+      if (n == 0)
+        return 0;
+      if (n < 0)
+        return -1;
+      for (ssize_t done = 0; done < n; )
+        {
+          ssize_t w = write (to, buf + done, n - done);
+          if (w < 0)
+            return -1;
+          done += w;
+        }
+    }
+}
+
+/* Writes the upper file beside the target, then renames it over: the
+ * target never holds half a file, and a hard link of the old file (maybe
+ * pointing outside the workdir) keeps the old contents. */
+static int
+install_file (int                upper_dir,
+              int                target_dir,
+              const char        *name,
+              const struct stat *up)
+{
+  int from, to, saved;
+
+  if (unlinkat (target_dir, COMMIT_TEMP, 0) < 0 && errno != ENOENT)
+    return -1;
+  if (S_ISLNK (up->st_mode))
+    {
+      char target[PATH_MAX];
+      ssize_t len = readlinkat (upper_dir, name, target, sizeof target - 1);
+      if (len < 0)
+        return -1;
+      target[len] = '\0';
+      if (symlinkat (target, target_dir, COMMIT_TEMP) < 0)
+        return -1;
+    }
+  else
+    {
+      struct timespec times[2] = { up->st_atim, up->st_mtim };
+
+      from = openat (upper_dir, name, O_RDONLY | O_NOFOLLOW | O_CLOEXEC);
+      if (from < 0)
+        return -1;
+      to = openat (target_dir, COMMIT_TEMP, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC,
+                   0600);
+      if (to < 0 || copy_contents (from, to) < 0 ||
+          fchmod (to, up->st_mode & 07777) < 0 || futimens (to, times) < 0 ||
+          fsync (to) < 0)
+        {
+          saved = errno;
+          close (from);
+          if (to >= 0)
+            {
+              close (to);
+              unlinkat (target_dir, COMMIT_TEMP, 0);
+            }
+          errno = saved;
+          return -1;
+        }
+      close (from);
+      close (to);
+    }
+  if (renameat (target_dir, COMMIT_TEMP, target_dir, name) < 0)
+    {
+      /* A directory in the way: the sandbox replaced it with a file. */
+      if ((errno != EISDIR && errno != ENOTEMPTY && errno != EEXIST) ||
+          remove_tree (target_dir, name) < 0 ||
+          renameat (target_dir, COMMIT_TEMP, target_dir, name) < 0)
+        {
+          saved = errno;
+          unlinkat (target_dir, COMMIT_TEMP, 0);
+          errno = saved;
+          return -1;
+        }
+    }
+  return 0;
+}
+
+static int
+install_dir (int                target_dir,
+             const char        *name,
+             const struct stat *up)
+{
+  struct stat st;
+
+  if (fstatat (target_dir, name, &st, AT_SYMLINK_NOFOLLOW) == 0 && !S_ISDIR (st.st_mode) &&
+      unlinkat (target_dir, name, 0) < 0)
+    return -1;
+  if (mkdirat (target_dir, name, 0700) < 0 && errno != EEXIST)
+    return -1;
+  return fchmodat (target_dir, name, up->st_mode & 07777, 0);
+}
+
+static int
+apply_change (int                   upper_fd,
+              int                   workdir_fd,
+              const SandlockChange *change)
+{
+  g_autofree char *parent = g_path_get_dirname (change->path);
+  g_autofree char *name = g_path_get_basename (change->path);
+  struct stat up;
+  int target_dir, upper_dir, ret = -1, saved;
+
+  target_dir = g_str_equal (parent, ".") ? dup (workdir_fd)
+                                         : open_beneath (workdir_fd, parent, O_PATH | O_DIRECTORY);
+  if (target_dir < 0)
+    return -1;
+  if (change->kind == SANDLOCK_CHANGE_DELETED)
+    {
+      ret = remove_tree (target_dir, name);
+      saved = errno;
+      close (target_dir);
+      errno = saved;
+      return ret;
+    }
+  upper_dir = g_str_equal (parent, ".") ? dup (upper_fd)
+                                        : open_beneath (upper_fd, parent, O_PATH | O_DIRECTORY);
+  if (upper_dir >= 0 && fstatat (upper_dir, name, &up, AT_SYMLINK_NOFOLLOW) == 0)
+    ret = S_ISDIR (up.st_mode) ? install_dir (target_dir, name, &up)
+                               : install_file (upper_dir, target_dir, name, &up);
+  saved = errno;
+  close (target_dir);
+  if (upper_dir >= 0)
+    close (upper_dir);
+  errno = saved;
+  return ret;
+}
+
+/* Once applied, a change leaves the layer: what the sandbox sees through
+ * it is now the workdir itself. */
+static void
+forget_change (int                   upper_fd,
+               const SandlockChange *change)
+{
+  g_autofree char *parent = g_path_get_dirname (change->path);
+  g_autofree char *name = g_path_get_basename (change->path);
+  int dir = g_str_equal (parent, ".") ? dup (upper_fd)
+                                      : open_beneath (upper_fd, parent, O_PATH | O_DIRECTORY);
+  struct stat st;
+
+  if (dir < 0)
+    return;
+  /* A directory stays while changes below it may still be kept. */
+  if (fstatat (dir, name, &st, AT_SYMLINK_NOFOLLOW) == 0 && !S_ISDIR (st.st_mode))
+    unlinkat (dir, name, 0);
+  close (dir);
+}
+
+static gboolean
+selected (const SandlockChange *change,
+          const char * const   *paths)
+{
+  if (paths == NULL)
+    return TRUE;
+  for (size_t i = 0; paths[i] != NULL; i++)
+    {
+      g_autofree char *clean = g_strdup (paths[i]);
+      size_t len;
+
+      while ((len = strlen (clean)) > 1 && clean[len - 1] == '/')
+        clean[len - 1] = '\0';
+      if (is_below (change->path, clean))
+        return TRUE;
+    }
+  return FALSE;
+}
+
+static gboolean
+write_journal (const char          *dir,
+               const char * const  *paths,
+               GError             **error)
+{
+  g_autofree char *file = g_build_filename (dir, JOURNAL, NULL);
+  g_autoptr(GString) text = g_string_new (paths == NULL ? "all\n" : "paths\n");
+
+  for (size_t i = 0; paths != NULL && paths[i] != NULL; i++)
+    g_string_append_printf (text, "%s\n", paths[i]);
+  /* g_file_set_contents() writes a temporary file, fsyncs and renames. */
+  return g_file_set_contents_full (file, text->str, text->len,
+                                   G_FILE_SET_CONTENTS_CONSISTENT |
+                                   G_FILE_SET_CONTENTS_DURABLE, 0600, error);
+}
+
+static gboolean
+remove_layer (const char  *dir,
+              GError     **error)
+{
+  g_autofree char *parent = g_path_get_dirname (dir);
+  g_autofree char *name = g_path_get_basename (dir);
+  int parent_fd = open (parent, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+  int ret = parent_fd >= 0 ? remove_tree (parent_fd, name) : -1;
+  int saved = errno;
+
+  if (parent_fd >= 0)
+    close (parent_fd);
+  if (ret < 0)
+    {
+      g_set_error (error, SANDLOCK_ERROR, SANDLOCK_ERROR_FAILED, "cannot remove %s: %s",
+                   dir, g_strerror (saved));
+      return FALSE;
+    }
+  return TRUE;
+}
+
+static gboolean
+commit_layer (const char         *dir,
+              const char         *workdir,
+              const char * const *paths,
+              GError            **error)
+{
+  g_autofree char *upper = g_build_filename (dir, "upper", NULL);
+  g_autofree char *journal = g_build_filename (dir, JOURNAL, NULL);
+  g_autoptr(GPtrArray) changes = NULL;
+  g_autoptr(GPtrArray) remaining = NULL;
+  int upper_fd, workdir_fd;
+  gboolean ok = TRUE;
+
+  changes = read_layer (dir, workdir, error);
+  if (changes == NULL || !write_journal (dir, paths, error))
+    return FALSE;
+  upper_fd = open (upper, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+  workdir_fd = open (workdir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+  for (guint i = 0; ok && upper_fd >= 0 && workdir_fd >= 0 && i < changes->len; i++)
+    {
+      SandlockChange *change = changes->pdata[i];
+
+      if (!selected (change, paths))
+        continue;
+      if (apply_change (upper_fd, workdir_fd, change) < 0)
+        {
+          int saved = errno;
+          g_set_error (error, SANDLOCK_ERROR, SANDLOCK_ERROR_FAILED,
+                       "cannot commit %s to %s: %s (the journal in %s finishes the "
+                       "commit next time)", change->path, workdir, g_strerror (saved), dir);
+          ok = FALSE;
+        }
+    }
+  if (upper_fd < 0 || workdir_fd < 0)
+    {
+      int saved = errno;
+      g_set_error (error, SANDLOCK_ERROR, SANDLOCK_ERROR_FAILED, "cannot open %s: %s",
+                   upper_fd < 0 ? upper : workdir, g_strerror (saved));
+      ok = FALSE;
+    }
+  if (ok && paths != NULL)
+    for (guint i = changes->len; i-- > 0; )
+      if (selected (changes->pdata[i], paths))
+        forget_change (upper_fd, changes->pdata[i]);
+  if (upper_fd >= 0)
+    fsync (workdir_fd), close (upper_fd);
+  if (workdir_fd >= 0)
+    close (workdir_fd);
+  if (!ok)
+    return FALSE;
+  g_unlink (journal);
+  remaining = read_layer (dir, workdir, NULL);
+  if (remaining == NULL || remaining->len == 0)
+    return remove_layer (dir, error);
+  return TRUE;
+}
+
+/* ------------------------------------------------------------------------ */
+/* Kept layers                                                              */
+/* ------------------------------------------------------------------------ */
+
+/*
+ * Opens a kept layer for a change: takes its lock (one commit at a time)
+ * and finishes a commit a crash interrupted, as its journal says.
+ */
+typedef struct {
+  char *dir;
+  char *workdir;
+  int   lock_fd;
+} OpenLayer;
+
+static void
+open_layer_clear (OpenLayer *layer)
+{
+  g_clear_pointer (&layer->dir, g_free);
+  g_clear_pointer (&layer->workdir, g_free);
+  sandlock_close_fd (&layer->lock_fd);
+}
+
+G_DEFINE_AUTO_CLEANUP_CLEAR_FUNC (OpenLayer, open_layer_clear)
+
+static gboolean
+finish_interrupted (OpenLayer  *layer,
+                    GError    **error)
+{
+  g_autofree char *journal = g_build_filename (layer->dir, JOURNAL, NULL);
+  g_autofree char *text = NULL;
+  g_auto(GStrv) lines = NULL;
+
+  if (!g_file_get_contents (journal, &text, NULL, NULL))
+    return TRUE;
+  lines = g_strsplit (text, "\n", -1);
+  if (g_str_equal (lines[0], "all"))
+    return commit_layer (layer->dir, layer->workdir, NULL, error);
+  {
+    g_autoptr(GPtrArray) paths = g_ptr_array_new ();
+    for (guint i = 1; lines[i] != NULL; i++)
+      if (*lines[i])
+        g_ptr_array_add (paths, lines[i]);
+    g_ptr_array_add (paths, NULL);
+    return commit_layer (layer->dir, layer->workdir, (const char * const *) paths->pdata,
+                         error);
+  }
+}
+
+static gboolean
+open_layer (const char  *storage,
+            const char  *id,
+            OpenLayer   *layer,
+            GError     **error)
+{
+  g_autofree char *lock = NULL;
+
+  layer->lock_fd = -1;
+  layer->dir = layer_dir (storage, id, error);
+  if (layer->dir == NULL)
+    return FALSE;
+  layer->workdir = sandlock_changes_workdir (storage, id, error);
+  if (layer->workdir == NULL)
+    return FALSE;
+  lock = g_build_filename (layer->dir, "lock", NULL);
+  layer->lock_fd = open (lock, O_RDWR | O_CREAT | O_CLOEXEC, 0600);
+  if (layer->lock_fd < 0 || flock (layer->lock_fd, LOCK_EX | LOCK_NB) < 0)
+    {
+      g_set_error (error, SANDLOCK_ERROR, SANDLOCK_ERROR_FAILED,
+                   "the changes %s are in use (being committed, or their sandbox "
+                   "still runs)", id);
+      return FALSE;
+    }
+  return finish_interrupted (layer, error);
+}
+
+GPtrArray *
+sandlock_changes_list (const char  *storage,
+                       const char  *id,
+                       GError     **error)
+{
+  g_auto(OpenLayer) layer = { 0 };
+
+  if (!open_layer (storage, id, &layer, error))
+    return NULL;
+  if (!g_file_test (layer.dir, G_FILE_TEST_IS_DIR))
+    return g_ptr_array_new_with_free_func (change_free);   /* the journal finished it */
+  return read_layer (layer.dir, layer.workdir, error);
+}
+
+gboolean
+sandlock_changes_commit (const char          *storage,
+                         const char          *id,
+                         const char * const  *paths,
+                         GError             **error)
+{
+  g_auto(OpenLayer) layer = { 0 };
+
+  if (!open_layer (storage, id, &layer, error))
+    return FALSE;
+  if (!g_file_test (layer.dir, G_FILE_TEST_IS_DIR))
+    return TRUE;
+  for (size_t i = 0; paths != NULL && paths[i] != NULL; i++)
+    if (g_path_is_absolute (paths[i]) || *paths[i] == '\0' ||
+        strstr (paths[i], "..") != NULL)
+      {
+        g_set_error (error, SANDLOCK_ERROR, SANDLOCK_ERROR_INVALID_POLICY,
+                     "'%s': name paths relative to the workdir, without '..'", paths[i]);
+        return FALSE;
+      }
+  return commit_layer (layer.dir, layer.workdir, paths, error);
+}
+
+gboolean
+sandlock_changes_discard (const char  *storage,
+                          const char  *id,
+                          GError     **error)
+{
+  g_autofree char *dir = layer_dir (storage, id, error);
+
+  return dir != NULL && remove_layer (dir, error);
+}
+
+gboolean
+sandlock_layer_finish (SandlockLayer  *layer,
+                       SandlockAction  action,
+                       GError        **error)
+{
+  sandlock_close_fd (&layer->lock_fd);
+  switch (action)
+    {
+    case SANDLOCK_ACTION_KEEP:
+      return TRUE;
+    case SANDLOCK_ACTION_COMMIT:
+      return sandlock_changes_commit (layer->storage, layer->id, NULL, error);
+    case SANDLOCK_ACTION_ABORT:
+    case SANDLOCK_ACTION_UNSET:
+    default:
+      return sandlock_changes_discard (layer->storage, layer->id, error);
+    }
+}
+
+char *
+sandlock_changes_upper_dir (const char  *storage,
+                            const char  *id,
+                            GError     **error)
+{
+  g_autofree char *dir = layer_dir (storage, id, error);
+
+  return dir != NULL ? g_build_filename (dir, "upper", NULL) : NULL;
+}

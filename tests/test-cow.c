@@ -1,0 +1,413 @@
+/* SPDX-License-Identifier: Apache-2.0 */
+/*
+ * The copy-on-write workdir on the real kernel: what a sandbox writes
+ * under --workdir reaches the directory only by a commit, and a dry run,
+ * an abort or a failure leaves it untouched. Every test works in
+ * directories it created.
+ */
+#include "config.h"
+
+#include <stdio.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include <glib/gstdio.h>
+#include <json-glib/json-glib.h>
+
+#include "test-common.h"
+
+typedef struct {
+  char *workdir;
+  char *storage;
+} Layer;
+
+static void
+layer_init (Layer *layer)
+{
+  g_autofree char *top = tc_make_tmpdir ();
+
+  layer->workdir = g_build_filename (top, "work", NULL);
+  layer->storage = g_build_filename (top, "storage", NULL);
+  g_assert_cmpint (g_mkdir (layer->workdir, 0755), ==, 0);
+}
+
+static void
+layer_clear (Layer *layer)
+{
+  g_free (layer->workdir);
+  g_free (layer->storage);
+}
+
+G_DEFINE_AUTO_CLEANUP_CLEAR_FUNC (Layer, layer_clear)
+
+/* `sandlock run` with the system readable, the workdir as the working
+ * directory, then @extra options (NULL-terminated), then sh -c @script. */
+static int
+run_in (Layer      *layer,
+        char      **out,
+        const char *script,
+        ...)
+{
+  g_autoptr(GPtrArray) args = g_ptr_array_new ();
+  const char * const fixed[] = {
+    "run", "-r", "/usr", "-r", "/lib", "-r", "/lib64", "-r", "/bin",
+    "--workdir", layer->workdir, "--fs-storage", layer->storage,
+    "--cwd", layer->workdir,
+  };
+  const char *arg;
+  va_list ap;
+
+  for (guint i = 0; i < G_N_ELEMENTS (fixed); i++)
+    g_ptr_array_add (args, (gpointer) fixed[i]);
+  va_start (ap, script);
+  while ((arg = va_arg (ap, const char *)) != NULL)
+    g_ptr_array_add (args, (gpointer) arg);
+  va_end (ap);
+  g_ptr_array_add (args, "--");
+  g_ptr_array_add (args, "/bin/sh");
+  g_ptr_array_add (args, "-c");
+  g_ptr_array_add (args, (gpointer) script);
+  g_ptr_array_add (args, NULL);
+  return tc_sandlockv (out, NULL, (const char * const *) args->pdata);
+}
+
+static char *
+read_file (const char *dir,
+           const char *name)
+{
+  g_autofree char *path = g_build_filename (dir, name, NULL);
+  char *contents = NULL;
+
+  if (!g_file_get_contents (path, &contents, NULL, NULL))
+    return NULL;
+  return contents;
+}
+
+static gboolean
+exists (const char *dir,
+        const char *name)
+{
+  g_autofree char *path = g_build_filename (dir, name, NULL);
+  struct stat st;
+
+  return lstat (path, &st) == 0;
+}
+
+/* The single kept layer's id. */
+static char *
+only_layer (Layer *layer)
+{
+  g_autoptr(GDir) dir = g_dir_open (layer->storage, 0, NULL);
+  const char *name;
+  char *id = NULL;
+
+  g_assert_nonnull (dir);
+  while ((name = g_dir_read_name (dir)) != NULL)
+    {
+      g_assert_null (id);
+      id = g_strdup (name);
+    }
+  g_assert_nonnull (id);
+  return id;
+}
+
+static guint
+count_layers (Layer *layer)
+{
+  g_autoptr(GDir) dir = g_dir_open (layer->storage, 0, NULL);
+  guint n = 0;
+
+  while (dir != NULL && g_dir_read_name (dir) != NULL)
+    n++;
+  return n;
+}
+
+/* Makes the same tree each time: a file, a script, a directory. */
+static void
+populate (Layer *layer)
+{
+  g_autofree char *sub = g_build_filename (layer->workdir, "sub", NULL);
+  g_autofree char *a = tc_make_file (layer->workdir, "a", "old\n");
+  g_autofree char *tool = tc_make_file (layer->workdir, "tool", "#!/bin/sh\necho tool\n");
+  g_autofree char *b = NULL;
+
+  g_assert_cmpint (chmod (tool, 0755), ==, 0);
+  g_assert_cmpint (g_mkdir (sub, 0755), ==, 0);
+  b = tc_make_file (sub, "b", "b\n");
+}
+
+static const char edit_script[] =
+  "echo new >> a && echo added > c && rm -r sub && mkdir d && echo x > d/x && "
+  "ln -s a d/link && chmod 700 tool";
+
+static void
+test_commit_on_success (void)
+{
+  g_auto(Layer) layer = { 0 };
+  g_autofree char *a = NULL, *c = NULL, *x = NULL, *tool = NULL;
+  g_autofree char *link = NULL, *link_target = NULL;
+  struct stat st;
+
+  layer_init (&layer);
+  populate (&layer);
+  g_assert_cmpint (run_in (&layer, NULL, edit_script, NULL), ==, 0);
+
+  a = read_file (layer.workdir, "a");
+  c = read_file (layer.workdir, "c");
+  x = read_file (layer.workdir, "d/x");
+  g_assert_cmpstr (a, ==, "old\nnew\n");
+  g_assert_cmpstr (c, ==, "added\n");
+  g_assert_cmpstr (x, ==, "x\n");
+  g_assert_false (exists (layer.workdir, "sub"));
+  /* Modes and symlinks carry over. */
+  tool = g_build_filename (layer.workdir, "tool", NULL);
+  g_assert_cmpint (stat (tool, &st), ==, 0);
+  g_assert_cmpint (st.st_mode & 0777, ==, 0700);
+  link = g_build_filename (layer.workdir, "d", "link", NULL);
+  link_target = g_file_read_link (link, NULL);
+  g_assert_cmpstr (link_target, ==, "a");
+  /* Nothing is left behind in the storage. */
+  g_assert_cmpuint (count_layers (&layer), ==, 0);
+}
+
+static void
+test_abort_and_error_abort (void)
+{
+  g_auto(Layer) layer = { 0 };
+  g_autofree char *a = NULL;
+
+  layer_init (&layer);
+  populate (&layer);
+  /* A failing program: on_error defaults to abort. */
+  g_assert_cmpint (run_in (&layer, NULL, "echo new >> a; rm -r sub; exit 3", NULL), ==, 3);
+  a = read_file (layer.workdir, "a");
+  g_assert_cmpstr (a, ==, "old\n");
+  g_assert_true (exists (layer.workdir, "sub/b"));
+  g_assert_cmpuint (count_layers (&layer), ==, 0);
+
+  /* An explicit abort on success. */
+  g_assert_cmpint (run_in (&layer, NULL, "echo added > c", "--on-exit", "abort", NULL), ==, 0);
+  g_assert_false (exists (layer.workdir, "c"));
+
+  /* A killed program is an error too. */
+  g_assert_cmpint (run_in (&layer, NULL, "echo added > c; kill -9 $$", NULL), ==, 128 + 9);
+  g_assert_false (exists (layer.workdir, "c"));
+  g_assert_cmpuint (count_layers (&layer), ==, 0);
+}
+
+static void
+test_dry_run (void)
+{
+  g_auto(Layer) layer = { 0 };
+  g_autofree char *out = NULL;
+  g_autofree char *a = NULL;
+
+  layer_init (&layer);
+  populate (&layer);
+  g_assert_cmpint (run_in (&layer, &out, edit_script, "--dry-run", NULL), ==, 0);
+  g_assert_cmpstr (out, ==,
+                   "M a\n"
+                   "A c\n"
+                   "A d\n"
+                   "A d/link\n"
+                   "A d/x\n"
+                   "D sub\n"
+                   "M tool\n");
+  a = read_file (layer.workdir, "a");
+  g_assert_cmpstr (a, ==, "old\n");
+  g_assert_false (exists (layer.workdir, "c"));
+  g_assert_true (exists (layer.workdir, "sub/b"));
+  g_assert_cmpuint (count_layers (&layer), ==, 0);
+
+  /* The program's exit code is the dry run's. */
+  g_clear_pointer (&out, g_free);
+  g_assert_cmpint (run_in (&layer, &out, "echo y > c; exit 7", "--dry-run", NULL), ==, 7);
+  g_assert_cmpstr (out, ==, "A c\n");
+  g_assert_false (exists (layer.workdir, "c"));
+}
+
+static void
+test_dry_run_needs_workdir (void)
+{
+  g_autofree char *err = NULL;
+
+  g_assert_cmpint (tc_sandlock (NULL, &err, "run", "-r", "/usr", "--dry-run", "--",
+                                "/usr/bin/true", NULL), ==, 2);
+  g_assert_nonnull (strstr (err, "--dry-run needs --workdir"));
+  g_clear_pointer (&err, g_free);
+  g_assert_cmpint (tc_sandlock (NULL, &err, "run", "-r", "/usr", "--on-exit", "keep", "--",
+                                "/usr/bin/true", NULL), ==, 2);
+  g_assert_nonnull (strstr (err, "set workdir too"));
+}
+
+static void
+test_keep_and_partial_commit (void)
+{
+  g_auto(Layer) layer = { 0 };
+  g_autofree char *id = NULL;
+  g_autofree char *out = NULL;
+  g_autofree char *a = NULL;
+  g_autoptr(JsonNode) json = NULL;
+  JsonArray *changes;
+  JsonObject *first;
+
+  layer_init (&layer);
+  populate (&layer);
+  g_assert_cmpint (run_in (&layer, NULL, edit_script, "--on-exit", "keep", NULL), ==, 0);
+  id = only_layer (&layer);
+  g_assert_false (exists (layer.workdir, "c"));
+
+  g_assert_cmpint (tc_sandlock (&out, NULL, "changes", "--fs-storage", layer.storage,
+                                "--json", id, NULL), ==, 0);
+  json = json_from_string (out, NULL);
+  g_assert_nonnull (json);
+  changes = json_node_get_array (json);
+  g_assert_cmpuint (json_array_get_length (changes), ==, 7);
+  first = json_array_get_object_element (changes, 0);
+  g_assert_cmpstr (json_object_get_string_member (first, "kind"), ==, "M");
+  g_assert_cmpstr (json_object_get_string_member (first, "path"), ==, "a");
+  g_assert_cmpint (json_object_get_int_member (first, "size_before"), ==, 4);
+  g_assert_cmpint (json_object_get_int_member (first, "size_after"), ==, 8);
+
+  g_clear_pointer (&out, g_free);
+  g_assert_cmpint (tc_sandlock (&out, NULL, "diff", "--fs-storage", layer.storage,
+                                id, "a", NULL), ==, 0);
+  g_assert_nonnull (strstr (out, "--- a/a\n+++ b/a\n"));
+  g_assert_nonnull (strstr (out, "\n+new\n"));
+
+  /* Only a and the new directory d. */
+  g_assert_cmpint (tc_sandlock (NULL, NULL, "commit", "--fs-storage", layer.storage,
+                                id, "a", "d", NULL), ==, 0);
+  a = read_file (layer.workdir, "a");
+  g_assert_cmpstr (a, ==, "old\nnew\n");
+  g_assert_true (exists (layer.workdir, "d/x"));
+  g_assert_true (exists (layer.workdir, "d/link"));
+  g_assert_false (exists (layer.workdir, "c"));
+  g_assert_true (exists (layer.workdir, "sub/b"));
+
+  g_clear_pointer (&out, g_free);
+  g_assert_cmpint (tc_sandlock (&out, NULL, "changes", "--fs-storage", layer.storage,
+                                id, NULL), ==, 0);
+  g_assert_cmpstr (out, ==, "A c\nD sub\nM tool\n");
+
+  g_assert_cmpint (tc_sandlock (NULL, NULL, "discard", "--fs-storage", layer.storage,
+                                id, NULL), ==, 0);
+  g_assert_cmpuint (count_layers (&layer), ==, 0);
+  g_assert_false (exists (layer.workdir, "c"));
+  g_assert_cmpint (tc_sandlock (NULL, NULL, "changes", "--fs-storage", layer.storage,
+                                id, NULL), ==, 1);
+}
+
+/* A symlink or hard link in the workdir pointing outside never carries a
+ * write outside it: not while the sandbox runs, not at commit. */
+static void
+test_link_escapes (void)
+{
+  g_auto(Layer) layer = { 0 };
+  g_autofree char *outside_dir = tc_make_tmpdir ();
+  g_autofree char *outside = tc_make_file (outside_dir, "secret", "untouched\n");
+  g_autofree char *sym = NULL, *hard = NULL, *contents = NULL, *hard_in = NULL;
+
+  layer_init (&layer);
+  sym = g_build_filename (layer.workdir, "sym", NULL);
+  hard = g_build_filename (layer.workdir, "hard", NULL);
+  g_assert_cmpint (symlink (outside, sym), ==, 0);
+  g_assert_cmpint (link (outside, hard), ==, 0);
+
+  /* Through the symlink: the target is outside every grant. */
+  g_assert_cmpint (run_in (&layer, NULL, "echo pwned > sym", NULL), !=, 0);
+  /* Through the hard link: the write goes to the layer's copy, and the
+   * commit replaces the name, not the shared inode. */
+  g_assert_cmpint (run_in (&layer, NULL, "echo pwned > hard", NULL), ==, 0);
+
+  contents = read_file (outside_dir, "secret");
+  g_assert_cmpstr (contents, ==, "untouched\n");
+  hard_in = read_file (layer.workdir, "hard");
+  g_assert_cmpstr (hard_in, ==, "pwned\n");
+}
+
+/* Between the run and the commit, a directory of the workdir becomes a
+ * symlink to elsewhere: the commit never writes through it (the sandbox
+ * saw a directory there, and a directory is what the commit makes). */
+static void
+test_commit_does_not_follow_symlinks (void)
+{
+  g_auto(Layer) layer = { 0 };
+  g_autofree char *outside_dir = tc_make_tmpdir ();
+  g_autofree char *dir = NULL, *moved = NULL, *id = NULL;
+  struct stat st;
+
+  layer_init (&layer);
+  dir = g_build_filename (layer.workdir, "dir", NULL);
+  moved = g_build_filename (layer.workdir, "moved", NULL);
+  g_assert_cmpint (g_mkdir (dir, 0755), ==, 0);
+  g_assert_cmpint (run_in (&layer, NULL, "echo x > dir/x", "--on-exit", "keep", NULL), ==, 0);
+  id = only_layer (&layer);
+
+  g_assert_cmpint (rename (dir, moved), ==, 0);
+  g_assert_cmpint (symlink (outside_dir, dir), ==, 0);
+  g_assert_cmpint (tc_sandlock (NULL, NULL, "commit", "--fs-storage", layer.storage,
+                                id, NULL), ==, 0);
+  g_assert_false (exists (outside_dir, "x"));
+  g_assert_cmpint (lstat (dir, &st), ==, 0);
+  g_assert_true (S_ISDIR (st.st_mode));
+  g_assert_true (exists (layer.workdir, "dir/x"));
+  g_assert_cmpuint (count_layers (&layer), ==, 0);
+}
+
+/* The working directory the program inherits inside the workdir is the
+ * overlay's, so relative writes land in the layer too. */
+static void
+test_inherited_cwd (void)
+{
+  g_auto(Layer) layer = { 0 };
+  g_autofree char *saved = g_get_current_dir ();
+  g_autofree char *out = NULL;
+  const char *args[] = {
+    "run", "-r", "/usr", "-r", "/lib", "-r", "/lib64", "-r", "/bin",
+    "--workdir", NULL, "--fs-storage", NULL, "--dry-run", "--",
+    "/bin/sh", "-c", "echo rel > rel", NULL,
+  };
+
+  layer_init (&layer);
+  args[10] = layer.workdir;
+  args[12] = layer.storage;
+  g_assert_cmpint (chdir (layer.workdir), ==, 0);
+  g_assert_cmpint (tc_sandlockv (&out, NULL, args), ==, 0);
+  g_assert_cmpint (chdir (saved), ==, 0);
+  g_assert_cmpstr (out, ==, "A rel\n");
+  g_assert_false (exists (layer.workdir, "rel"));
+}
+
+static void
+test_bad_storage (void)
+{
+  g_auto(Layer) layer = { 0 };
+  g_autofree char *err = NULL;
+  g_autofree char *inside = NULL;
+
+  layer_init (&layer);
+  inside = g_build_filename (layer.workdir, "store", NULL);
+  g_assert_cmpint (tc_sandlock (NULL, &err, "run", "-r", "/usr", "--workdir", layer.workdir,
+                                "--fs-storage", inside, "--", "/usr/bin/true", NULL), !=, 0);
+  g_assert_nonnull (strstr (err, "inside the workdir"));
+  g_assert_cmpint (tc_sandlock (NULL, NULL, "changes", "../etc", NULL), ==, 2);
+}
+
+int
+main (int    argc,
+      char **argv)
+{
+  g_test_init (&argc, &argv, NULL);
+  g_test_add_func ("/cow/commit-on-success", test_commit_on_success);
+  g_test_add_func ("/cow/abort-and-error-abort", test_abort_and_error_abort);
+  g_test_add_func ("/cow/dry-run", test_dry_run);
+  g_test_add_func ("/cow/dry-run-needs-workdir", test_dry_run_needs_workdir);
+  g_test_add_func ("/cow/keep-and-partial-commit", test_keep_and_partial_commit);
+  g_test_add_func ("/cow/link-escapes", test_link_escapes);
+  g_test_add_func ("/cow/commit-does-not-follow-symlinks", test_commit_does_not_follow_symlinks);
+  g_test_add_func ("/cow/inherited-cwd", test_inherited_cwd);
+  g_test_add_func ("/cow/bad-storage", test_bad_storage);
+  return g_test_run ();
+}
