@@ -9,7 +9,9 @@
 
 #include <stdio.h>
 #include <string.h>
+#include <signal.h>
 #include <sys/stat.h>
+#include <sys/wait.h>
 #include <unistd.h>
 
 #include <glib/gstdio.h>
@@ -328,14 +330,15 @@ test_link_escapes (void)
 }
 
 /* Between the run and the commit, a directory of the workdir becomes a
- * symlink to elsewhere: the commit never writes through it (the sandbox
- * saw a directory there, and a directory is what the commit makes). */
+ * symlink to elsewhere: a conflict, and even forced the commit never
+ * writes through it (the sandbox saw a directory there, and a directory
+ * is what the commit makes). */
 static void
 test_commit_does_not_follow_symlinks (void)
 {
   g_auto(Layer) layer = { 0 };
   g_autofree char *outside_dir = tc_make_tmpdir ();
-  g_autofree char *dir = NULL, *moved = NULL, *id = NULL;
+  g_autofree char *dir = NULL, *moved = NULL, *id = NULL, *err = NULL;
   struct stat st;
 
   layer_init (&layer);
@@ -347,12 +350,165 @@ test_commit_does_not_follow_symlinks (void)
 
   g_assert_cmpint (rename (dir, moved), ==, 0);
   g_assert_cmpint (symlink (outside_dir, dir), ==, 0);
+  g_assert_cmpint (tc_sandlock (NULL, &err, "commit", "--fs-storage", layer.storage,
+                                id, NULL), ==, 1);
+  g_assert_nonnull (strstr (err, "changed in the workdir"));
+  g_assert_false (exists (outside_dir, "x"));
+  /* Forced, the commit still writes nothing through the link. */
   g_assert_cmpint (tc_sandlock (NULL, NULL, "commit", "--fs-storage", layer.storage,
-                                id, NULL), ==, 0);
+                                "--overwrite", id, NULL), ==, 0);
   g_assert_false (exists (outside_dir, "x"));
   g_assert_cmpint (lstat (dir, &st), ==, 0);
   g_assert_true (S_ISDIR (st.st_mode));
   g_assert_true (exists (layer.workdir, "dir/x"));
+  g_assert_cmpuint (count_layers (&layer), ==, 0);
+}
+
+/* Two sandboxes on one workdir: the second commit refuses to undo the
+ * first's change, applies nothing, and goes through only when asked to. */
+static void
+test_two_sandboxes_conflict (void)
+{
+  g_auto(Layer) layer = { 0 };
+  g_autofree char *first = NULL, *second = NULL, *err = NULL, *a = NULL, *c = NULL;
+  g_autoptr(GDir) dir = NULL;
+  const char *name;
+
+  layer_init (&layer);
+  populate (&layer);
+  g_assert_cmpint (run_in (&layer, NULL, "echo first > a", "--on-exit", "keep", NULL), ==, 0);
+  g_assert_cmpint (run_in (&layer, NULL, "echo second > a; echo c > c", "--on-exit", "keep",
+                           NULL), ==, 0);
+  dir = g_dir_open (layer.storage, 0, NULL);
+  while ((name = g_dir_read_name (dir)) != NULL)
+    {
+      g_autofree char *out = NULL;
+      g_assert_cmpint (tc_sandlock (&out, NULL, "changes", "--fs-storage", layer.storage,
+                                    name, NULL), ==, 0);
+      if (g_str_equal (out, "M a\n"))
+        first = g_strdup (name);
+      else
+        second = g_strdup (name);
+    }
+  g_assert_nonnull (first);
+  g_assert_nonnull (second);
+
+  g_assert_cmpint (tc_sandlock (NULL, NULL, "commit", "--fs-storage", layer.storage,
+                                first, NULL), ==, 0);
+  g_assert_cmpint (tc_sandlock (NULL, &err, "commit", "--fs-storage", layer.storage,
+                                second, NULL), ==, 1);
+  g_assert_nonnull (strstr (err, "changed in the workdir"));
+  g_assert_nonnull (strstr (err, "(a)"));
+  a = read_file (layer.workdir, "a");
+  g_assert_cmpstr (a, ==, "first\n");
+  g_assert_false (exists (layer.workdir, "c"));
+
+  /* What does not conflict can go alone; the rest only on purpose. */
+  g_assert_cmpint (tc_sandlock (NULL, NULL, "commit", "--fs-storage", layer.storage,
+                                second, "c", NULL), ==, 0);
+  c = read_file (layer.workdir, "c");
+  g_assert_cmpstr (c, ==, "c\n");
+  g_clear_pointer (&a, g_free);
+  a = read_file (layer.workdir, "a");
+  g_assert_cmpstr (a, ==, "first\n");
+  g_assert_cmpint (tc_sandlock (NULL, NULL, "commit", "--fs-storage", layer.storage,
+                                "--overwrite", second, NULL), ==, 0);
+  g_clear_pointer (&a, g_free);
+  a = read_file (layer.workdir, "a");
+  g_assert_cmpstr (a, ==, "second\n");
+  g_assert_cmpuint (count_layers (&layer), ==, 0);
+}
+
+/* A commit that stops midway leaves a journal; the next use of the layer
+ * finishes it. */
+static void
+test_interrupted_commit_finishes (void)
+{
+  g_auto(Layer) layer = { 0 };
+  g_autofree char *id = NULL, *err = NULL, *out = NULL, *a = NULL, *x = NULL;
+  g_autofree char *upper_x = NULL;
+
+  layer_init (&layer);
+  populate (&layer);
+  g_assert_cmpint (run_in (&layer, NULL, "echo new > a; echo x > x", "--on-exit", "keep",
+                           NULL), ==, 0);
+  id = only_layer (&layer);
+  upper_x = g_build_filename (layer.storage, id, "upper", "x", NULL);
+
+  /* The layer's x cannot be read: a is applied, then the commit stops. */
+  g_assert_cmpint (chmod (upper_x, 0), ==, 0);
+  g_assert_cmpint (tc_sandlock (NULL, &err, "commit", "--fs-storage", layer.storage,
+                                id, NULL), ==, 1);
+  g_assert_nonnull (strstr (err, "cannot commit x"));
+  a = read_file (layer.workdir, "a");
+  g_assert_cmpstr (a, ==, "new\n");
+  g_assert_false (exists (layer.workdir, "x"));
+
+  g_assert_cmpint (chmod (upper_x, 0644), ==, 0);
+  g_assert_cmpint (tc_sandlock (&out, NULL, "changes", "--fs-storage", layer.storage,
+                                id, NULL), ==, 0);
+  g_assert_cmpstr (out, ==, "");
+  x = read_file (layer.workdir, "x");
+  g_assert_cmpstr (x, ==, "x\n");
+  g_assert_cmpuint (count_layers (&layer), ==, 0);
+}
+
+/* SIGKILL in the middle of a commit: every file is whole, old or new, and
+ * the next use finishes the commit. */
+static void
+test_killed_commit_recovers (void)
+{
+  g_auto(Layer) layer = { 0 };
+  g_autofree char *id = NULL, *journal = NULL, *out = NULL;
+  g_autofree char *old_contents = g_strnfill (4096, 'o');
+  g_autofree char *new_contents = g_strnfill (4096, 'n');
+  g_autofree char *script = g_strdup_printf (
+    "for i in $(seq 1 800); do printf '%%s' '%s' > f$i; done", new_contents);
+  const char *argv[] = { tc_cli (), "commit", "--fs-storage", NULL, NULL, NULL };
+  GPid pid;
+  guint whole = 0;
+
+  layer_init (&layer);
+  for (guint i = 1; i <= 800; i++)
+    {
+      g_autofree char *name = g_strdup_printf ("f%u", i);
+      g_autofree char *path = tc_make_file (layer.workdir, name, old_contents);
+    }
+  g_assert_cmpint (run_in (&layer, NULL, script, "--on-exit", "keep", NULL), ==, 0);
+  id = only_layer (&layer);
+  journal = g_build_filename (layer.storage, id, "journal", NULL);
+
+  argv[3] = layer.storage;
+  argv[4] = id;
+  g_assert_true (g_spawn_async (NULL, (char **) argv, NULL, G_SPAWN_DO_NOT_REAP_CHILD,
+                                NULL, NULL, &pid, NULL));
+  for (guint i = 0; i < 100000 && !g_file_test (journal, G_FILE_TEST_EXISTS); i++)
+    g_usleep (50);
+  kill (pid, SIGKILL);
+  waitpid (pid, NULL, 0);
+
+  for (guint i = 1; i <= 800; i++)
+    {
+      g_autofree char *name = g_strdup_printf ("f%u", i);
+      g_autofree char *contents = read_file (layer.workdir, name);
+      g_assert_nonnull (contents);
+      g_assert_true (g_str_equal (contents, old_contents) ||
+                     g_str_equal (contents, new_contents));
+      whole++;
+    }
+  g_assert_cmpuint (whole, ==, 800);
+
+  /* Whatever was left, the next use of the layer finishes. */
+  if (count_layers (&layer) > 0)
+    g_assert_cmpint (tc_sandlock (&out, NULL, "changes", "--fs-storage", layer.storage,
+                                  id, NULL), ==, 0);
+  for (guint i = 1; i <= 800; i++)
+    {
+      g_autofree char *name = g_strdup_printf ("f%u", i);
+      g_autofree char *contents = read_file (layer.workdir, name);
+      g_assert_cmpstr (contents, ==, new_contents);
+    }
+  g_assert_false (exists (layer.workdir, ".#sandlock-commit"));
   g_assert_cmpuint (count_layers (&layer), ==, 0);
 }
 
@@ -407,6 +563,9 @@ main (int    argc,
   g_test_add_func ("/cow/keep-and-partial-commit", test_keep_and_partial_commit);
   g_test_add_func ("/cow/link-escapes", test_link_escapes);
   g_test_add_func ("/cow/commit-does-not-follow-symlinks", test_commit_does_not_follow_symlinks);
+  g_test_add_func ("/cow/two-sandboxes-conflict", test_two_sandboxes_conflict);
+  g_test_add_func ("/cow/interrupted-commit-finishes", test_interrupted_commit_finishes);
+  g_test_add_func ("/cow/killed-commit-recovers", test_killed_commit_recovers);
   g_test_add_func ("/cow/inherited-cwd", test_inherited_cwd);
   g_test_add_func ("/cow/bad-storage", test_bad_storage);
   return g_test_run ();

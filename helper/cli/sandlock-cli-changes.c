@@ -21,8 +21,15 @@ fail (GError *error)
 typedef struct {
   char     *storage;
   gboolean  json;
+  gboolean  overwrite;
   GStrv     args;   /* ID first */
 } ChangesArgs;
+
+/* Which options a command takes besides --fs-storage. */
+typedef enum {
+  WITH_JSON      = 1 << 0,
+  WITH_OVERWRITE = 1 << 1,
+} ExtraOptions;
 
 static void
 changes_args_clear (ChangesArgs *args)
@@ -37,24 +44,27 @@ static gboolean
 parse_args (int          argc,
             char       **argv,
             const char  *usage,
-            gboolean     with_json,
+            ExtraOptions extra,
             guint        min_args,
             guint        max_args,
             ChangesArgs *out)
 {
-  GOptionEntry entries[] = {
+  GOptionEntry entries[5] = {
     { "fs-storage", 0, 0, G_OPTION_ARG_FILENAME, &out->storage,
       "Where the changes are kept (default $XDG_STATE_HOME/sandlock/cow)", "DIR" },
-    { "json", 0, 0, G_OPTION_ARG_NONE, &out->json, "Print JSON", NULL },
     { G_OPTION_REMAINING, 0, 0, G_OPTION_ARG_FILENAME_ARRAY, &out->args, NULL, NULL },
-    { NULL },
   };
   g_autoptr(GOptionContext) context = g_option_context_new (usage);
   g_autoptr(GError) error = NULL;
-  guint n;
+  guint n = 2;
 
-  if (!with_json)
-    entries[1] = entries[2], entries[2] = (GOptionEntry) { NULL };
+  if (extra & WITH_JSON)
+    entries[n++] = (GOptionEntry) { "json", 0, 0, G_OPTION_ARG_NONE, &out->json,
+                                    "Print JSON", NULL };
+  if (extra & WITH_OVERWRITE)
+    entries[n++] = (GOptionEntry) { "overwrite", 0, 0, G_OPTION_ARG_NONE, &out->overwrite,
+                                    "Apply even over paths changed in the workdir since "
+                                    "the sandbox started", NULL };
   g_option_context_add_main_entries (context, entries, NULL);
   if (!g_option_context_parse (context, &argc, &argv, &error))
     {
@@ -135,7 +145,7 @@ sandlock_cli_changes (int    argc,
 {
   g_auto(ChangesArgs) args = { 0 };
 
-  if (!parse_args (argc, argv, "ID", TRUE, 1, 1, &args))
+  if (!parse_args (argc, argv, "ID", WITH_JSON, 1, 1, &args))
     return SANDLOCK_EXIT_USAGE;
   return sandlock_cli_print_changes (args.storage, args.args[0], args.json);
 }
@@ -157,7 +167,7 @@ sandlock_cli_diff (int    argc,
   SandlockChange *found = NULL;
   int status;
 
-  if (!parse_args (argc, argv, "ID PATH", FALSE, 2, 2, &args))
+  if (!parse_args (argc, argv, "ID PATH", 0, 2, 2, &args))
     return SANDLOCK_EXIT_USAGE;
   changes = sandlock_changes_list (args.storage, args.args[0], &error);
   if (changes == NULL ||
@@ -202,10 +212,12 @@ sandlock_cli_commit (int    argc,
   g_autoptr(GError) error = NULL;
   const char * const *paths;
 
-  if (!parse_args (argc, argv, "ID [PATH…]", FALSE, 1, G_MAXUINT, &args))
+  if (!parse_args (argc, argv, "ID [PATH…]", WITH_OVERWRITE, 1, G_MAXUINT, &args))
     return SANDLOCK_EXIT_USAGE;
   paths = args.args[1] != NULL ? (const char * const *) args.args + 1 : NULL;
-  if (!sandlock_changes_commit (args.storage, args.args[0], paths, &error))
+  if (!sandlock_changes_commit (args.storage, args.args[0], paths,
+                                args.overwrite ? SANDLOCK_COMMIT_OVERWRITE
+                                               : SANDLOCK_COMMIT_DEFAULT, &error))
     return fail (error);
   return 0;
 }
@@ -217,7 +229,7 @@ sandlock_cli_discard (int    argc,
   g_auto(ChangesArgs) args = { 0 };
   g_autoptr(GError) error = NULL;
 
-  if (!parse_args (argc, argv, "ID", FALSE, 1, 1, &args))
+  if (!parse_args (argc, argv, "ID", 0, 1, 1, &args))
     return SANDLOCK_EXIT_USAGE;
   if (!sandlock_changes_discard (args.storage, args.args[0], &error))
     return fail (error);

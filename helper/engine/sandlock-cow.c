@@ -11,6 +11,7 @@
 #include <sys/syscall.h>
 #include <sys/sysmacros.h>
 #include <sys/xattr.h>
+#include <time.h>
 #include <unistd.h>
 #include <dirent.h>
 #include <limits.h>
@@ -76,6 +77,42 @@ is_below (const char *path,
 
   return strncmp (path, dir, len) == 0 && (path[len] == '/' || path[len] == '\0' ||
                                            g_str_equal (dir, "/"));
+}
+
+static gboolean
+later_than (const struct timespec *a,
+            const struct timespec *b)
+{
+  return a->tv_sec > b->tv_sec || (a->tv_sec == b->tv_sec && a->tv_nsec > b->tv_nsec);
+}
+
+/* Filesystems stamp changes with the coarse clock (one tick is a few ms):
+ * a change made before the mark could share its tick with one made after.
+ * Waiting out the tick (here, before the sandbox starts) keeps them apart. */
+static gboolean
+wait_past_stamp (const char  *stamp_file,
+                 GError     **error)
+{
+  struct stat stamp;
+  struct timespec now;
+
+  if (stat (stamp_file, &stamp) < 0)
+    {
+      int saved = errno;
+      g_set_error (error, SANDLOCK_ERROR, SANDLOCK_ERROR_SETUP, "cannot read %s: %s",
+                   stamp_file, g_strerror (saved));
+      return FALSE;
+    }
+  for (int i = 0; i < 1000; i++)
+    {
+      clock_gettime (CLOCK_REALTIME_COARSE, &now);
+      if (later_than (&now, &stamp.st_ctim))
+        return TRUE;
+      g_usleep (100);
+    }
+  g_set_error (error, SANDLOCK_ERROR, SANDLOCK_ERROR_SETUP,
+               "the clock does not move past %s's change time", stamp_file);
+  return FALSE;
 }
 
 SandlockLayer *
@@ -161,6 +198,11 @@ sandlock_layer_create (const char  *storage,
       int saved = errno;
       g_set_error (error, SANDLOCK_ERROR, SANDLOCK_ERROR_SETUP,
                    "fs_storage: cannot lock %s: %s", lock, g_strerror (saved));
+      sandlock_changes_discard (layer->storage, layer->id, NULL);
+      return NULL;
+    }
+  if (!wait_past_stamp (workdir_file, error))
+    {
       sandlock_changes_discard (layer->storage, layer->id, NULL);
       return NULL;
     }
@@ -720,10 +762,60 @@ remove_layer (const char  *dir,
   return TRUE;
 }
 
+/*
+ * Another writer (a second sandbox on the same workdir, the user) changed
+ * a path this layer changes after the layer was made: committing would
+ * silently undo that. The layer's "workdir" file is the mark: its ctime
+ * comes from the clock the filesystem stamps every change with, and the
+ * sandbox starts only once that clock has moved past it.
+ */
+static gboolean
+check_conflicts (const char         *dir,
+                 const char         *workdir,
+                 GPtrArray          *changes,
+                 const char * const *paths,
+                 GError            **error)
+{
+  g_autofree char *stamp_file = g_build_filename (dir, "workdir", NULL);
+  g_autoptr(GString) conflicts = g_string_new (NULL);
+  struct stat stamp, st;
+  guint n = 0;
+
+  if (stat (stamp_file, &stamp) < 0)
+    {
+      int saved = errno;
+      g_set_error (error, SANDLOCK_ERROR, SANDLOCK_ERROR_FAILED, "cannot read %s: %s",
+                   stamp_file, g_strerror (saved));
+      return FALSE;
+    }
+  for (guint i = 0; i < changes->len; i++)
+    {
+      SandlockChange *change = changes->pdata[i];
+      g_autofree char *path = NULL;
+
+      if (change->kind == SANDLOCK_CHANGE_ADDED || !selected (change, paths))
+        continue;
+      path = g_build_filename (workdir, change->path, NULL);
+      if (lstat (path, &st) < 0 || !later_than (&st.st_ctim, &stamp.st_ctim))
+        continue;
+      if (n++ < 5)
+        g_string_append_printf (conflicts, "%s%s", conflicts->len ? ", " : "", change->path);
+    }
+  if (n == 0)
+    return TRUE;
+  g_set_error (error, SANDLOCK_ERROR, SANDLOCK_ERROR_CONFLICT,
+               "%s changed in the workdir %s after the sandbox started (%s%s); nothing "
+               "was committed: commit other paths, or overwrite on purpose",
+               n == 1 ? "a path this sandbox changes was" : "paths this sandbox changes were",
+               workdir, conflicts->str, n > 5 ? ", ..." : "");
+  return FALSE;
+}
+
 static gboolean
 commit_layer (const char         *dir,
               const char         *workdir,
               const char * const *paths,
+              gboolean            check,
               GError            **error)
 {
   g_autofree char *upper = g_build_filename (dir, "upper", NULL);
@@ -734,7 +826,9 @@ commit_layer (const char         *dir,
   gboolean ok = TRUE;
 
   changes = read_layer (dir, workdir, error);
-  if (changes == NULL || !write_journal (dir, paths, error))
+  if (changes == NULL ||
+      (check && !check_conflicts (dir, workdir, changes, paths, error)) ||
+      !write_journal (dir, paths, error))
     return FALSE;
   upper_fd = open (upper, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
   workdir_fd = open (workdir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
@@ -813,7 +907,7 @@ finish_interrupted (OpenLayer  *layer,
     return TRUE;
   lines = g_strsplit (text, "\n", -1);
   if (g_str_equal (lines[0], "all"))
-    return commit_layer (layer->dir, layer->workdir, NULL, error);
+    return commit_layer (layer->dir, layer->workdir, NULL, FALSE, error);
   {
     g_autoptr(GPtrArray) paths = g_ptr_array_new ();
     for (guint i = 1; lines[i] != NULL; i++)
@@ -821,7 +915,7 @@ finish_interrupted (OpenLayer  *layer,
         g_ptr_array_add (paths, lines[i]);
     g_ptr_array_add (paths, NULL);
     return commit_layer (layer->dir, layer->workdir, (const char * const *) paths->pdata,
-                         error);
+                         FALSE, error);
   }
 }
 
@@ -870,6 +964,7 @@ gboolean
 sandlock_changes_commit (const char          *storage,
                          const char          *id,
                          const char * const  *paths,
+                         SandlockCommitFlags  flags,
                          GError             **error)
 {
   g_auto(OpenLayer) layer = { 0 };
@@ -886,7 +981,8 @@ sandlock_changes_commit (const char          *storage,
                      "'%s': name paths relative to the workdir, without '..'", paths[i]);
         return FALSE;
       }
-  return commit_layer (layer.dir, layer.workdir, paths, error);
+  return commit_layer (layer.dir, layer.workdir, paths,
+                       (flags & SANDLOCK_COMMIT_OVERWRITE) == 0, error);
 }
 
 gboolean
@@ -910,7 +1006,8 @@ sandlock_layer_finish (SandlockLayer  *layer,
     case SANDLOCK_ACTION_KEEP:
       return TRUE;
     case SANDLOCK_ACTION_COMMIT:
-      return sandlock_changes_commit (layer->storage, layer->id, NULL, error);
+      return sandlock_changes_commit (layer->storage, layer->id, NULL,
+                                      SANDLOCK_COMMIT_DEFAULT, error);
     case SANDLOCK_ACTION_ABORT:
     case SANDLOCK_ACTION_UNSET:
     default:

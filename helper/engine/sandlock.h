@@ -34,6 +34,8 @@ SANDLOCK_API GQuark sandlock_error_quark (void);
  * @SANDLOCK_ERROR_SETUP: the sandbox could not be set up
  * @SANDLOCK_ERROR_NOT_FOUND: the program was not found
  * @SANDLOCK_ERROR_NOT_EXECUTABLE: the program exists but cannot be executed
+ * @SANDLOCK_ERROR_CONFLICT: a commit would overwrite changes made in the
+ *   workdir after the sandbox started
  * @SANDLOCK_ERROR_FAILED: any other failure
  */
 typedef enum {
@@ -44,6 +46,7 @@ typedef enum {
   SANDLOCK_ERROR_NOT_FOUND,
   SANDLOCK_ERROR_NOT_EXECUTABLE,
   SANDLOCK_ERROR_FAILED,
+  SANDLOCK_ERROR_CONFLICT,
 } SandlockError;
 
 /* Exit statuses shared by the CLI and the helper. */
@@ -393,6 +396,13 @@ SANDLOCK_API char      *sandlock_changes_workdir (const char  *storage,
 SANDLOCK_API GPtrArray *sandlock_changes_list    (const char  *storage,
                                                   const char  *id,
                                                   GError     **error);
+typedef enum {
+  SANDLOCK_COMMIT_DEFAULT   = 0,
+  /* Apply even over paths changed in the workdir since the sandbox
+   * started (otherwise SANDLOCK_ERROR_CONFLICT, and nothing is applied). */
+  SANDLOCK_COMMIT_OVERWRITE = 1 << 0,
+} SandlockCommitFlags;
+
 /* Applies the changes to the workdir: all when @paths is NULL, else only
  * those at or below the named paths (the rest stay in the layer). Each
  * file is replaced by a rename, so an interrupted commit leaves every
@@ -401,6 +411,7 @@ SANDLOCK_API GPtrArray *sandlock_changes_list    (const char  *storage,
 SANDLOCK_API gboolean   sandlock_changes_commit  (const char  *storage,
                                                   const char  *id,
                                                   const char * const *paths,
+                                                  SandlockCommitFlags flags,
                                                   GError     **error);
 /* The directory holding a kept layer's new and changed files, as the
  * workdir's tree (for diffs). */
