@@ -426,7 +426,7 @@ test_interrupted_commit_finishes (void)
 {
   g_auto(Layer) layer = { 0 };
   g_autofree char *id = NULL, *err = NULL, *out = NULL, *a = NULL, *x = NULL;
-  g_autofree char *upper_x = NULL;
+  g_autofree char *upper_x = NULL, *journal = NULL;
 
   layer_init (&layer);
   populate (&layer);
@@ -435,14 +435,24 @@ test_interrupted_commit_finishes (void)
   id = only_layer (&layer);
   upper_x = g_build_filename (layer.storage, id, "upper", "x", NULL);
 
-  /* The layer's x cannot be read: a is applied, then the commit stops. */
+  /* The layer's x cannot be read: the commit stops while staging, before
+   * anything in the workdir changed, and leaves its journal. */
   g_assert_cmpint (chmod (upper_x, 0), ==, 0);
   g_assert_cmpint (tc_sandlock (NULL, &err, "commit", "--fs-storage", layer.storage,
                                 id, NULL), ==, 1);
   g_assert_nonnull (strstr (err, "cannot commit x"));
+  {
+    g_autoptr(GDir) dir = g_dir_open (layer.workdir, 0, NULL);
+    const char *name;
+
+    while ((name = g_dir_read_name (dir)) != NULL)
+      g_assert_false (g_str_has_prefix (name, ".#sandlock-"));
+  }
   a = read_file (layer.workdir, "a");
-  g_assert_cmpstr (a, ==, "new\n");
+  g_assert_cmpstr (a, ==, "old\n");
   g_assert_false (exists (layer.workdir, "x"));
+  journal = g_build_filename (layer.storage, id, "journal", NULL);
+  g_assert_true (g_file_test (journal, G_FILE_TEST_EXISTS));
 
   g_assert_cmpint (chmod (upper_x, 0644), ==, 0);
   g_assert_cmpint (tc_sandlock (&out, NULL, "changes", "--fs-storage", layer.storage,
@@ -450,6 +460,9 @@ test_interrupted_commit_finishes (void)
   g_assert_cmpstr (out, ==, "");
   x = read_file (layer.workdir, "x");
   g_assert_cmpstr (x, ==, "x\n");
+  g_clear_pointer (&a, g_free);
+  a = read_file (layer.workdir, "a");
+  g_assert_cmpstr (a, ==, "new\n");
   g_assert_cmpuint (count_layers (&layer), ==, 0);
 }
 
@@ -508,7 +521,13 @@ test_killed_commit_recovers (void)
       g_autofree char *contents = read_file (layer.workdir, name);
       g_assert_cmpstr (contents, ==, new_contents);
     }
-  g_assert_false (exists (layer.workdir, ".#sandlock-commit"));
+  {
+    g_autoptr(GDir) dir = g_dir_open (layer.workdir, 0, NULL);
+    const char *name;
+
+    while ((name = g_dir_read_name (dir)) != NULL)
+      g_assert_false (g_str_has_prefix (name, ".#sandlock-"));
+  }
   g_assert_cmpuint (count_layers (&layer), ==, 0);
 }
 

@@ -32,7 +32,6 @@
 
 #define OPAQUE_XATTR "user.overlay.opaque"
 #define JOURNAL      "journal"
-#define COMMIT_TEMP  ".#sandlock-commit"
 
 char *
 sandlock_changes_default_storage (void)
@@ -206,8 +205,10 @@ sandlock_layer_create (const char  *storage,
       sandlock_changes_discard (layer->storage, layer->id, NULL);
       return NULL;
     }
-  /* userxattr: whiteouts and opaque marks an unprivileged user can make. */
-  layer->mount_options = g_strdup_printf ("lowerdir=%s,upperdir=%s,workdir=%s,userxattr",
+  /* userxattr: whiteouts and opaque marks an unprivileged user can make.
+   * volatile: no fsync per copy-up; the layer is synced once when the
+   * sandbox ends, and a commit syncs what it installs. */
+  layer->mount_options = g_strdup_printf ("lowerdir=%s,upperdir=%s,workdir=%s,userxattr,volatile",
                                           layer->workdir, layer->upper, layer->work);
   return g_steal_pointer (&layer);
 }
@@ -571,18 +572,32 @@ copy_contents (int from,
     }
 }
 
-/* Writes the upper file beside the target, then renames it over: the
+/* Where a file is staged beside its target: one name per target, so a
+ * commit finished after a crash replaces what the crash left. */
+static void
+temp_name (const char *name,
+           char        out[32])
+{
+  g_autofree char *sum = g_compute_checksum_for_string (G_CHECKSUM_SHA1, name, -1);
+
+  g_snprintf (out, 32, ".#sandlock-%.16s", sum);
+}
+
+/* Writes the upper file beside the target (renamed over it later): the
  * target never holds half a file, and a hard link of the old file (maybe
  * pointing outside the workdir) keeps the old contents. */
 static int
-install_file (int                upper_dir,
-              int                target_dir,
-              const char        *name,
-              const struct stat *up)
+stage_file (int                upper_dir,
+            int                target_dir,
+            const char        *name,
+            const struct stat *up)
 {
+  struct timespec times[2] = { up->st_atim, up->st_mtim };
+  char temp[32];
   int from, to, saved;
 
-  if (unlinkat (target_dir, COMMIT_TEMP, 0) < 0 && errno != ENOENT)
+  temp_name (name, temp);
+  if (unlinkat (target_dir, temp, 0) < 0 && errno != ENOENT)
     return -1;
   if (S_ISLNK (up->st_mode))
     {
@@ -591,49 +606,44 @@ install_file (int                upper_dir,
       if (len < 0)
         return -1;
       target[len] = '\0';
-      if (symlinkat (target, target_dir, COMMIT_TEMP) < 0)
-        return -1;
+      return symlinkat (target, target_dir, temp);
     }
-  else
+  from = openat (upper_dir, name, O_RDONLY | O_NOFOLLOW | O_CLOEXEC);
+  if (from < 0)
+    return -1;
+  to = openat (target_dir, temp, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0600);
+  if (to < 0 || copy_contents (from, to) < 0 ||
+      fchmod (to, up->st_mode & 07777) < 0 || futimens (to, times) < 0)
     {
-      struct timespec times[2] = { up->st_atim, up->st_mtim };
-
-      from = openat (upper_dir, name, O_RDONLY | O_NOFOLLOW | O_CLOEXEC);
-      if (from < 0)
-        return -1;
-      to = openat (target_dir, COMMIT_TEMP, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC,
-                   0600);
-      if (to < 0 || copy_contents (from, to) < 0 ||
-          fchmod (to, up->st_mode & 07777) < 0 || futimens (to, times) < 0 ||
-          fsync (to) < 0)
-        {
-          saved = errno;
-          close (from);
-          if (to >= 0)
-            {
-              close (to);
-              unlinkat (target_dir, COMMIT_TEMP, 0);
-            }
-          errno = saved;
-          return -1;
-        }
+      saved = errno;
       close (from);
-      close (to);
-    }
-  if (renameat (target_dir, COMMIT_TEMP, target_dir, name) < 0)
-    {
-      /* A directory in the way: the sandbox replaced it with a file. */
-      if ((errno != EISDIR && errno != ENOTEMPTY && errno != EEXIST) ||
-          remove_tree (target_dir, name) < 0 ||
-          renameat (target_dir, COMMIT_TEMP, target_dir, name) < 0)
+      if (to >= 0)
         {
-          saved = errno;
-          unlinkat (target_dir, COMMIT_TEMP, 0);
-          errno = saved;
-          return -1;
+          close (to);
+          unlinkat (target_dir, temp, 0);
         }
+      errno = saved;
+      return -1;
     }
+  close (from);
+  close (to);
   return 0;
+}
+
+static int
+install_file (int         target_dir,
+              const char *name)
+{
+  char temp[32];
+
+  temp_name (name, temp);
+  if (renameat (target_dir, temp, target_dir, name) == 0)
+    return 0;
+  /* A directory in the way: the sandbox replaced it with a file. */
+  if ((errno != EISDIR && errno != ENOTEMPTY && errno != EEXIST) ||
+      remove_tree (target_dir, name) < 0)
+    return -1;
+  return renameat (target_dir, temp, target_dir, name);
 }
 
 static int
@@ -651,33 +661,52 @@ install_dir (int                target_dir,
   return fchmodat (target_dir, name, up->st_mode & 07777, 0);
 }
 
+/* A commit goes in two passes with one sync between: first directories
+ * are made and files staged beside their targets, then staged files are
+ * renamed over their targets and deletions done. */
+typedef enum {
+  PASS_STAGE,
+  PASS_INSTALL,
+  PASS_UNSTAGE,   /* after a failure: staged files go */
+} CommitPass;
+
 static int
 apply_change (int                   upper_fd,
               int                   workdir_fd,
-              const SandlockChange *change)
+              const SandlockChange *change,
+              CommitPass            pass)
 {
   g_autofree char *parent = g_path_get_dirname (change->path);
   g_autofree char *name = g_path_get_basename (change->path);
   struct stat up;
-  int target_dir, upper_dir, ret = -1, saved;
+  int target_dir, upper_dir = -1, ret = -1, saved;
 
   target_dir = g_str_equal (parent, ".") ? dup (workdir_fd)
                                          : open_beneath (workdir_fd, parent, O_PATH | O_DIRECTORY);
   if (target_dir < 0)
     return -1;
-  if (change->kind == SANDLOCK_CHANGE_DELETED)
+  if (pass == PASS_UNSTAGE)
     {
-      ret = remove_tree (target_dir, name);
-      saved = errno;
-      close (target_dir);
-      errno = saved;
-      return ret;
+      char temp[32];
+
+      temp_name (name, temp);
+      ret = unlinkat (target_dir, temp, 0);
     }
-  upper_dir = g_str_equal (parent, ".") ? dup (upper_fd)
-                                        : open_beneath (upper_fd, parent, O_PATH | O_DIRECTORY);
-  if (upper_dir >= 0 && fstatat (upper_dir, name, &up, AT_SYMLINK_NOFOLLOW) == 0)
-    ret = S_ISDIR (up.st_mode) ? install_dir (target_dir, name, &up)
-                               : install_file (upper_dir, target_dir, name, &up);
+  else if (change->kind == SANDLOCK_CHANGE_DELETED)
+    ret = pass == PASS_INSTALL ? remove_tree (target_dir, name) : 0;
+  else
+    {
+      upper_dir = g_str_equal (parent, ".") ? dup (upper_fd)
+                                            : open_beneath (upper_fd, parent, O_PATH | O_DIRECTORY);
+      if (upper_dir >= 0 && fstatat (upper_dir, name, &up, AT_SYMLINK_NOFOLLOW) == 0)
+        {
+          if (S_ISDIR (up.st_mode))
+            ret = pass == PASS_STAGE ? install_dir (target_dir, name, &up) : 0;
+          else
+            ret = pass == PASS_STAGE ? stage_file (upper_dir, target_dir, name, &up)
+                                     : install_file (target_dir, name);
+        }
+    }
   saved = errno;
   close (target_dir);
   if (upper_dir >= 0)
@@ -832,21 +861,39 @@ commit_layer (const char         *dir,
     return FALSE;
   upper_fd = open (upper, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
   workdir_fd = open (workdir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
-  for (guint i = 0; ok && upper_fd >= 0 && workdir_fd >= 0 && i < changes->len; i++)
+  for (CommitPass pass = PASS_STAGE; pass <= PASS_INSTALL; pass++)
     {
-      SandlockChange *change = changes->pdata[i];
+      for (guint i = 0; ok && upper_fd >= 0 && workdir_fd >= 0 && i < changes->len; i++)
+        {
+          SandlockChange *change = changes->pdata[i];
 
-      if (!selected (change, paths))
-        continue;
-      if (apply_change (upper_fd, workdir_fd, change) < 0)
+          if (!selected (change, paths))
+            continue;
+          if (apply_change (upper_fd, workdir_fd, change, pass) < 0)
+            {
+              int saved = errno;
+              g_set_error (error, SANDLOCK_ERROR, SANDLOCK_ERROR_FAILED,
+                           "cannot commit %s to %s: %s (the journal in %s finishes the "
+                           "commit next time)", change->path, workdir, g_strerror (saved), dir);
+              ok = FALSE;
+            }
+        }
+      /* Staged contents are on disk before any rename makes them visible;
+       * the renames are on disk before the journal goes. */
+      if (ok && workdir_fd >= 0 && syncfs (workdir_fd) < 0)
         {
           int saved = errno;
           g_set_error (error, SANDLOCK_ERROR, SANDLOCK_ERROR_FAILED,
-                       "cannot commit %s to %s: %s (the journal in %s finishes the "
-                       "commit next time)", change->path, workdir, g_strerror (saved), dir);
+                       "cannot sync %s: %s", workdir, g_strerror (saved));
           ok = FALSE;
         }
     }
+  /* Staged files of a commit that did not finish would litter the workdir
+   * (a journal replay stages them again). */
+  for (guint i = 0; !ok && upper_fd >= 0 && workdir_fd >= 0 && i < changes->len; i++)
+    if (selected (changes->pdata[i], paths) &&
+        ((SandlockChange *) changes->pdata[i])->kind != SANDLOCK_CHANGE_DELETED)
+      apply_change (upper_fd, workdir_fd, changes->pdata[i], PASS_UNSTAGE);
   if (upper_fd < 0 || workdir_fd < 0)
     {
       int saved = errno;
@@ -859,7 +906,7 @@ commit_layer (const char         *dir,
       if (selected (changes->pdata[i], paths))
         forget_change (upper_fd, changes->pdata[i]);
   if (upper_fd >= 0)
-    fsync (workdir_fd), close (upper_fd);
+    close (upper_fd);
   if (workdir_fd >= 0)
     close (workdir_fd);
   if (!ok)
