@@ -531,6 +531,24 @@ test_killed_commit_recovers (void)
   g_assert_cmpuint (count_layers (&layer), ==, 0);
 }
 
+/* A path denied inside the workdir stays denied through the overlay. */
+static void
+test_denied_inside_workdir (void)
+{
+  g_auto(Layer) layer = { 0 };
+  g_autofree char *secret = NULL, *out = NULL, *contents = NULL;
+
+  layer_init (&layer);
+  secret = tc_make_file (layer.workdir, "secret", "hidden\n");
+  g_assert_cmpint (run_in (&layer, &out, "cat secret; echo x > secret; echo rc=$?",
+                           "--fs-deny", secret, NULL), ==, 0);
+  g_assert_null (strstr (out, "hidden"));
+  g_assert_nonnull (strstr (out, "rc="));
+  g_assert_null (strstr (out, "rc=0"));
+  contents = read_file (layer.workdir, "secret");
+  g_assert_cmpstr (contents, ==, "hidden\n");
+}
+
 /* The working directory the program inherits inside the workdir is the
  * overlay's, so relative writes land in the layer too. */
 static void
@@ -585,6 +603,7 @@ main (int    argc,
   g_test_add_func ("/cow/two-sandboxes-conflict", test_two_sandboxes_conflict);
   g_test_add_func ("/cow/interrupted-commit-finishes", test_interrupted_commit_finishes);
   g_test_add_func ("/cow/killed-commit-recovers", test_killed_commit_recovers);
+  g_test_add_func ("/cow/denied-inside-workdir", test_denied_inside_workdir);
   g_test_add_func ("/cow/inherited-cwd", test_inherited_cwd);
   g_test_add_func ("/cow/bad-storage", test_bad_storage);
   return g_test_run ();

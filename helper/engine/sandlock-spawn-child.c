@@ -393,6 +393,15 @@ set_up_mounts (const SandlockChildPlan *plan)
   if (unshare (CLONE_NEWNS) < 0 ||
       mount (NULL, "/", NULL, MS_REC | MS_SLAVE, NULL) < 0)
     return -1;
+  /* The workdir first, so covers of denied paths inside it land on the
+   * overlay rather than under it. The sandbox writes into the layer's upper
+   * directory; the overlay's root is a new inode, so the write grant is
+   * made for it here. */
+  if (plan->overlay_target != NULL &&
+      (mount ("overlay", plan->overlay_target, "overlay", MS_NOSUID | MS_NODEV,
+              plan->overlay_options) < 0 ||
+       add_rule (plan, plan->overlay_target, plan->overlay_access) < 0))
+    return -1;
   if (plan->own_proc &&
       (mount ("proc", "/proc", "proc", MS_NOSUID | MS_NODEV | MS_NOEXEC, NULL) < 0 ||
        add_rule (plan, "/proc", plan->proc_access) < 0 ||
@@ -408,13 +417,6 @@ set_up_mounts (const SandlockChildPlan *plan)
       cover_files (plan->scratch, plan->denied_files, FALSE) < 0)
     return -1;
   if (cover_dirs (plan->denied_dirs ? plan->denied_dirs : no_paths, FALSE) < 0)
-    return -1;
-  /* The workdir: the sandbox writes into the layer's upper directory. The
-   * overlay's root is a new inode, so the write grant is made for it here. */
-  if (plan->overlay_target != NULL &&
-      (mount ("overlay", plan->overlay_target, "overlay", MS_NOSUID | MS_NODEV,
-              plan->overlay_options) < 0 ||
-       add_rule (plan, plan->overlay_target, plan->overlay_access) < 0))
     return -1;
   return 0;
 }
