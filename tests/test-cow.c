@@ -549,6 +549,48 @@ test_denied_inside_workdir (void)
   g_assert_cmpstr (contents, ==, "hidden\n");
 }
 
+/* A directory removed and made again hides what it held (an opaque
+ * directory in the layer): its old entries are deletions. */
+static void
+test_directory_replaced (void)
+{
+  g_auto(Layer) layer = { 0 };
+  g_autofree char *out = NULL;
+
+  layer_init (&layer);
+  populate (&layer);
+  g_assert_cmpint (run_in (&layer, &out, "rm -r sub && mkdir sub && echo n > sub/n",
+                           "--dry-run", NULL), ==, 0);
+  g_assert_cmpstr (out, ==, "D sub/b\nA sub/n\n");
+  g_assert_cmpint (run_in (&layer, NULL, "rm -r sub && mkdir sub && echo n > sub/n", NULL), ==, 0);
+  g_assert_false (exists (layer.workdir, "sub/b"));
+  g_assert_true (exists (layer.workdir, "sub/n"));
+}
+
+/* max_disk: the layer cannot grow past it (ENOSPC); what fits is kept,
+ * whiteouts and opaque directories included, and commits as usual. */
+static void
+test_max_disk (void)
+{
+  g_auto(Layer) layer = { 0 };
+  g_autofree char *out = NULL, *a = NULL;
+
+  layer_init (&layer);
+  populate (&layer);
+  g_assert_cmpint (run_in (&layer, &out,
+                           "yes | head -c 3000000 > big; echo big=$?; rm -f big; "
+                           "echo new >> a; rm -r sub && mkdir sub && echo n > sub/n; rm tool",
+                           "--max-disk", "1M", NULL), ==, 0);
+  g_assert_cmpstr (out, ==, "big=1\n");
+  g_assert_false (exists (layer.workdir, "big"));
+  a = read_file (layer.workdir, "a");
+  g_assert_cmpstr (a, ==, "old\nnew\n");
+  g_assert_false (exists (layer.workdir, "sub/b"));
+  g_assert_true (exists (layer.workdir, "sub/n"));
+  g_assert_false (exists (layer.workdir, "tool"));
+  g_assert_cmpuint (count_layers (&layer), ==, 0);
+}
+
 /* The working directory the program inherits inside the workdir is the
  * overlay's, so relative writes land in the layer too. */
 static void
@@ -604,6 +646,8 @@ main (int    argc,
   g_test_add_func ("/cow/interrupted-commit-finishes", test_interrupted_commit_finishes);
   g_test_add_func ("/cow/killed-commit-recovers", test_killed_commit_recovers);
   g_test_add_func ("/cow/denied-inside-workdir", test_denied_inside_workdir);
+  g_test_add_func ("/cow/directory-replaced", test_directory_replaced);
+  g_test_add_func ("/cow/max-disk", test_max_disk);
   g_test_add_func ("/cow/inherited-cwd", test_inherited_cwd);
   g_test_add_func ("/cow/bad-storage", test_bad_storage);
   return g_test_run ();

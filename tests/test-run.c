@@ -623,7 +623,7 @@ test_bad_usage (void)
   g_assert_cmpint (tc_sandlock (NULL, &err, "run", "--chroot", "/", "--", "true", NULL), ==, 2);
   g_assert_nonnull (strstr (err, "not supported yet"));
   g_clear_pointer (&err, g_free);
-  g_assert_cmpint (tc_sandlock (NULL, &err, "run", "--max-disk", "1G", "--", "true", NULL), ==, 2);
+  g_assert_cmpint (tc_sandlock (NULL, &err, "run", "--fs-mount", "/a:/b", "--", "true", NULL), ==, 2);
   g_assert_nonnull (strstr (err, "not supported yet"));
   g_clear_pointer (&err, g_free);
   g_assert_cmpint (tc_sandlock (NULL, &err, "run", "--http-allow", "GET example.org/*", "--", "true", NULL), ==, 2);

@@ -52,6 +52,7 @@ sandlock_layer_free (SandlockLayer *layer)
   g_free (layer->mount_options);
   g_free (layer->storage);
   sandlock_close_fd (&layer->lock_fd);
+  sandlock_close_fd (&layer->live_fd);
   g_free (layer);
 }
 
@@ -127,7 +128,7 @@ sandlock_layer_create (const char  *storage,
   g_autofree char *workdir_file = NULL;
   g_autoptr(GError) local_error = NULL;
 
-  layer->lock_fd = -1;
+  layer->lock_fd = layer->live_fd = -1;
   layer->workdir = realpath (workdir, NULL);
   if (layer->workdir == NULL || !g_file_test (layer->workdir, G_FILE_TEST_IS_DIR))
     {
@@ -274,6 +275,8 @@ change_free (gpointer data)
 {
   SandlockChange *change = data;
 
+  if (change == NULL)
+    return;   /* moved to another list */
   g_free (change->path);
   g_free (change);
 }
@@ -1042,11 +1045,85 @@ sandlock_changes_discard (const char  *storage,
   return dir != NULL && remove_layer (dir, error);
 }
 
+/* Copies an upper directory as OverlayFS reads it: directories with their
+ * opaque mark, files, symlinks and whiteouts (which an unprivileged user
+ * may make). */
+static int
+copy_upper (int from_dir,
+            int to_dir)
+{
+  g_autoptr(GPtrArray) names = sorted_names (from_dir);
+
+  for (guint i = 0; i < names->len; i++)
+    {
+      const char *name = names->pdata[i];
+      struct stat st;
+      int ret = 0;
+
+      if (fstatat (from_dir, name, &st, AT_SYMLINK_NOFOLLOW) < 0)
+        return -1;
+      if (S_ISDIR (st.st_mode))
+        {
+          int from = openat (from_dir, name, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
+          int to = -1;
+
+          if (from >= 0 && mkdirat (to_dir, name, 0700) == 0)
+            to = openat (to_dir, name, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
+          if (to < 0 ||
+              (is_opaque (from_dir, name) && fsetxattr (to, OPAQUE_XATTR, "y", 1, 0) < 0) ||
+              copy_upper (from, to) < 0 || fchmod (to, st.st_mode & 07777) < 0)
+            ret = -1;
+          if (from >= 0)
+            close (from);
+          if (to >= 0)
+            close (to);
+        }
+      else if (is_whiteout (&st))
+        ret = mknodat (to_dir, name, S_IFCHR | 0600, makedev (0, 0));
+      else if (S_ISLNK (st.st_mode) || S_ISREG (st.st_mode))
+        ret = stage_file (from_dir, to_dir, name, &st) < 0 ? -1 : install_file (to_dir, name);
+      if (ret < 0)
+        return -1;
+    }
+  return 0;
+}
+
+static gboolean
+copy_out (SandlockLayer  *layer,
+          GError        **error)
+{
+  int from = openat (layer->live_fd, "upper", O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
+  int to = open (layer->upper, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+  int ret = from >= 0 && to >= 0 ? copy_upper (from, to) : -1;
+  int saved = errno;
+
+  if (from >= 0)
+    close (from);
+  if (to >= 0)
+    {
+      if (ret == 0)
+        ret = syncfs (to);
+      close (to);
+    }
+  if (ret < 0)
+    {
+      g_set_error (error, SANDLOCK_ERROR, SANDLOCK_ERROR_FAILED,
+                   "cannot copy the workdir changes to %s: %s", layer->upper,
+                   g_strerror (saved));
+      return FALSE;
+    }
+  return TRUE;
+}
+
 gboolean
 sandlock_layer_finish (SandlockLayer  *layer,
                        SandlockAction  action,
                        GError        **error)
 {
+  if (layer->live_fd >= 0 && action != SANDLOCK_ACTION_ABORT &&
+      !copy_out (layer, error))
+    return FALSE;
+  sandlock_close_fd (&layer->live_fd);
   sandlock_close_fd (&layer->lock_fd);
   switch (action)
     {

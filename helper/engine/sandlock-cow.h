@@ -21,6 +21,8 @@ typedef struct {
   char *mount_options; /* for mount(2): lowerdir=...,upperdir=...,workdir=... */
   char *storage;
   int   lock_fd;       /* held while the sandbox runs */
+  int   live_fd;       /* max_disk: the tmpfs holding upper and work while
+                          the sandbox runs, -1 when they are on disk */
 } SandlockLayer;
 
 /* Creates a new layer for @workdir under @storage (NULL = default). */

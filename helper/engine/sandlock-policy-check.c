@@ -264,10 +264,11 @@ collect_problems (SandlockPolicy *policy,
                  "contradicts itself; use either a deny list or an allow list");
 
   if (policy->workdir == NULL &&
-      (policy->fs_storage != NULL || policy->on_exit != SANDLOCK_ACTION_UNSET ||
+      (policy->fs_storage != NULL || policy->max_disk > 0 ||
+       policy->on_exit != SANDLOCK_ACTION_UNSET ||
        policy->on_error != SANDLOCK_ACTION_UNSET))
     add_problem (problems, SANDLOCK_ERROR_INVALID_POLICY,
-                 "fs_storage, on_exit and on_error apply to a workdir's changes; "
+                 "fs_storage, max_disk, on_exit and on_error apply to a workdir's changes; "
                  "set workdir too");
 
   /* Syscall names are the seccomp module's: it knows the table. It adds

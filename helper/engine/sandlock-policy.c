@@ -28,7 +28,7 @@ static const SandlockField fields[] = {
   FIELD (chroot,              PATH,        FALSE),
   FIELD (fs_mount,            MOUNT,       FALSE),
   FIELD (fs_storage,          PATH,        TRUE),
-  FIELD (max_disk,            SIZE,        FALSE),
+  FIELD (max_disk,            SIZE,        TRUE),
   FIELD (on_exit,             ACTION,      TRUE),
   FIELD (on_error,            ACTION,      TRUE),
   /* Network */

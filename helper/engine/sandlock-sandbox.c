@@ -608,6 +608,7 @@ sandlock_sandbox_spawn (SandlockSandbox     *sandbox,
   g_autoptr(GError) local_error = NULL;
   g_autoptr(SandlockLayer) layer = NULL;
   g_autofree char *cwd_in_workdir = NULL;
+  g_autofree char *layer_tmpfs_options = NULL;
   SandlockChildPlan plan = { 0 };
   SandlockChildError record;
   int pipe_fds[2];
@@ -674,6 +675,13 @@ sandlock_sandbox_spawn (SandlockSandbox     *sandbox,
       plan.notify_filter = sandlock_supervisor_get_filter (sandbox->supervisor);
     }
   plan.go_fd = go_r;
+  /* The layer's tmpfs is handed over with the listener. */
+  if (policy->max_disk > 0 && sandbox->supervisor == NULL)
+    {
+      g_set_error (error, SANDLOCK_ERROR, SANDLOCK_ERROR_SETUP,
+                   "max_disk is unavailable inside another supervised sandbox");
+      return FALSE;
+    }
 
   if (!make_pipe (pipe_fds, error))
     return FALSE;
@@ -788,6 +796,18 @@ sandlock_sandbox_spawn (SandlockSandbox     *sandbox,
       plan.overlay_target = layer->workdir;
       plan.overlay_options = layer->mount_options;
       plan.overlay_access = sandlock_landlock_write_rights (landlock->abi);
+      /* max_disk: the layer is a tmpfs of that size while the sandbox
+       * runs, so writes beyond it fail with ENOSPC; it is copied to the
+       * storage when the sandbox ends. */
+      if (policy->max_disk > 0)
+        {
+          layer_tmpfs_options = g_strdup_printf ("size=%" G_GUINT64_FORMAT ",mode=0700",
+                                                 policy->max_disk);
+          plan.layer_tmpfs_options = layer_tmpfs_options;
+          plan.layer_dir = layer->dir;
+          plan.layer_upper = layer->upper;
+          plan.layer_work = layer->work;
+        }
       /* An inherited working directory inside the workdir would be the
        * host's directory under the overlay: enter it again through it. */
       if (plan.cwd == NULL)
@@ -868,6 +888,19 @@ sandlock_sandbox_spawn (SandlockSandbox     *sandbox,
         n = read (err_r, &record, sizeof record);
       while (n < 0 && errno == EINTR);
 
+      if (n == sizeof record && record.stage == SANDLOCK_STAGE_LAYER &&
+          sandbox->layer != NULL)
+        {
+          sandbox->layer->live_fd = syscall (SYS_pidfd_getfd, sandbox->pidfd, record.error, 0);
+          if (sandbox->layer->live_fd < 0)
+            {
+              int saved = errno;
+              g_set_error (&local_error, SANDLOCK_ERROR, SANDLOCK_ERROR_SETUP,
+                           "cannot take the workdir layer from the sandbox: %s",
+                           g_strerror (saved));
+            }
+          continue;
+        }
       if (n != sizeof record || record.stage != SANDLOCK_STAGE_LISTENER)
         break;
       if (!take_listener (sandbox, record.error, go_w, error))

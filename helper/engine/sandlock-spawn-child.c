@@ -40,6 +40,8 @@ static const int forwarded_signals[] = {
 static const SandlockChildPlan *init_plan;
 static volatile pid_t program_pid;
 static volatile sig_atomic_t kill_all_requested;
+/* The layer's tmpfs (max_disk), until the parent has taken it. */
+static int layer_fd = -1;
 
 static G_GNUC_NORETURN void
 fail (const SandlockChildPlan *plan,
@@ -397,6 +399,12 @@ set_up_mounts (const SandlockChildPlan *plan)
    * overlay rather than under it. The sandbox writes into the layer's upper
    * directory; the overlay's root is a new inode, so the write grant is
    * made for it here. */
+  if (plan->layer_tmpfs_options != NULL &&
+      (mount ("tmpfs", plan->layer_dir, "tmpfs", MS_NOSUID | MS_NODEV,
+              plan->layer_tmpfs_options) < 0 ||
+       mkdir (plan->layer_upper, 0700) < 0 || mkdir (plan->layer_work, 0700) < 0 ||
+       (layer_fd = open (plan->layer_dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC)) < 0))
+    return -1;
   if (plan->overlay_target != NULL &&
       (mount ("overlay", plan->overlay_target, "overlay", MS_NOSUID | MS_NODEV,
               plan->overlay_options) < 0 ||
@@ -476,6 +484,7 @@ static void
 start_supervision (const SandlockChildPlan *plan)
 {
   SandlockChildError record = { .stage = SANDLOCK_STAGE_LISTENER };
+  SandlockChildError layer = { .stage = SANDLOCK_STAGE_LAYER, .error = layer_fd };
   int listener;
   char go;
 
@@ -486,7 +495,9 @@ start_supervision (const SandlockChildPlan *plan)
     fail (plan, SANDLOCK_STAGE_SECCOMP, -listener);
 
   record.error = listener;
-  if (write (plan->err_fd, &record, sizeof record) != sizeof record ||
+  if ((layer_fd >= 0 &&
+       write (plan->err_fd, &layer, sizeof layer) != sizeof layer) ||
+      write (plan->err_fd, &record, sizeof record) != sizeof record ||
       read (plan->go_fd, &go, 1) != 1)
     _exit (SANDLOCK_EXIT_SETUP);   /* the parent gave up */
   close (listener);

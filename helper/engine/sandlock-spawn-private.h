@@ -47,6 +47,11 @@ typedef struct {
   const char    *overlay_target;  /* workdir: a copy-on-write overlay on it */
   const char    *overlay_options; /* OverlayFS mount options */
   guint64        overlay_access;  /* the Landlock rights the overlay is granted */
+  const char    *layer_tmpfs_options; /* max_disk: upper and work live on a tmpfs
+                                         of this size over layer_dir (NULL = on disk) */
+  const char    *layer_dir;
+  const char    *layer_upper;
+  const char    *layer_work;
   int            control_fd;      /* init's end: paths to deny at run time */
 
   const char    *cwd;             /* NULL = inherit */
@@ -94,6 +99,9 @@ typedef enum {
   /* Not a failure: init reports the fd number of the seccomp listener,
    * for the parent to take with pidfd_getfd(). */
   SANDLOCK_STAGE_LISTENER = 100,
+  /* Not a failure: the fd number of the layer's tmpfs (max_disk), for the
+   * parent to take before init exits. Sent before the listener. */
+  SANDLOCK_STAGE_LAYER = 101,
 } SandlockStage;
 
 typedef struct {
