@@ -567,6 +567,28 @@ test_directory_replaced (void)
   g_assert_true (exists (layer.workdir, "sub/n"));
 }
 
+/* Renames of files and directories the workdir had: old names go, new
+ * names come with the same contents. */
+static void
+test_renames (void)
+{
+  g_auto(Layer) layer = { 0 };
+  g_autofree char *out = NULL, *moved = NULL, *b = NULL;
+
+  layer_init (&layer);
+  populate (&layer);
+  g_assert_cmpint (run_in (&layer, &out, "mv a a.moved && mv sub sub.moved",
+                           "--dry-run", NULL), ==, 0);
+  g_assert_cmpstr (out, ==, "D a\nA a.moved\nD sub\nA sub.moved\nA sub.moved/b\n");
+  g_assert_cmpint (run_in (&layer, NULL, "mv a a.moved && mv sub sub.moved", NULL), ==, 0);
+  g_assert_false (exists (layer.workdir, "a"));
+  g_assert_false (exists (layer.workdir, "sub"));
+  moved = read_file (layer.workdir, "a.moved");
+  g_assert_cmpstr (moved, ==, "old\n");
+  b = read_file (layer.workdir, "sub.moved/b");
+  g_assert_cmpstr (b, ==, "b\n");
+}
+
 /* max_disk: the layer cannot grow past it (ENOSPC); what fits is kept,
  * whiteouts and opaque directories included, and commits as usual. */
 static void
@@ -647,6 +669,7 @@ main (int    argc,
   g_test_add_func ("/cow/killed-commit-recovers", test_killed_commit_recovers);
   g_test_add_func ("/cow/denied-inside-workdir", test_denied_inside_workdir);
   g_test_add_func ("/cow/directory-replaced", test_directory_replaced);
+  g_test_add_func ("/cow/renames", test_renames);
   g_test_add_func ("/cow/max-disk", test_max_disk);
   g_test_add_func ("/cow/inherited-cwd", test_inherited_cwd);
   g_test_add_func ("/cow/bad-storage", test_bad_storage);
