@@ -390,7 +390,7 @@ describe_stage (SandlockStage stage)
     {
     case SANDLOCK_STAGE_USERNS:       return "user namespace";
     case SANDLOCK_STAGE_HOSTNAME:     return "hostname";
-    case SANDLOCK_STAGE_MOUNTS:       return "its own mounts (/proc, /sys, fs_denied covers, the workdir overlay)";
+    case SANDLOCK_STAGE_MOUNTS:       return "its own mounts (/proc, /sys, fs_denied covers)";
     case SANDLOCK_STAGE_SESSION:      return "session";
     case SANDLOCK_STAGE_FORK:         return "fork";
     case SANDLOCK_STAGE_STDIO:        return "standard streams";
@@ -427,6 +427,12 @@ set_child_error (GError                   **error,
   else if (record->stage == SANDLOCK_STAGE_EXEC)
     g_set_error (error, SANDLOCK_ERROR, SANDLOCK_ERROR_NOT_EXECUTABLE,
                  "cannot execute %s: %s", program, why);
+  else if (record->stage == SANDLOCK_STAGE_WORKDIR)
+    g_set_error (error, SANDLOCK_ERROR, SANDLOCK_ERROR_KERNEL,
+                 "cannot mount the copy-on-write workdir: %s (it needs OverlayFS "
+                 "mountable in a user namespace, Linux 5.11 or newer, upper layers "
+                 "on a filesystem with user extended attributes, and files under "
+                 "the workdir that belong to you)", why);
   else if (record->stage == SANDLOCK_STAGE_CWD)
     g_set_error (error, SANDLOCK_ERROR, SANDLOCK_ERROR_SETUP,
                  "cannot enter the working directory: %s (it must be under a "

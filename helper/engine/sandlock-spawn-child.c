@@ -404,12 +404,12 @@ set_up_mounts (const SandlockChildPlan *plan)
               plan->layer_tmpfs_options) < 0 ||
        mkdir (plan->layer_upper, 0700) < 0 || mkdir (plan->layer_work, 0700) < 0 ||
        (layer_fd = open (plan->layer_dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC)) < 0))
-    return -1;
+    fail (plan, SANDLOCK_STAGE_WORKDIR, errno);
   if (plan->overlay_target != NULL &&
       (mount ("overlay", plan->overlay_target, "overlay", MS_NOSUID | MS_NODEV,
               plan->overlay_options) < 0 ||
        add_rule (plan, plan->overlay_target, plan->overlay_access) < 0))
-    return -1;
+    fail (plan, SANDLOCK_STAGE_WORKDIR, errno);
   if (plan->own_proc &&
       (mount ("proc", "/proc", "proc", MS_NOSUID | MS_NODEV | MS_NOEXEC, NULL) < 0 ||
        add_rule (plan, "/proc", plan->proc_access) < 0 ||
