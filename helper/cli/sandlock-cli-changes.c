@@ -10,13 +10,6 @@
 
 #include "sandlock-cli.h"
 
-static int
-fail (GError *error)
-{
-  sandlock_cli_error ("%s", error->message);
-  return error->code == SANDLOCK_ERROR_INVALID_POLICY ? SANDLOCK_EXIT_USAGE : 1;
-}
-
 /* Every one of these takes ID, then its own arguments, and --fs-storage. */
 typedef struct {
   char     *storage;
@@ -102,7 +95,7 @@ sandlock_cli_print_changes (const char *storage,
   g_autoptr(JsonBuilder) builder = NULL;
 
   if (changes == NULL)
-    return fail (error);
+    return sandlock_cli_fail (error);
   if (!json)
     {
       for (guint i = 0; i < changes->len; i++)
@@ -173,7 +166,7 @@ sandlock_cli_diff (int    argc,
   if (changes == NULL ||
       (workdir = sandlock_changes_workdir (args.storage, args.args[0], &error)) == NULL ||
       (upper = sandlock_changes_upper_dir (args.storage, args.args[0], &error)) == NULL)
-    return fail (error);
+    return sandlock_cli_fail (error);
   for (guint i = 0; i < changes->len && found == NULL; i++)
     if (g_str_equal (((SandlockChange *) changes->pdata[i])->path, args.args[1]))
       found = changes->pdata[i];
@@ -198,7 +191,7 @@ sandlock_cli_diff (int    argc,
     if (!g_spawn_sync (NULL, (char **) diff_argv, NULL,
                        G_SPAWN_SEARCH_PATH | G_SPAWN_CHILD_INHERITS_STDIN, NULL, NULL,
                        NULL, NULL, &status, &error))
-      return fail (error);
+      return sandlock_cli_fail (error);
   }
   /* diff exits 1 when the files differ, which is the point here. */
   return WIFEXITED (status) && WEXITSTATUS (status) <= 1 ? 0 : 1;
@@ -218,7 +211,7 @@ sandlock_cli_commit (int    argc,
   if (!sandlock_changes_commit (args.storage, args.args[0], paths,
                                 args.overwrite ? SANDLOCK_COMMIT_OVERWRITE
                                                : SANDLOCK_COMMIT_DEFAULT, &error))
-    return fail (error);
+    return sandlock_cli_fail (error);
   return 0;
 }
 
@@ -232,6 +225,6 @@ sandlock_cli_discard (int    argc,
   if (!parse_args (argc, argv, "ID", 0, 1, 1, &args))
     return SANDLOCK_EXIT_USAGE;
   if (!sandlock_changes_discard (args.storage, args.args[0], &error))
-    return fail (error);
+    return sandlock_cli_fail (error);
   return 0;
 }

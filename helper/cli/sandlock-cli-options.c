@@ -329,6 +329,13 @@ sandlock_cli_error (const char *format,
   fprintf (stderr, "sandlock: %s\n", message);
 }
 
+int
+sandlock_cli_fail (GError *error)
+{
+  sandlock_cli_error ("%s", error->message);
+  return sandlock_error_exit_status (error) == SANDLOCK_EXIT_USAGE ? SANDLOCK_EXIT_USAGE : 1;
+}
+
 gboolean
 sandlock_cli_parse_run_options (int                    argc,
                                 char                 **argv,

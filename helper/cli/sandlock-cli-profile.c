@@ -29,20 +29,13 @@ usage_error (const char *message)
 }
 
 static int
-fail (GError *error)
-{
-  sandlock_cli_error ("%s", error->message);
-  return sandlock_error_exit_status (error) == SANDLOCK_EXIT_USAGE ? SANDLOCK_EXIT_USAGE : 1;
-}
-
-static int
 profile_list (void)
 {
   g_autoptr(GError) error = NULL;
   g_auto(GStrv) names = sandlock_profile_list (&error);
 
   if (names == NULL)
-    return fail (error);
+    return sandlock_cli_fail (error);
   for (guint i = 0; names[i] != NULL; i++)
     printf ("%s\n", names[i]);
   return 0;
@@ -58,7 +51,7 @@ profile_show (const char *name)
   g_autofree char *pretty = NULL;
 
   if (policy == NULL)
-    return fail (error);
+    return sandlock_cli_fail (error);
   json = sandlock_policy_to_json (policy);
   node = json_from_string (json, NULL);
   pretty = json_to_string (node, TRUE);
@@ -81,7 +74,7 @@ profile_save (int    argc,
     return usage_error ("profile save takes run options, not a command");
   if (!sandlock_policy_validate (options.policy, &error) ||
       !sandlock_profile_save (name, options.policy, &error))
-    return fail (error);
+    return sandlock_cli_fail (error);
   return 0;
 }
 
@@ -101,6 +94,6 @@ sandlock_cli_profile (int    argc,
   if (g_str_equal (verb, "save") && argc >= 3)
     return profile_save (argc - 2, argv + 2);
   if (g_str_equal (verb, "delete") && argc == 3)
-    return sandlock_profile_delete (argv[2], &error) ? 0 : fail (error);
+    return sandlock_profile_delete (argv[2], &error) ? 0 : sandlock_cli_fail (error);
   return usage_error (NULL);
 }

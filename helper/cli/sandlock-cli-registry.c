@@ -31,13 +31,6 @@ format_ports (JsonObject *record)
   return g_string_free (g_steal_pointer (&text), FALSE);
 }
 
-static int
-fail (GError *error)
-{
-  sandlock_cli_error ("%s", error->message);
-  return error->code == SANDLOCK_ERROR_INVALID_POLICY ? SANDLOCK_EXIT_USAGE : 1;
-}
-
 int
 sandlock_cli_ps (int    argc,
                  char **argv)
@@ -52,7 +45,7 @@ sandlock_cli_ps (int    argc,
     }
   records = sandlock_registry_list (&error);
   if (records == NULL)
-    return fail (error);
+    return sandlock_cli_fail (error);
 
   printf ("%-24s %8s  %s\n", "NAME", "PID", "PORTS");
   for (guint i = 0; i < records->len; i++)
@@ -84,7 +77,7 @@ sandlock_cli_kill (int    argc,
       return SANDLOCK_EXIT_USAGE;
     }
   if (!sandlock_registry_kill (argv[1], &error))
-    return fail (error);
+    return sandlock_cli_fail (error);
   printf ("Killed sandbox '%s'\n", argv[1]);
   return 0;
 }
@@ -105,7 +98,7 @@ sandlock_cli_inspect (int    argc,
     }
   record = sandlock_registry_inspect (argv[1], &error);
   if (record == NULL)
-    return fail (error);
+    return sandlock_cli_fail (error);
   node = json_from_string (record, NULL);
   pretty = node ? json_to_string (node, TRUE) : g_strdup (record);
   printf ("%s\n", pretty);

@@ -49,6 +49,9 @@ void     sandlock_cli_run_options_clear (SandlockCliRunOptions *options);
 
 G_DEFINE_AUTO_CLEANUP_CLEAR_FUNC (SandlockCliRunOptions, sandlock_cli_run_options_clear)
 
+/* Prints @error; returns 2 for bad usage or an invalid value, else 1. */
+int  sandlock_cli_fail  (GError *error);
+
 /* "sandlock: MESSAGE" on stderr. */
 void sandlock_cli_error (const char *format, ...) G_GNUC_PRINTF (1, 2);
 
