@@ -78,6 +78,7 @@ tc_sandlockv (char               **out,
   g_autoptr(GError) error = NULL;
   g_autofree char *joined = NULL;
   g_autofree char *local_err = NULL;
+  g_autofree char *local_out = NULL;
   int status;
 
   g_ptr_array_add (argv, (char *) tc_cli ());
@@ -88,16 +89,20 @@ tc_sandlockv (char               **out,
   joined = g_strjoinv (" ", (char **) argv->pdata);
   g_test_message ("$ %s", joined);
 
+  /* Output is always captured: on the test's own stdout it would break
+   * the TAP stream. */
   g_spawn_sync (NULL, (char **) argv->pdata, NULL,
                 G_SPAWN_LEAVE_DESCRIPTORS_OPEN, NULL, NULL,
-                out, &local_err, &status, &error);
+                &local_out, &local_err, &status, &error);
   g_assert_no_error (error);
   if (local_err != NULL && *local_err != '\0')
     g_test_message ("stderr: %s", local_err);
+  if (local_out != NULL && *local_out != '\0')
+    g_test_message ("stdout: %s", local_out);
   if (err != NULL)
     *err = g_steal_pointer (&local_err);
-  if (out != NULL && *out != NULL && **out != '\0')
-    g_test_message ("stdout: %s", *out);
+  if (out != NULL)
+    *out = g_steal_pointer (&local_out);
 
   if (WIFEXITED (status))
     return WEXITSTATUS (status);

@@ -31,7 +31,8 @@ static void
 wait_listed (const char *name,
              gboolean    listed)
 {
-  for (int i = 0; i < 200; i++)
+  /* Generous: a sandbox starts slowly on a machine busy with disk I/O. */
+  for (int i = 0; i < 1000; i++)
     {
       g_autofree char *out = NULL;
 
