@@ -277,6 +277,13 @@ test_keep_and_partial_commit (void)
                                 id, "a", NULL), ==, 0);
   g_assert_nonnull (strstr (out, "--- a/a\n+++ b/a\n"));
   g_assert_nonnull (strstr (out, "\n+new\n"));
+  g_clear_pointer (&out, g_free);
+  g_assert_cmpint (tc_sandlock (&out, NULL, "diff", "--fs-storage", layer.storage,
+                                id, "c", NULL), ==, 0);
+  g_assert_nonnull (strstr (out, "+++ b/c\n"));
+  g_assert_nonnull (strstr (out, "\n+added\n"));
+  g_assert_cmpint (tc_sandlock (NULL, NULL, "diff", "--fs-storage", layer.storage,
+                                id, "unchanged", NULL), ==, 1);
 
   /* Only a and the new directory d. */
   g_assert_cmpint (tc_sandlock (NULL, NULL, "commit", "--fs-storage", layer.storage,

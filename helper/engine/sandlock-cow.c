@@ -10,6 +10,7 @@
 #include <sys/stat.h>
 #include <sys/syscall.h>
 #include <sys/sysmacros.h>
+#include <sys/wait.h>
 #include <sys/xattr.h>
 #include <time.h>
 #include <unistd.h>
@@ -1140,11 +1141,54 @@ sandlock_layer_finish (SandlockLayer  *layer,
 }
 
 char *
-sandlock_changes_upper_dir (const char  *storage,
-                            const char  *id,
-                            GError     **error)
+sandlock_changes_diff (const char  *storage,
+                       const char  *id,
+                       const char  *path,
+                       GError     **error)
 {
-  g_autofree char *dir = layer_dir (storage, id, error);
+  g_autoptr(GPtrArray) changes = sandlock_changes_list (storage, id, error);
+  g_autofree char *dir = NULL, *workdir = NULL, *before = NULL, *after = NULL;
+  g_autofree char *label_before = NULL, *label_after = NULL, *err = NULL;
+  SandlockChange *found = NULL;
+  char *out = NULL;
+  int status;
 
-  return dir != NULL ? g_build_filename (dir, "upper", NULL) : NULL;
+  if (changes == NULL ||
+      (dir = layer_dir (storage, id, error)) == NULL ||
+      (workdir = sandlock_changes_workdir (storage, id, error)) == NULL)
+    return NULL;
+  for (guint i = 0; i < changes->len && found == NULL; i++)
+    if (g_str_equal (((SandlockChange *) changes->pdata[i])->path, path))
+      found = changes->pdata[i];
+  if (found == NULL)
+    {
+      g_set_error (error, SANDLOCK_ERROR, SANDLOCK_ERROR_NOT_FOUND,
+                   "%s is not among the changes of %s", path, id);
+      return NULL;
+    }
+
+  before = found->kind == SANDLOCK_CHANGE_ADDED ? g_strdup ("/dev/null")
+                                                : g_build_filename (workdir, path, NULL);
+  after = found->kind == SANDLOCK_CHANGE_DELETED ? g_strdup ("/dev/null")
+                                                 : g_build_filename (dir, "upper", path, NULL);
+  label_before = g_strconcat ("a/", path, NULL);
+  label_after = g_strconcat ("b/", path, NULL);
+  {
+    const char *argv[] = { "diff", "-u", "-r", "-N", "--no-dereference",
+                           "--label", label_before, "--label", label_after,
+                           before, after, NULL };
+
+    if (!g_spawn_sync (NULL, (char **) argv, NULL, G_SPAWN_SEARCH_PATH, NULL, NULL,
+                       &out, &err, &status, error))
+      return NULL;
+  }
+  /* diff exits 1 when the files differ, which is the point here. */
+  if (!WIFEXITED (status) || WEXITSTATUS (status) > 1)
+    {
+      g_set_error (error, SANDLOCK_ERROR, SANDLOCK_ERROR_FAILED, "diff failed: %s",
+                   err != NULL ? g_strstrip (err) : "");
+      g_free (out);
+      return NULL;
+    }
+  return out;
 }

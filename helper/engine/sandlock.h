@@ -413,11 +413,12 @@ SANDLOCK_API gboolean   sandlock_changes_commit  (const char  *storage,
                                                   const char * const *paths,
                                                   SandlockCommitFlags flags,
                                                   GError     **error);
-/* The directory holding a kept layer's new and changed files, as the
- * workdir's tree (for diffs). */
-SANDLOCK_API char      *sandlock_changes_upper_dir (const char  *storage,
-                                                    const char  *id,
-                                                    GError     **error);
+/* A unified diff of one change (diff(1) says "Binary files ... differ"
+ * for binary ones); SANDLOCK_ERROR_NOT_FOUND when @path is not a change. */
+SANDLOCK_API char      *sandlock_changes_diff    (const char  *storage,
+                                                  const char  *id,
+                                                  const char  *path,
+                                                  GError     **error);
 /* Drops a kept layer. */
 SANDLOCK_API gboolean   sandlock_changes_discard (const char  *storage,
                                                   const char  *id,
