@@ -281,6 +281,8 @@ run_with_rules (SandlockPolicy     *policy,
 
   sandlock_sandbox_set_policy_func (sandbox, decide, rules, timeout);
   sandlock_sandbox_set_event_handler (sandbox, count_audits, rules);
+  /* The probe's output would break the TAP stream. */
+  sandlock_sandbox_set_capture (sandbox, TRUE);
   /* A denied execve of the program itself fails the spawn. */
   if (!sandlock_sandbox_spawn (sandbox, argv, &error))
     {
