@@ -620,6 +620,72 @@ test_max_disk (void)
   g_assert_cmpuint (count_layers (&layer), ==, 0);
 }
 
+/* A sandbox that never starts leaves no layer behind. */
+static void
+test_failed_spawn_leaves_nothing (void)
+{
+  g_auto(Layer) layer = { 0 };
+  /* The program exists but is not readable in the sandbox: its exec fails
+   * after the layer was made. */
+  const char *args[] = {
+    "run", "--workdir", NULL, "--fs-storage", NULL, "--on-exit", "keep",
+    "--", "/usr/bin/true", NULL,
+  };
+
+  layer_init (&layer);
+  args[2] = layer.workdir;
+  args[4] = layer.storage;
+  g_assert_cmpint (tc_sandlockv (NULL, NULL, args), ==, 126);
+  g_assert_cmpuint (count_layers (&layer), ==, 0);
+}
+
+/* While its sandbox runs, a layer is neither listed, committed nor
+ * discarded from outside. */
+static void
+test_running_layer_is_locked (void)
+{
+  g_auto(Layer) layer = { 0 };
+  g_autofree char *err = NULL, *out = NULL, *id = NULL;
+  g_autofree char *signal_dir = tc_make_tmpdir ();
+  g_autofree char *flag = g_build_filename (signal_dir, "go", NULL);
+  g_autofree char *script = g_strdup_printf (
+    "echo x > f; while [ ! -e %s ]; do sleep 0.05; done", flag);
+  const char *argv[] = {
+    tc_cli (), "run", "-r", "/usr", "-r", "/lib", "-r", "/lib64", "-r", "/bin",
+    "-r", signal_dir, "-t", "60",
+    "--workdir", NULL, "--fs-storage", NULL, "--cwd", NULL, "--on-exit", "keep", "--",
+    "/bin/sh", "-c", script, NULL,
+  };
+  GPid pid;
+  int status;
+
+  layer_init (&layer);
+  argv[15] = layer.workdir;
+  argv[17] = layer.storage;
+  argv[19] = layer.workdir;
+  g_assert_true (g_spawn_async (NULL, (char **) argv, NULL, G_SPAWN_DO_NOT_REAP_CHILD,
+                                NULL, NULL, &pid, NULL));
+  for (guint i = 0; i < 2000 && count_layers (&layer) == 0; i++)
+    g_usleep (5000);
+  id = only_layer (&layer);
+
+  g_assert_cmpint (tc_sandlock (NULL, &err, "discard", "--fs-storage", layer.storage,
+                                id, NULL), ==, 1);
+  g_assert_nonnull (strstr (err, "in use"));
+  g_assert_cmpint (tc_sandlock (NULL, NULL, "commit", "--fs-storage", layer.storage,
+                                id, NULL), ==, 1);
+  g_assert_cmpint (tc_sandlock (NULL, NULL, "changes", "--fs-storage", layer.storage,
+                                id, NULL), ==, 1);
+  g_assert_false (exists (layer.workdir, "f"));
+
+  g_assert_true (g_file_set_contents (flag, "", 0, NULL));
+  g_assert_cmpint (waitpid (pid, &status, 0), ==, pid);
+  g_assert_true (WIFEXITED (status) && WEXITSTATUS (status) == 0);
+  g_assert_cmpint (tc_sandlock (&out, NULL, "changes", "--fs-storage", layer.storage,
+                                id, NULL), ==, 0);
+  g_assert_cmpstr (out, ==, "A f\n");
+}
+
 /* The working directory the program inherits inside the workdir is the
  * overlay's, so relative writes land in the layer too. */
 static void
@@ -678,6 +744,8 @@ main (int    argc,
   g_test_add_func ("/cow/directory-replaced", test_directory_replaced);
   g_test_add_func ("/cow/renames", test_renames);
   g_test_add_func ("/cow/max-disk", test_max_disk);
+  g_test_add_func ("/cow/failed-spawn-leaves-nothing", test_failed_spawn_leaves_nothing);
+  g_test_add_func ("/cow/running-layer-is-locked", test_running_layer_is_locked);
   g_test_add_func ("/cow/inherited-cwd", test_inherited_cwd);
   g_test_add_func ("/cow/bad-storage", test_bad_storage);
   return g_test_run ();

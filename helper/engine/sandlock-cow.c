@@ -27,8 +27,8 @@
  * directory (mounted in its own user + mount namespace, so the kernel
  * resolves every path; nothing here races with the program). Afterwards
  * the upper directory is read back as a list of changes and, on commit,
- * applied to the workdir one file at a time: written beside its target
- * and renamed over it, so each file is either as before or as after.
+ * applied to the workdir: each file written beside its target and renamed
+ * over it, so each file is either as before or as after.
  */
 
 #define OPAQUE_XATTR "user.overlay.opaque"
@@ -45,6 +45,12 @@ sandlock_layer_free (SandlockLayer *layer)
 {
   if (layer == NULL)
     return;
+  /* Dropped before the sandbox ended (its spawn failed): nothing to keep. */
+  if (!layer->finished && layer->id != NULL)
+    {
+      sandlock_close_fd (&layer->lock_fd);
+      sandlock_changes_discard (layer->storage, layer->id, NULL);
+    }
   g_free (layer->id);
   g_free (layer->dir);
   g_free (layer->upper);
@@ -116,13 +122,31 @@ wait_past_stamp (const char  *stamp_file,
   return FALSE;
 }
 
+/* The layer's lock: held by its running sandbox and by a commit. */
+static int
+lock_layer (const char  *dir,
+            const char  *id,
+            GError     **error)
+{
+  g_autofree char *lock = g_build_filename (dir, "lock", NULL);
+  sandlock_autofd int fd = open (lock, O_RDWR | O_CREAT | O_CLOEXEC, 0600);
+
+  if (fd < 0 || flock (fd, LOCK_EX | LOCK_NB) < 0)
+    {
+      g_set_error (error, SANDLOCK_ERROR, SANDLOCK_ERROR_FAILED,
+                   "the changes %s are in use (being committed, or their sandbox "
+                   "still runs)", id);
+      return -1;
+    }
+  return sandlock_steal_fd (&fd);
+}
+
 SandlockLayer *
 sandlock_layer_create (const char  *storage,
                        const char  *workdir,
                        GError     **error)
 {
   g_autoptr(SandlockLayer) layer = g_new0 (SandlockLayer, 1);
-  g_autofree char *lock = NULL;
   g_autofree char *root = storage_or_default (storage);
   g_autofree char *real_root = NULL;
   g_autofree char *template = NULL;
@@ -178,7 +202,9 @@ sandlock_layer_create (const char  *storage,
       return NULL;
     }
   g_steal_pointer (&template);
+  /* From here on, freeing the layer removes it. */
   layer->id = g_path_get_basename (layer->dir);
+  layer->storage = g_steal_pointer (&real_root);
   layer->upper = g_build_filename (layer->dir, "upper", NULL);
   layer->work = g_build_filename (layer->dir, "work", NULL);
   workdir_file = g_build_filename (layer->dir, "workdir", NULL);
@@ -188,25 +214,11 @@ sandlock_layer_create (const char  *storage,
       g_set_error (error, SANDLOCK_ERROR, SANDLOCK_ERROR_SETUP,
                    "fs_storage: cannot prepare %s: %s", layer->dir,
                    local_error ? local_error->message : g_strerror (errno));
-      sandlock_changes_discard (real_root, layer->id, NULL);
       return NULL;
     }
-  layer->storage = g_steal_pointer (&real_root);
-  lock = g_build_filename (layer->dir, "lock", NULL);
-  layer->lock_fd = open (lock, O_RDWR | O_CREAT | O_CLOEXEC, 0600);
-  if (layer->lock_fd < 0 || flock (layer->lock_fd, LOCK_EX) < 0)
-    {
-      int saved = errno;
-      g_set_error (error, SANDLOCK_ERROR, SANDLOCK_ERROR_SETUP,
-                   "fs_storage: cannot lock %s: %s", lock, g_strerror (saved));
-      sandlock_changes_discard (layer->storage, layer->id, NULL);
-      return NULL;
-    }
-  if (!wait_past_stamp (workdir_file, error))
-    {
-      sandlock_changes_discard (layer->storage, layer->id, NULL);
-      return NULL;
-    }
+  layer->lock_fd = lock_layer (layer->dir, layer->id, error);
+  if (layer->lock_fd < 0 || !wait_past_stamp (workdir_file, error))
+    return NULL;
   /* userxattr: whiteouts and opaque marks an unprivileged user can make.
    * volatile: no fsync per copy-up; the layer is synced once when the
    * sandbox ends, and a commit syncs what it installs. */
@@ -276,8 +288,6 @@ change_free (gpointer data)
 {
   SandlockChange *change = data;
 
-  if (change == NULL)
-    return;   /* moved to another list */
   g_free (change->path);
   g_free (change);
 }
@@ -304,14 +314,13 @@ is_whiteout (const struct stat *st)
   return S_ISCHR (st->st_mode) && st->st_rdev == makedev (0, 0);
 }
 
+/* @dir_fd: an upper directory, opened for reading. */
 static gboolean
-is_opaque (int         dir_fd,
-           const char *name)
+is_opaque (int dir_fd)
 {
-  g_autofree char *path = g_strdup_printf ("/proc/self/fd/%d/%s", dir_fd, name);
   char value[2];
 
-  return lgetxattr (path, OPAQUE_XATTR, value, sizeof value) == 1 && value[0] == 'y';
+  return fgetxattr (dir_fd, OPAQUE_XATTR, value, sizeof value) == 1 && value[0] == 'y';
 }
 
 static gboolean
@@ -356,6 +365,13 @@ same_content (int         a_dir,
   return same;
 }
 
+static int
+compare_names (gconstpointer a,
+               gconstpointer b)
+{
+  return strcmp (*(char * const *) a, *(char * const *) b);
+}
+
 static GPtrArray *
 sorted_names (int dir_fd)
 {
@@ -374,11 +390,30 @@ sorted_names (int dir_fd)
     if (!g_str_equal (entry->d_name, ".") && !g_str_equal (entry->d_name, ".."))
       g_ptr_array_add (names, g_strdup (entry->d_name));
   closedir (dir);
-  g_ptr_array_sort (names, (GCompareFunc) g_ascii_strcasecmp);
+  g_ptr_array_sort (names, compare_names);
   return names;
 }
 
-static void list_lower_as_deleted (int lower_fd, const char *prefix, GPtrArray *changes);
+/* An opaque directory: everything its lower side held was removed, then
+ * some of it made anew (those names are in the upper side). */
+static void
+list_hidden_as_deleted (int         upper_fd,
+                        int         lower_fd,
+                        const char *prefix,
+                        GPtrArray  *changes)
+{
+  g_autoptr(GPtrArray) names = sorted_names (lower_fd);
+
+  for (guint i = 0; i < names->len; i++)
+    {
+      g_autofree char *path = g_strconcat (prefix, "/", names->pdata[i], NULL);
+      struct stat st;
+
+      if (fstatat (upper_fd, names->pdata[i], &st, AT_SYMLINK_NOFOLLOW) < 0 &&
+          fstatat (lower_fd, names->pdata[i], &st, AT_SYMLINK_NOFOLLOW) == 0)
+        add_change (changes, SANDLOCK_CHANGE_DELETED, path, &st, NULL);
+    }
+}
 
 /* Compares the upper directory @upper_fd with the lower @lower_fd (-1 when
  * the lower has no such directory), below @prefix. */
@@ -419,20 +454,8 @@ walk_layer (int         upper_fd,
             add_change (changes, SANDLOCK_CHANGE_MODIFIED, path, &low, &up);
           if (sub_upper >= 0)
             {
-              if (sub_lower >= 0 && is_opaque (upper_fd, name))
-                {
-                  /* Everything below was removed, then some of it made anew. */
-                  g_autoptr(GPtrArray) gone = g_ptr_array_new_with_free_func (change_free);
-                  list_lower_as_deleted (sub_lower, path, gone);
-                  for (guint j = 0; j < gone->len; j++)
-                    {
-                      SandlockChange *change = gone->pdata[j];
-                      const char *child = change->path + strlen (path) + 1;
-                      struct stat st;
-                      if (fstatat (sub_upper, child, &st, AT_SYMLINK_NOFOLLOW) < 0)
-                        g_ptr_array_add (changes, g_steal_pointer (&gone->pdata[j]));
-                    }
-                }
+              if (sub_lower >= 0 && is_opaque (sub_upper))
+                list_hidden_as_deleted (sub_upper, sub_lower, path, changes);
               walk_layer (sub_upper, sub_lower, path, changes);
               close (sub_upper);
             }
@@ -445,24 +468,6 @@ walk_layer (int         upper_fd,
       else if ((up.st_mode & S_IFMT) != (low.st_mode & S_IFMT) ||
                !same_content (upper_fd, lower_fd, name, &up, &low))
         add_change (changes, SANDLOCK_CHANGE_MODIFIED, path, &low, &up);
-    }
-}
-
-/* The direct entries of an opaque directory's lower side. */
-static void
-list_lower_as_deleted (int         lower_fd,
-                       const char *prefix,
-                       GPtrArray  *changes)
-{
-  g_autoptr(GPtrArray) names = sorted_names (lower_fd);
-
-  for (guint i = 0; i < names->len; i++)
-    {
-      g_autofree char *path = g_strconcat (prefix, "/", names->pdata[i], NULL);
-      struct stat st;
-
-      if (fstatat (lower_fd, names->pdata[i], &st, AT_SYMLINK_NOFOLLOW) == 0)
-        add_change (changes, SANDLOCK_CHANGE_DELETED, path, &st, NULL);
     }
 }
 
@@ -739,6 +744,21 @@ forget_change (int                   upper_fd,
   close (dir);
 }
 
+/* "a/b", not "/a", "", "..", "a/../b". */
+static gboolean
+is_relative_inside (const char *path)
+{
+  g_auto(GStrv) parts = NULL;
+
+  if (*path == '\0' || g_path_is_absolute (path))
+    return FALSE;
+  parts = g_strsplit (path, "/", -1);
+  for (guint i = 0; parts[i] != NULL; i++)
+    if (g_str_equal (parts[i], ".."))
+      return FALSE;
+  return TRUE;
+}
+
 static gboolean
 selected (const SandlockChange *change,
           const char * const   *paths)
@@ -844,6 +864,42 @@ check_conflicts (const char         *dir,
   return FALSE;
 }
 
+/* Runs one pass over the selected changes; the first failure stops it. */
+static gboolean
+run_pass (int                 upper_fd,
+          int                 workdir_fd,
+          GPtrArray          *changes,
+          const char * const *paths,
+          CommitPass          pass,
+          const char         *workdir,
+          const char         *dir,
+          GError            **error)
+{
+  for (guint i = 0; i < changes->len; i++)
+    {
+      SandlockChange *change = changes->pdata[i];
+
+      if (selected (change, paths) && apply_change (upper_fd, workdir_fd, change, pass) < 0)
+        {
+          int saved = errno;
+          g_set_error (error, SANDLOCK_ERROR, SANDLOCK_ERROR_FAILED,
+                       "cannot commit %s to %s: %s (the journal in %s finishes the "
+                       "commit next time)", change->path, workdir, g_strerror (saved), dir);
+          return FALSE;
+        }
+    }
+  /* Staged contents are on disk before any rename makes them visible;
+   * the renames are on disk before the journal goes. */
+  if (syncfs (workdir_fd) < 0)
+    {
+      int saved = errno;
+      g_set_error (error, SANDLOCK_ERROR, SANDLOCK_ERROR_FAILED,
+                   "cannot sync %s: %s", workdir, g_strerror (saved));
+      return FALSE;
+    }
+  return TRUE;
+}
+
 static gboolean
 commit_layer (const char         *dir,
               const char         *workdir,
@@ -855,67 +911,41 @@ commit_layer (const char         *dir,
   g_autofree char *journal = g_build_filename (dir, JOURNAL, NULL);
   g_autoptr(GPtrArray) changes = NULL;
   g_autoptr(GPtrArray) remaining = NULL;
-  int upper_fd, workdir_fd;
-  gboolean ok = TRUE;
+  sandlock_autofd int upper_fd = -1;
+  sandlock_autofd int workdir_fd = -1;
 
   changes = read_layer (dir, workdir, error);
   if (changes == NULL ||
-      (check && !check_conflicts (dir, workdir, changes, paths, error)) ||
-      !write_journal (dir, paths, error))
+      (check && !check_conflicts (dir, workdir, changes, paths, error)))
     return FALSE;
   upper_fd = open (upper, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
   workdir_fd = open (workdir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
-  for (CommitPass pass = PASS_STAGE; pass <= PASS_INSTALL; pass++)
-    {
-      for (guint i = 0; ok && upper_fd >= 0 && workdir_fd >= 0 && i < changes->len; i++)
-        {
-          SandlockChange *change = changes->pdata[i];
-
-          if (!selected (change, paths))
-            continue;
-          if (apply_change (upper_fd, workdir_fd, change, pass) < 0)
-            {
-              int saved = errno;
-              g_set_error (error, SANDLOCK_ERROR, SANDLOCK_ERROR_FAILED,
-                           "cannot commit %s to %s: %s (the journal in %s finishes the "
-                           "commit next time)", change->path, workdir, g_strerror (saved), dir);
-              ok = FALSE;
-            }
-        }
-      /* Staged contents are on disk before any rename makes them visible;
-       * the renames are on disk before the journal goes. */
-      if (ok && workdir_fd >= 0 && syncfs (workdir_fd) < 0)
-        {
-          int saved = errno;
-          g_set_error (error, SANDLOCK_ERROR, SANDLOCK_ERROR_FAILED,
-                       "cannot sync %s: %s", workdir, g_strerror (saved));
-          ok = FALSE;
-        }
-    }
-  /* Staged files of a commit that did not finish would litter the workdir
-   * (a journal replay stages them again). */
-  for (guint i = 0; !ok && upper_fd >= 0 && workdir_fd >= 0 && i < changes->len; i++)
-    if (selected (changes->pdata[i], paths) &&
-        ((SandlockChange *) changes->pdata[i])->kind != SANDLOCK_CHANGE_DELETED)
-      apply_change (upper_fd, workdir_fd, changes->pdata[i], PASS_UNSTAGE);
   if (upper_fd < 0 || workdir_fd < 0)
     {
       int saved = errno;
       g_set_error (error, SANDLOCK_ERROR, SANDLOCK_ERROR_FAILED, "cannot open %s: %s",
                    upper_fd < 0 ? upper : workdir, g_strerror (saved));
-      ok = FALSE;
+      return FALSE;
     }
-  if (ok && paths != NULL)
-    for (guint i = changes->len; i-- > 0; )
-      if (selected (changes->pdata[i], paths))
-        forget_change (upper_fd, changes->pdata[i]);
-  if (upper_fd >= 0)
-    close (upper_fd);
-  if (workdir_fd >= 0)
-    close (workdir_fd);
-  if (!ok)
+  if (!write_journal (dir, paths, error))
     return FALSE;
+  if (!run_pass (upper_fd, workdir_fd, changes, paths, PASS_STAGE, workdir, dir, error) ||
+      !run_pass (upper_fd, workdir_fd, changes, paths, PASS_INSTALL, workdir, dir, error))
+    {
+      /* Staged files of a commit that did not finish would litter the
+       * workdir (a journal replay stages them again). */
+      for (guint i = 0; i < changes->len; i++)
+        if (selected (changes->pdata[i], paths) &&
+            ((SandlockChange *) changes->pdata[i])->kind != SANDLOCK_CHANGE_DELETED)
+          apply_change (upper_fd, workdir_fd, changes->pdata[i], PASS_UNSTAGE);
+      return FALSE;
+    }
   g_unlink (journal);
+  if (paths == NULL)
+    return remove_layer (dir, error);
+  for (guint i = changes->len; i-- > 0; )
+    if (selected (changes->pdata[i], paths))
+      forget_change (upper_fd, changes->pdata[i]);
   remaining = read_layer (dir, workdir, NULL);
   if (remaining == NULL || remaining->len == 0)
     return remove_layer (dir, error);
@@ -976,8 +1006,6 @@ open_layer (const char  *storage,
             OpenLayer   *layer,
             GError     **error)
 {
-  g_autofree char *lock = NULL;
-
   layer->lock_fd = -1;
   layer->dir = layer_dir (storage, id, error);
   if (layer->dir == NULL)
@@ -985,15 +1013,9 @@ open_layer (const char  *storage,
   layer->workdir = sandlock_changes_workdir (storage, id, error);
   if (layer->workdir == NULL)
     return FALSE;
-  lock = g_build_filename (layer->dir, "lock", NULL);
-  layer->lock_fd = open (lock, O_RDWR | O_CREAT | O_CLOEXEC, 0600);
-  if (layer->lock_fd < 0 || flock (layer->lock_fd, LOCK_EX | LOCK_NB) < 0)
-    {
-      g_set_error (error, SANDLOCK_ERROR, SANDLOCK_ERROR_FAILED,
-                   "the changes %s are in use (being committed, or their sandbox "
-                   "still runs)", id);
-      return FALSE;
-    }
+  layer->lock_fd = lock_layer (layer->dir, id, error);
+  if (layer->lock_fd < 0)
+    return FALSE;
   return finish_interrupted (layer, error);
 }
 
@@ -1025,8 +1047,7 @@ sandlock_changes_commit (const char          *storage,
   if (!g_file_test (layer.dir, G_FILE_TEST_IS_DIR))
     return TRUE;
   for (size_t i = 0; paths != NULL && paths[i] != NULL; i++)
-    if (g_path_is_absolute (paths[i]) || *paths[i] == '\0' ||
-        strstr (paths[i], "..") != NULL)
+    if (!is_relative_inside (paths[i]))
       {
         g_set_error (error, SANDLOCK_ERROR, SANDLOCK_ERROR_INVALID_POLICY,
                      "'%s': name paths relative to the workdir, without '..'", paths[i]);
@@ -1042,8 +1063,9 @@ sandlock_changes_discard (const char  *storage,
                           GError     **error)
 {
   g_autofree char *dir = layer_dir (storage, id, error);
+  sandlock_autofd int lock_fd = dir != NULL ? lock_layer (dir, id, error) : -1;
 
-  return dir != NULL && remove_layer (dir, error);
+  return lock_fd >= 0 && remove_layer (dir, error);
 }
 
 /* Copies an upper directory as OverlayFS reads it: directories with their
@@ -1071,7 +1093,7 @@ copy_upper (int from_dir,
           if (from >= 0 && mkdirat (to_dir, name, 0700) == 0)
             to = openat (to_dir, name, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
           if (to < 0 ||
-              (is_opaque (from_dir, name) && fsetxattr (to, OPAQUE_XATTR, "y", 1, 0) < 0) ||
+              (is_opaque (from) && fsetxattr (to, OPAQUE_XATTR, "y", 1, 0) < 0) ||
               copy_upper (from, to) < 0 || fchmod (to, st.st_mode & 07777) < 0)
             ret = -1;
           if (from >= 0)
@@ -1116,20 +1138,41 @@ copy_out (SandlockLayer  *layer,
   return TRUE;
 }
 
+/* The overlay is volatile (no sync per copy-up): what is kept must reach
+ * the disk once, when the sandbox has ended. */
+static gboolean
+sync_upper (SandlockLayer  *layer,
+            GError        **error)
+{
+  sandlock_autofd int fd = open (layer->upper, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+
+  if (fd < 0 || syncfs (fd) < 0)
+    {
+      int saved = errno;
+      g_set_error (error, SANDLOCK_ERROR, SANDLOCK_ERROR_FAILED, "cannot sync %s: %s",
+                   layer->upper, g_strerror (saved));
+      return FALSE;
+    }
+  return TRUE;
+}
+
 gboolean
 sandlock_layer_finish (SandlockLayer  *layer,
                        SandlockAction  action,
                        GError        **error)
 {
-  if (layer->live_fd >= 0 && action != SANDLOCK_ACTION_ABORT &&
-      !copy_out (layer, error))
+  gboolean was_live = layer->live_fd >= 0;
+
+  layer->finished = TRUE;
+  /* copy_out() syncs what it copies. */
+  if (was_live && action != SANDLOCK_ACTION_ABORT && !copy_out (layer, error))
     return FALSE;
   sandlock_close_fd (&layer->live_fd);
   sandlock_close_fd (&layer->lock_fd);
   switch (action)
     {
     case SANDLOCK_ACTION_KEEP:
-      return TRUE;
+      return was_live || sync_upper (layer, error);
     case SANDLOCK_ACTION_COMMIT:
       return sandlock_changes_commit (layer->storage, layer->id, NULL,
                                       SANDLOCK_COMMIT_DEFAULT, error);

@@ -21,6 +21,7 @@ typedef struct {
   char *mount_options; /* for mount(2): lowerdir=...,upperdir=...,workdir=... */
   char *storage;
   int   lock_fd;       /* held while the sandbox runs */
+  gboolean finished;  /* sandlock_layer_finish() ran; else freeing discards */
   int   live_fd;       /* max_disk: the tmpfs holding upper and work while
                           the sandbox runs, -1 when they are on disk */
 } SandlockLayer;

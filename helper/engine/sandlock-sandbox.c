@@ -120,8 +120,6 @@ sandlock_sandbox_free (SandlockSandbox *sandbox)
   g_clear_pointer (&sandbox->keep_fds, g_array_unref);
   g_clear_pointer (&sandbox->warnings, g_ptr_array_unref);
   g_clear_pointer (&sandbox->result, sandlock_result_free);
-  if (sandbox->layer != NULL)
-    sandlock_changes_discard (sandbox->layer->storage, sandbox->layer->id, NULL);
   g_clear_pointer (&sandbox->layer, sandlock_layer_free);
   g_free (sandbox->changes_id);
   g_free (sandbox->changes_storage);
