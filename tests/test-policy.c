@@ -1351,6 +1351,17 @@ remove_tmpdir (void)
     g_warning ("cannot remove %s: %s", tmpdir, g_strerror (errno));
 }
 
+static void
+test_path_is_within (void)
+{
+  g_assert_true (sandlock_path_is_within ("/a/b", "/a"));
+  g_assert_true (sandlock_path_is_within ("/a", "/a"));
+  g_assert_false (sandlock_path_is_within ("/ab", "/a"));
+  g_assert_false (sandlock_path_is_within ("/", "/a"));
+  g_assert_true (sandlock_path_is_within ("/anything", "/"));
+  g_assert_true (sandlock_path_is_within ("a/b", "a"));
+}
+
 int
 main (int    argc,
       char **argv)
@@ -1393,6 +1404,7 @@ main (int    argc,
   g_test_add_func ("/policy/check/cpu-cores", test_check_cpu_cores);
   g_test_add_func ("/policy/check/ranges", test_check_ranges);
   g_test_add_func ("/policy/validate", test_validate);
+  g_test_add_func ("/policy/path-is-within", test_path_is_within);
 
   status = g_test_run ();
   remove_tmpdir ();

@@ -21,6 +21,7 @@
 
 #include "sandlock-cow.h"
 #include "sandlock-fd.h"
+#include "sandlock-parse.h"
 
 /*
  * Copy-on-write layers. The sandbox writes into an OverlayFS upper
@@ -74,16 +75,6 @@ static gboolean
 fits_mount_options (const char *path)
 {
   return strpbrk (path, ",:\\") == NULL;
-}
-
-static gboolean
-is_below (const char *path,
-          const char *dir)
-{
-  size_t len = strlen (dir);
-
-  return strncmp (path, dir, len) == 0 && (path[len] == '/' || path[len] == '\0' ||
-                                           g_str_equal (dir, "/"));
 }
 
 static gboolean
@@ -183,7 +174,7 @@ sandlock_layer_create (const char  *storage,
                    "(OverlayFS option separators): %s, %s", layer->workdir, real_root);
       return NULL;
     }
-  if (is_below (real_root, layer->workdir))
+  if (sandlock_path_is_within (real_root, layer->workdir))
     {
       g_set_error (error, SANDLOCK_ERROR, SANDLOCK_ERROR_INVALID_POLICY,
                    "fs_storage %s is inside the workdir %s: the changes would "
@@ -772,7 +763,7 @@ selected (const SandlockChange *change,
 
       while ((len = strlen (clean)) > 1 && clean[len - 1] == '/')
         clean[len - 1] = '\0';
-      if (is_below (change->path, clean))
+      if (sandlock_path_is_within (change->path, clean))
         return TRUE;
     }
   return FALSE;

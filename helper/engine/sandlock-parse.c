@@ -360,3 +360,14 @@ sandlock_env_name_is_valid (const char *name)
       return FALSE;
   return TRUE;
 }
+
+gboolean
+sandlock_path_is_within (const char *path,
+                         const char *dir)
+{
+  size_t len = strlen (dir);
+
+  if (g_str_equal (dir, "/"))
+    return TRUE;
+  return strncmp (path, dir, len) == 0 && (path[len] == '/' || path[len] == '\0');
+}

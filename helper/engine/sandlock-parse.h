@@ -24,5 +24,8 @@ gboolean sandlock_parse_net_rule  (const char *text,
                                    GError    **error);
 /* POSIX-portable environment names: [A-Za-z_][A-Za-z0-9_]*. */
 gboolean sandlock_env_name_is_valid (const char *name);
+/* TRUE when the absolute, clean @path is @dir or below it ("/" holds all). */
+gboolean sandlock_path_is_within (const char *path,
+                                  const char *dir);
 
 G_END_DECLS

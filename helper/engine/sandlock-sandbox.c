@@ -18,6 +18,7 @@
 #include "sandlock-fd.h"
 #include "sandlock-cow.h"
 #include "sandlock-landlock.h"
+#include "sandlock-parse.h"
 #include "sandlock-result-private.h"
 #include "sandlock-proctree.h"
 #include "sandlock-registry.h"
@@ -461,8 +462,7 @@ grants_under (SandlockPolicy *policy,
       {
         const char *path = lists[l]->pdata[i];
 
-        if (g_str_equal (path, "/") || g_str_equal (path, dir) ||
-            (g_str_has_prefix (path, dir) && path[strlen (dir)] == '/'))
+        if (g_str_equal (path, "/") || sandlock_path_is_within (path, dir))
           return TRUE;
       }
   return FALSE;
@@ -533,8 +533,7 @@ scratch_dir (GPtrArray *files)
       gboolean above = FALSE;
 
       for (guint f = 0; f < files->len && files->pdata[f] != NULL; f++)
-        above |= g_str_has_prefix (files->pdata[f], candidates[i]) &&
-                 ((const char *) files->pdata[f])[strlen (candidates[i])] == '/';
+        above |= sandlock_path_is_within (files->pdata[f], candidates[i]);
       if (!above && g_file_test (candidates[i], G_FILE_TEST_IS_DIR))
         return candidates[i];
     }
@@ -817,9 +816,7 @@ sandlock_sandbox_spawn (SandlockSandbox     *sandbox,
       if (plan.cwd == NULL)
         {
           cwd_in_workdir = g_get_current_dir ();
-          if (g_str_has_prefix (cwd_in_workdir, layer->workdir) &&
-              (cwd_in_workdir[strlen (layer->workdir)] == '/' ||
-               cwd_in_workdir[strlen (layer->workdir)] == '\0'))
+          if (sandlock_path_is_within (cwd_in_workdir, layer->workdir))
             plan.cwd = cwd_in_workdir;
         }
     }
