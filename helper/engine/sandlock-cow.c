@@ -572,31 +572,36 @@ copy_contents (int from,
     }
 }
 
-/* Where a file is staged beside its target: one name per target, so a
- * commit finished after a crash replaces what the crash left. */
+/* Where a file is staged beside its target: one name per layer and
+ * target, so a commit finished after a crash replaces what the crash left,
+ * and two layers committing at once never share a staged file. */
+#define TEMP_NAME_MAX 128
+
 static void
-temp_name (const char *name,
-           char        out[32])
+temp_name (const char *layer_id,
+           const char *name,
+           char        out[TEMP_NAME_MAX])
 {
   g_autofree char *sum = g_compute_checksum_for_string (G_CHECKSUM_SHA1, name, -1);
 
-  g_snprintf (out, 32, ".#sandlock-%.16s", sum);
+  g_snprintf (out, TEMP_NAME_MAX, ".#sandlock-%s-%.16s", layer_id, sum);
 }
 
 /* Writes the upper file beside the target (renamed over it later): the
  * target never holds half a file, and a hard link of the old file (maybe
  * pointing outside the workdir) keeps the old contents. */
 static int
-stage_file (int                upper_dir,
+stage_file (const char        *layer_id,
+            int                upper_dir,
             int                target_dir,
             const char        *name,
             const struct stat *up)
 {
   struct timespec times[2] = { up->st_atim, up->st_mtim };
-  char temp[32];
+  char temp[TEMP_NAME_MAX];
   int from, to, saved;
 
-  temp_name (name, temp);
+  temp_name (layer_id, name, temp);
   if (unlinkat (target_dir, temp, 0) < 0 && errno != ENOENT)
     return -1;
   if (S_ISLNK (up->st_mode))
@@ -631,12 +636,13 @@ stage_file (int                upper_dir,
 }
 
 static int
-install_file (int         target_dir,
+install_file (const char *layer_id,
+              int         target_dir,
               const char *name)
 {
-  char temp[32];
+  char temp[TEMP_NAME_MAX];
 
-  temp_name (name, temp);
+  temp_name (layer_id, name, temp);
   if (renameat (target_dir, temp, target_dir, name) == 0)
     return 0;
   /* A directory in the way: the sandbox replaced it with a file. */
@@ -671,7 +677,8 @@ typedef enum {
 } CommitPass;
 
 static int
-apply_change (int                   upper_fd,
+apply_change (const char           *layer_id,
+              int                   upper_fd,
               int                   workdir_fd,
               const SandlockChange *change,
               CommitPass            pass)
@@ -687,9 +694,9 @@ apply_change (int                   upper_fd,
     return -1;
   if (pass == PASS_UNSTAGE)
     {
-      char temp[32];
+      char temp[TEMP_NAME_MAX];
 
-      temp_name (name, temp);
+      temp_name (layer_id, name, temp);
       ret = unlinkat (target_dir, temp, 0);
     }
   else if (change->kind == SANDLOCK_CHANGE_DELETED)
@@ -703,8 +710,8 @@ apply_change (int                   upper_fd,
           if (S_ISDIR (up.st_mode))
             ret = pass == PASS_STAGE ? install_dir (target_dir, name, &up) : 0;
           else
-            ret = pass == PASS_STAGE ? stage_file (upper_dir, target_dir, name, &up)
-                                     : install_file (target_dir, name);
+            ret = pass == PASS_STAGE ? stage_file (layer_id, upper_dir, target_dir, name, &up)
+                                     : install_file (layer_id, target_dir, name);
         }
     }
   saved = errno;
@@ -857,7 +864,8 @@ check_conflicts (const char         *dir,
 
 /* Runs one pass over the selected changes; the first failure stops it. */
 static gboolean
-run_pass (int                 upper_fd,
+run_pass (const char         *layer_id,
+          int                 upper_fd,
           int                 workdir_fd,
           GPtrArray          *changes,
           const char * const *paths,
@@ -870,7 +878,7 @@ run_pass (int                 upper_fd,
     {
       SandlockChange *change = changes->pdata[i];
 
-      if (selected (change, paths) && apply_change (upper_fd, workdir_fd, change, pass) < 0)
+      if (selected (change, paths) && apply_change (layer_id, upper_fd, workdir_fd, change, pass) < 0)
         {
           int saved = errno;
           g_set_error (error, SANDLOCK_ERROR, SANDLOCK_ERROR_FAILED,
@@ -902,6 +910,7 @@ commit_layer (const char         *dir,
   g_autofree char *journal = g_build_filename (dir, JOURNAL, NULL);
   g_autoptr(GPtrArray) changes = NULL;
   g_autoptr(GPtrArray) remaining = NULL;
+  g_autofree char *layer_id = g_path_get_basename (dir);
   sandlock_autofd int upper_fd = -1;
   sandlock_autofd int workdir_fd = -1;
 
@@ -920,15 +929,17 @@ commit_layer (const char         *dir,
     }
   if (!write_journal (dir, paths, error))
     return FALSE;
-  if (!run_pass (upper_fd, workdir_fd, changes, paths, PASS_STAGE, workdir, dir, error) ||
-      !run_pass (upper_fd, workdir_fd, changes, paths, PASS_INSTALL, workdir, dir, error))
+  if (!run_pass (layer_id, upper_fd, workdir_fd, changes, paths, PASS_STAGE, workdir, dir,
+                 error) ||
+      !run_pass (layer_id, upper_fd, workdir_fd, changes, paths, PASS_INSTALL, workdir, dir,
+                 error))
     {
       /* Staged files of a commit that did not finish would litter the
        * workdir (a journal replay stages them again). */
       for (guint i = 0; i < changes->len; i++)
         if (selected (changes->pdata[i], paths) &&
             ((SandlockChange *) changes->pdata[i])->kind != SANDLOCK_CHANGE_DELETED)
-          apply_change (upper_fd, workdir_fd, changes->pdata[i], PASS_UNSTAGE);
+          apply_change (layer_id, upper_fd, workdir_fd, changes->pdata[i], PASS_UNSTAGE);
       return FALSE;
     }
   g_unlink (journal);
@@ -1063,8 +1074,9 @@ sandlock_changes_discard (const char  *storage,
  * opaque mark, files, symlinks and whiteouts (which an unprivileged user
  * may make). */
 static int
-copy_upper (int from_dir,
-            int to_dir)
+copy_upper (const char *layer_id,
+            int         from_dir,
+            int         to_dir)
 {
   g_autoptr(GPtrArray) names = sorted_names (from_dir);
 
@@ -1085,7 +1097,7 @@ copy_upper (int from_dir,
             to = openat (to_dir, name, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
           if (to < 0 ||
               (is_opaque (from) && fsetxattr (to, OPAQUE_XATTR, "y", 1, 0) < 0) ||
-              copy_upper (from, to) < 0 || fchmod (to, st.st_mode & 07777) < 0)
+              copy_upper (layer_id, from, to) < 0 || fchmod (to, st.st_mode & 07777) < 0)
             ret = -1;
           if (from >= 0)
             close (from);
@@ -1095,7 +1107,8 @@ copy_upper (int from_dir,
       else if (is_whiteout (&st))
         ret = mknodat (to_dir, name, S_IFCHR | 0600, makedev (0, 0));
       else if (S_ISLNK (st.st_mode) || S_ISREG (st.st_mode))
-        ret = stage_file (from_dir, to_dir, name, &st) < 0 ? -1 : install_file (to_dir, name);
+        ret = stage_file (layer_id, from_dir, to_dir, name, &st) < 0
+              ? -1 : install_file (layer_id, to_dir, name);
       if (ret < 0)
         return -1;
     }
@@ -1108,7 +1121,7 @@ copy_out (SandlockLayer  *layer,
 {
   int from = openat (layer->live_fd, "upper", O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
   int to = open (layer->upper, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
-  int ret = from >= 0 && to >= 0 ? copy_upper (from, to) : -1;
+  int ret = from >= 0 && to >= 0 ? copy_upper (layer->id, from, to) : -1;
   int saved = errno;
 
   if (from >= 0)
