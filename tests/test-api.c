@@ -6,6 +6,7 @@
 #include <fcntl.h>
 #include <netinet/in.h>
 #include <sys/socket.h>
+#include <sys/stat.h>
 #include <signal.h>
 #include <sys/wait.h>
 #include <unistd.h>
@@ -385,6 +386,416 @@ test_policy_func_denies_paths (void)
   g_assert_cmpint (run_with_rules (policy, &deny_again, 5, read_sibling), ==, 0);
 }
 
+/* ---- controls while another thread waits --------------------------------- */
+
+/* A policy for shell scripts that write in @dir. */
+static SandlockPolicy *
+shell_policy (const char *dir)
+{
+  SandlockPolicy *policy = sandlock_policy_new ();
+  const char * const readable[] = { "/usr", "/bin", "/lib", "/lib64", NULL };
+
+  for (guint i = 0; readable[i] != NULL; i++)
+    if (g_file_test (readable[i], G_FILE_TEST_EXISTS))
+      g_assert_true (sandlock_policy_set (policy, "fs_readable", readable[i], NULL));
+  g_assert_true (sandlock_policy_set (policy, "fs_writable", dir, NULL));
+  /* Where the shell points a background job's stdin. */
+  g_assert_true (sandlock_policy_set (policy, "fs_readable", "/dev/null", NULL));
+  return policy;
+}
+
+/* A failure shows the error, not only "should be TRUE". */
+static void
+assert_ok (gboolean   ok,
+           GError   **error)
+{
+  g_assert_no_error (*error);
+  g_assert_true (ok);
+}
+
+static gpointer
+wait_in_thread (gpointer data)
+{
+  g_autoptr(GError) error = NULL;
+  SandlockResult *result = sandlock_sandbox_wait (data, &error);
+
+  g_assert_no_error (error);
+  return result;
+}
+
+/* Every descendant of @root, from /proc, as the engine's own walk does
+ * not (so the test checks the engine against an independent one). */
+static void
+add_descendants (pid_t   root,
+                 GArray *pids)
+{
+  g_autofree char *tasks_path = g_strdup_printf ("/proc/%d/task", root);
+  g_autoptr(GDir) tasks = g_dir_open (tasks_path, 0, NULL);
+  const char *tid;
+
+  while (tasks != NULL && (tid = g_dir_read_name (tasks)) != NULL)
+    {
+      g_autofree char *path = g_strdup_printf ("%s/%s/children", tasks_path, tid);
+      g_autofree char *children = NULL;
+      g_auto(GStrv) words = NULL;
+
+      if (!g_file_get_contents (path, &children, NULL, NULL))
+        continue;
+      words = g_strsplit_set (children, " \n", -1);
+      for (guint i = 0; words[i] != NULL; i++)
+        if (*words[i] != '\0')
+          {
+            pid_t pid = atoi (words[i]);
+
+            g_array_append_val (pids, pid);
+            add_descendants (pid, pids);
+          }
+    }
+}
+
+/* The state letter of @pid, or 0 when it is gone. */
+static char
+proc_state (pid_t pid)
+{
+  g_autofree char *path = g_strdup_printf ("/proc/%d/stat", pid);
+  g_autofree char *stat = NULL;
+  const char *end;
+
+  if (!g_file_get_contents (path, &stat, NULL, NULL) || (end = strrchr (stat, ')')) == NULL)
+    return 0;
+  return end[2];
+}
+
+/* Is SIGSTOP pending for @pid? */
+static gboolean
+stop_pending (pid_t pid)
+{
+  g_autofree char *path = g_strdup_printf ("/proc/%d/status", pid);
+  g_autofree char *status = NULL;
+  const char * const fields[] = { "\nSigPnd:", "\nShdPnd:" };
+
+  if (!g_file_get_contents (path, &status, NULL, NULL))
+    return FALSE;
+  for (guint i = 0; i < G_N_ELEMENTS (fields); i++)
+    {
+      const char *mask = strstr (status, fields[i]);
+
+      if (mask != NULL &&
+          (g_ascii_strtoull (mask + strlen (fields[i]), NULL, 16) & (1 << (SIGSTOP - 1))))
+        return TRUE;
+    }
+  return FALSE;
+}
+
+/* How many processes of the sandbox are (not) held: stopped, or in an
+ * uninterruptible wait with SIGSTOP pending, so that they stop before
+ * they run again (a vfork() parent cannot stop while its child is
+ * stopped, and the shell vforks every command). */
+static guint
+count_in_state (SandlockSandbox *sandbox,
+                gboolean         held,
+                guint           *total)
+{
+  g_autoptr(GArray) pids = g_array_new (FALSE, FALSE, sizeof (pid_t));
+  guint n = 0;
+
+  add_descendants (sandlock_sandbox_get_pid (sandbox), pids);
+  *total = 0;
+  for (guint i = 0; i < pids->len; i++)
+    {
+      pid_t pid = g_array_index (pids, pid_t, i);
+      char state = proc_state (pid);
+
+      if (state == 0 || state == 'Z')
+        continue;
+      (*total)++;
+      if ((state == 'T' || (state == 'D' && stop_pending (pid))) == held)
+        n++;
+    }
+  return n;
+}
+
+static goffset
+file_size (const char *path)
+{
+  struct stat st;
+
+  return stat (path, &st) == 0 ? st.st_size : -1;
+}
+
+/* Waits up to 5 seconds for @path to grow beyond @size. */
+static gboolean
+grows_beyond (const char *path,
+              goffset     size)
+{
+  for (guint i = 0; i < 500; i++)
+    {
+      if (file_size (path) > size)
+        return TRUE;
+      g_usleep (10 * 1000);
+    }
+  return FALSE;
+}
+
+static void
+test_pause_resume (void)
+{
+  g_autofree char *dir = tc_make_tmpdir ();
+  g_autofree char *log = g_build_filename (dir, "log", NULL);
+  g_autofree char *script = g_strdup_printf (
+    "sleep 60 & while :; do echo x >> %s; /bin/true; done", log);
+  const char *argv[] = { "/bin/sh", "-c", script, NULL };
+  g_autoptr(SandlockPolicy) policy = shell_policy (dir);
+  g_autoptr(SandlockSandbox) sandbox = sandlock_sandbox_new (policy);
+  g_autoptr(SandlockResult) result = NULL;
+  g_autoptr(GError) error = NULL;
+  GThread *waiter;
+  guint total = 0;
+  goffset size;
+
+  /* Not running yet. */
+  g_assert_false (sandlock_sandbox_pause (sandbox, &error));
+  g_assert_error (error, SANDLOCK_ERROR, SANDLOCK_ERROR_FAILED);
+  g_clear_error (&error);
+
+  g_assert_true (sandlock_sandbox_spawn (sandbox, argv, &error));
+  g_assert_no_error (error);
+  waiter = g_thread_new ("wait", wait_in_thread, sandbox);
+  g_assert_true (grows_beyond (log, 0));
+
+  /* The loop forks all the time: every process, new ones too, stops. */
+  for (guint round = 0; round < 3; round++)
+    {
+      assert_ok (sandlock_sandbox_pause (sandbox, &error), &error);
+      g_assert_cmpuint (count_in_state (sandbox, FALSE, &total), ==, 0);
+      g_assert_cmpuint (total, >=, 2);   /* the shell and the sleep, at least */
+      size = file_size (log);
+      g_usleep (300 * 1000);
+      g_assert_cmpint (file_size (log), ==, size);
+      g_assert_cmpuint (count_in_state (sandbox, FALSE, &total), ==, 0);
+      /* Twice is fine. */
+      assert_ok (sandlock_sandbox_pause (sandbox, &error), &error);
+
+      assert_ok (sandlock_sandbox_resume (sandbox, &error), &error);
+      g_assert_true (grows_beyond (log, size));
+      g_assert_cmpuint (count_in_state (sandbox, TRUE, &total), ==, 0);
+    }
+  g_assert_true (sandlock_sandbox_resume (sandbox, &error));   /* not paused: nothing */
+  g_assert_no_error (error);
+
+  /* A paused sandbox still ends when killed. */
+  g_assert_true (sandlock_sandbox_pause (sandbox, &error));
+  g_assert_true (sandlock_sandbox_kill (sandbox, SIGKILL, &error));
+  g_assert_no_error (error);
+  result = g_thread_join (waiter);
+  g_assert_nonnull (result);
+  g_assert_cmpint (sandlock_result_get_exit_code (result), !=, 0);
+
+  g_assert_false (sandlock_sandbox_pause (sandbox, &error));
+  g_assert_error (error, SANDLOCK_ERROR, SANDLOCK_ERROR_FAILED);
+  g_clear_error (&error);
+  g_assert_false (sandlock_sandbox_resume (sandbox, &error));
+  g_assert_error (error, SANDLOCK_ERROR, SANDLOCK_ERROR_FAILED);
+}
+
+static void
+test_pause_outlasts_max_cpu (void)
+{
+  g_autofree char *dir = tc_make_tmpdir ();
+  g_autofree char *log = g_build_filename (dir, "log", NULL);
+  g_autofree char *script = g_strdup_printf ("while :; do echo x >> %s; done", log);
+  const char *argv[] = { "/bin/sh", "-c", script, NULL };
+  g_autoptr(SandlockPolicy) policy = shell_policy (dir);
+  g_autoptr(SandlockSandbox) sandbox = NULL;
+  g_autoptr(SandlockResult) result = NULL;
+  g_autoptr(GError) error = NULL;
+  GThread *waiter;
+  guint total = 0;
+  goffset size;
+  guint i;
+
+  /* A busy loop held to a tenth of a core: the throttle stops it for
+   * about 0.9 s, then continues it for 0.1 s. */
+  g_assert_true (sandlock_policy_set (policy, "max_cpu", "10", NULL));
+  sandbox = sandlock_sandbox_new (policy);
+  g_assert_true (sandlock_sandbox_spawn (sandbox, argv, &error));
+  g_assert_no_error (error);
+  waiter = g_thread_new ("wait", wait_in_thread, sandbox);
+
+  /* Pause while the throttle holds it stopped: the throttle's SIGCONT,
+   * due when the debt is paid, must not come. */
+  for (i = 0; i < 500; i++)
+    {
+      if (count_in_state (sandbox, TRUE, &total) == total && total > 0)
+        break;
+      g_usleep (10 * 1000);
+    }
+  g_assert_cmpuint (i, <, 500);
+  assert_ok (sandlock_sandbox_pause (sandbox, &error), &error);
+  size = file_size (log);
+  for (i = 0; i < 30; i++)   /* 1.5 s: fifteen ticks */
+    {
+      g_usleep (50 * 1000);
+      g_assert_cmpuint (count_in_state (sandbox, FALSE, &total), ==, 0);
+      g_assert_cmpuint (total, >=, 1);
+    }
+  g_assert_cmpint (file_size (log), ==, size);
+
+  /* Resumed, the throttle runs it again at its pace. */
+  assert_ok (sandlock_sandbox_resume (sandbox, &error), &error);
+  g_assert_true (grows_beyond (log, size));
+
+  g_assert_true (sandlock_sandbox_kill (sandbox, SIGKILL, &error));
+  result = g_thread_join (waiter);
+  g_assert_nonnull (result);
+}
+
+static void
+test_stats (void)
+{
+  g_autofree char *dir = tc_make_tmpdir ();
+  const char *argv[] = { "/bin/sh", "-c", "sleep 60 & sleep 60", NULL };
+  g_autoptr(SandlockPolicy) policy = shell_policy (dir);
+  g_autoptr(SandlockSandbox) sandbox = sandlock_sandbox_new (policy);
+  g_autoptr(SandlockResult) result = NULL;
+  g_autoptr(GError) error = NULL;
+  SandlockSandboxStats stats = { 0 };
+  GThread *waiter;
+  guint total = 0;
+  guint i;
+
+  g_assert_false (sandlock_sandbox_get_stats (sandbox, &stats, &error));
+  g_assert_error (error, SANDLOCK_ERROR, SANDLOCK_ERROR_FAILED);
+  g_clear_error (&error);
+
+  g_assert_true (sandlock_sandbox_spawn (sandbox, argv, &error));
+  g_assert_no_error (error);
+  waiter = g_thread_new ("wait", wait_in_thread, sandbox);
+
+  /* The shell (unless it became the last sleep) and the sleeps. */
+  for (i = 0; i < 500; i++)
+    {
+      g_assert_true (sandlock_sandbox_get_stats (sandbox, &stats, &error));
+      g_assert_no_error (error);
+      if (stats.processes >= 2)
+        break;
+      g_usleep (10 * 1000);
+    }
+  g_usleep (200 * 1000);   /* the last one started too */
+  g_assert_true (sandlock_sandbox_get_stats (sandbox, &stats, &error));
+  g_assert_no_error (error);
+  g_test_message ("%u processes, %" G_GUINT64_FORMAT " bytes", stats.processes,
+                  stats.memory_bytes);
+  g_assert_cmpuint (stats.processes, >=, 2);
+  count_in_state (sandbox, FALSE, &total);
+  g_assert_cmpuint (stats.processes, ==, total);
+  /* Each maps at least a few pages of its own binary. */
+  g_assert_cmpuint (stats.memory_bytes, >=, 3 * 4096);
+  g_assert_cmpuint (stats.memory_bytes, <, G_GUINT64_CONSTANT (1) << 30);
+
+  /* Queries race the end: each either answers or says it ended. */
+  g_assert_true (sandlock_sandbox_kill (sandbox, SIGKILL, &error));
+  while (sandlock_sandbox_get_stats (sandbox, &stats, &error))
+    g_usleep (1000);
+  g_assert_error (error, SANDLOCK_ERROR, SANDLOCK_ERROR_FAILED);
+  g_clear_error (&error);
+  result = g_thread_join (waiter);
+  g_assert_nonnull (result);
+  g_assert_false (sandlock_sandbox_get_stats (sandbox, &stats, &error));
+  g_assert_error (error, SANDLOCK_ERROR, SANDLOCK_ERROR_FAILED);
+}
+
+static char *
+read_line_from (int fd)
+{
+  GString *line = g_string_new (NULL);
+  char c;
+
+  while (read (fd, &c, 1) == 1 && c != '\n')
+    g_string_append_c (line, c);
+  return g_string_free (line, FALSE);
+}
+
+static gboolean
+connects_to (int port)
+{
+  struct sockaddr_in addr = { .sin_family = AF_INET, .sin_port = htons (port) };
+  int fd = socket (AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
+  gboolean ok;
+
+  addr.sin_addr.s_addr = htonl (INADDR_LOOPBACK);
+  ok = connect (fd, (struct sockaddr *) &addr, sizeof addr) == 0;
+  close (fd);
+  return ok;
+}
+
+static void
+test_ports (void)
+{
+  g_autoptr(SandlockPolicy) policy = probe_policy ();
+  g_autoptr(SandlockSandbox) sandbox = NULL;
+  g_autoptr(SandlockResult) result = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GArray) ports = NULL;
+  int number;
+  int taken = tc_listen_loopback (&number);   /* the host holds it too */
+  g_autofree char *port = g_strdup_printf ("%d", number);
+  g_autofree char *seen = NULL;
+  const char *argv[] = { tc_probe (), "listen", port, "30", NULL };
+  SandlockPortMapping *mapping;
+  GThread *waiter;
+  int out[2];
+
+  /* Without port_remap, never a map. */
+  sandbox = sandlock_sandbox_new (policy);
+  ports = sandlock_sandbox_get_ports (sandbox);
+  g_assert_cmpuint (ports->len, ==, 0);
+  g_clear_pointer (&ports, g_array_unref);
+  g_clear_pointer (&sandbox, sandlock_sandbox_free);
+
+  g_assert_true (sandlock_policy_set (policy, "port_remap", "true", NULL));
+  g_assert_true (sandlock_policy_set (policy, "net_bind", port, NULL));
+  sandbox = sandlock_sandbox_new (policy);
+  g_assert_cmpint (pipe2 (out, O_CLOEXEC), ==, 0);
+  sandlock_sandbox_set_stdio (sandbox, -1, out[1], -1);
+  g_assert_true (sandlock_sandbox_spawn (sandbox, argv, &error));
+  g_assert_no_error (error);
+  close (out[1]);
+  waiter = g_thread_new ("wait", wait_in_thread, sandbox);
+
+  ports = sandlock_sandbox_get_ports (sandbox);
+  g_assert_cmpuint (ports->len, <=, 1);
+  g_clear_pointer (&ports, g_array_unref);
+
+  /* It has bound the port when it says which it got. */
+  seen = read_line_from (out[0]);
+  g_assert_cmpstr (seen, ==, port);
+  ports = sandlock_sandbox_get_ports (sandbox);
+  g_assert_cmpuint (ports->len, ==, 1);
+  mapping = &g_array_index (ports, SandlockPortMapping, 0);
+  g_assert_cmpuint (mapping->virtual_port, ==, number);
+  g_assert_cmpuint (mapping->real_port, !=, number);
+  g_assert_cmpuint (mapping->real_port, >, 0);
+  /* That is where it really listens. */
+  g_assert_true (connects_to (mapping->real_port));
+
+  g_assert_true (sandlock_sandbox_kill (sandbox, SIGKILL, &error));
+  result = g_thread_join (waiter);
+  g_assert_nonnull (result);
+
+  /* The last map outlives the sandbox. */
+  {
+    g_autoptr(GArray) after = sandlock_sandbox_get_ports (sandbox);
+
+    g_assert_cmpuint (after->len, ==, 1);
+    g_assert_cmpuint (g_array_index (after, SandlockPortMapping, 0).virtual_port, ==, number);
+    g_assert_cmpuint (g_array_index (after, SandlockPortMapping, 0).real_port, ==,
+                      mapping->real_port);
+  }
+  close (out[0]);
+  close (taken);
+}
+
 int
 main (int    argc,
       char **argv)
@@ -406,6 +817,10 @@ main (int    argc,
   g_test_add_func ("/api/policy-func/timeout-denies", test_policy_func_timeout_denies);
   g_test_add_func ("/api/policy-func/tightens", test_policy_func_tightens);
   g_test_add_func ("/api/policy-func/denies-paths", test_policy_func_denies_paths);
+  g_test_add_func ("/api/pause-resume", test_pause_resume);
+  g_test_add_func ("/api/pause-outlasts-max-cpu", test_pause_outlasts_max_cpu);
+  g_test_add_func ("/api/stats", test_stats);
+  g_test_add_func ("/api/ports", test_ports);
 
   return g_test_run ();
 }

@@ -2,8 +2,10 @@
 #define G_LOG_DOMAIN "sandlock"
 #include "config.h"
 
+#include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
+#include <linux/kcmp.h>
 #include <linux/sched.h>
 #include <poll.h>
 #include <signal.h>
@@ -31,6 +33,10 @@
 
 /* How long the sandbox has between SIGTERM and SIGKILL on timeout. */
 #define KILL_GRACE_MS 1000
+
+/* How long pausing waits for every process to stop (one in uninterruptible
+ * sleep stops only when it wakes). */
+#define PAUSE_TIMEOUT_MS 2000
 
 /* Variables that hand a sandbox a way out (session bus, agents) unless the
  * policy sets them itself. */
@@ -66,6 +72,14 @@ struct _SandlockSandbox {
   gboolean            timed_out;
   SandlockResult     *result;
 
+  /* Other threads control and query the sandbox while one waits for it:
+   * this lock covers reaping (so, result == NULL under it, the pid is
+   * still ours and /proc of it is this sandbox's), supervisor, ports and
+   * paused. */
+  GMutex              lock;
+  gboolean            paused;
+  GArray             *ports;            /* port_remap's last map, once ended */
+
   SandlockEventFunc   event_func;
   gpointer            event_data;
   SandlockPolicyFunc  policy_func;
@@ -93,6 +107,7 @@ sandlock_sandbox_new (SandlockPolicy *policy)
   sandbox->status_fd = -1;
   sandbox->capture_fds[0] = sandbox->capture_fds[1] = -1;
   sandbox->warnings = g_ptr_array_new_null_terminated (0, g_free, TRUE);
+  g_mutex_init (&sandbox->lock);
   return sandbox;
 }
 
@@ -122,8 +137,10 @@ sandlock_sandbox_free (SandlockSandbox *sandbox)
   g_clear_pointer (&sandbox->warnings, g_ptr_array_unref);
   g_clear_pointer (&sandbox->result, sandlock_result_free);
   g_clear_pointer (&sandbox->layer, sandlock_layer_free);
+  g_clear_pointer (&sandbox->ports, g_array_unref);
   g_free (sandbox->changes_id);
   g_free (sandbox->changes_storage);
+  g_mutex_clear (&sandbox->lock);
   g_free (sandbox);
 }
 
@@ -951,21 +968,33 @@ signal_init (SandlockSandbox *sandbox,
   return syscall (SYS_pidfd_send_signal, sandbox->pidfd, sig, NULL, 0);
 }
 
-gboolean
-sandlock_sandbox_kill (SandlockSandbox  *sandbox,
-                       int               sig,
-                       GError          **error)
+/* Called with the lock held. */
+static gboolean
+check_running (SandlockSandbox  *sandbox,
+               GError          **error)
 {
-  int ret;
-
-  g_return_val_if_fail (sandbox != NULL, FALSE);
-
   if (sandbox->pidfd < 0 || sandbox->result != NULL)
     {
       g_set_error (error, SANDLOCK_ERROR, SANDLOCK_ERROR_FAILED,
                    "the sandbox is not running");
       return FALSE;
     }
+  return TRUE;
+}
+
+gboolean
+sandlock_sandbox_kill (SandlockSandbox  *sandbox,
+                       int               sig,
+                       GError          **error)
+{
+  g_autoptr(GMutexLocker) locker = NULL;
+  int ret;
+
+  g_return_val_if_fail (sandbox != NULL, FALSE);
+
+  locker = g_mutex_locker_new (&sandbox->lock);
+  if (!check_running (sandbox, error))
+    return FALSE;
 
   if (sig == SIGKILL)
     ret = signal_init (sandbox, kill_all_signal (sandbox));
@@ -988,6 +1017,328 @@ sandlock_sandbox_kill (SandlockSandbox  *sandbox,
   return TRUE;
 }
 
+/* ------------------------------------------------------------------------ */
+/* Pausing and statistics                                                   */
+/* ------------------------------------------------------------------------ */
+
+/* The state letter of /proc/PID/@file (a stat file), and the parent. */
+static gboolean
+read_stat (pid_t       pid,
+           const char *file,
+           char       *state,
+           pid_t      *parent)
+{
+  char stat[1024];
+  const char *p;
+
+  /* The name may hold anything, ")" included: the last one ends it. */
+  if (sandlock_proc_read (pid, file, stat, sizeof stat) < 0 ||
+      (p = strrchr (stat, ')')) == NULL || p[1] != ' ' || p[2] == '\0')
+    return FALSE;
+  *state = p[2];
+  if (parent != NULL)
+    *parent = atoi (p + 3);
+  return TRUE;
+}
+
+typedef enum {
+  PROC_GONE,       /* exited, or its pid is another process's now */
+  PROC_MOVED,      /* reparented since it was listed: look again */
+  PROC_STOPPED,
+  PROC_BLOCKED,    /* no thread runs, but some wait uninterruptibly */
+  PROC_RUNNING,
+} ProcState;
+
+/* How the threads of @pid are: a group stop reaches them one by one, so
+ * the leader's state alone says too little. */
+static ProcState
+threads_state (pid_t pid)
+{
+  char path[64];
+  DIR *tasks;
+  struct dirent *entry;
+  ProcState state = PROC_STOPPED;
+
+  g_snprintf (path, sizeof path, "/proc/%d/task", pid);
+  tasks = opendir (path);
+  if (tasks == NULL)
+    return PROC_GONE;
+  while (state != PROC_RUNNING && (entry = readdir (tasks)) != NULL)
+    {
+      char file[96];
+      char letter;
+
+      if (entry->d_name[0] == '.')
+        continue;
+      g_snprintf (file, sizeof file, "task/%s/stat", entry->d_name);
+      if (!read_stat (pid, file, &letter, NULL))
+        continue;
+      /* Stopped, stopped by a tracer or dead threads do not run. */
+      if (letter == 'D')
+        state = PROC_BLOCKED;
+      else if (letter != 'T' && letter != 't' && letter != 'Z' && letter != 'X')
+        state = PROC_RUNNING;
+    }
+  closedir (tasks);
+  return state;
+}
+
+/* Is @pid, blocked, a vfork() parent whose child (the one sharing its
+ * memory) is stopped? It cannot stop before the child execs or exits,
+ * nor run either: it counts as stopped. (dash vforks every command.) */
+static gboolean
+waits_for_stopped_child (GArray *procs,
+                         pid_t   pid,
+                         guint   depth)
+{
+  if (depth >= 16)
+    return FALSE;
+  for (guint i = 0; i < procs->len; i++)
+    {
+      pid_t child = g_array_index (procs, SandlockProc, i).pid;
+      ProcState state;
+
+      if (g_array_index (procs, SandlockProc, i).parent != pid ||
+          syscall (SYS_kcmp, pid, child, KCMP_VM, 0, 0) != 0)
+        continue;
+      state = threads_state (child);
+      if (state == PROC_STOPPED ||
+          (state == PROC_BLOCKED && waits_for_stopped_child (procs, child, depth + 1)))
+        return TRUE;
+    }
+  return FALSE;
+}
+
+/* A pidfd of @procs[@index], checked to be the process that was listed
+ * (pids of dead processes are reused), and its state; -1 unless that is
+ * PROC_STOPPED or PROC_RUNNING. */
+static int
+open_listed (GArray    *procs,
+             guint      index,
+             ProcState *state)
+{
+  const SandlockProc *proc = &g_array_index (procs, SandlockProc, index);
+  sandlock_autofd int pidfd = syscall (SYS_pidfd_open, proc->pid, 0);
+  pid_t parent;
+  char letter;
+
+  /* Read after the open: if the parent matches, the pidfd holds the
+   * process that was listed, and a signal through it reaches no other. */
+  if (pidfd < 0 || !read_stat (proc->pid, "stat", &letter, &parent))
+    {
+      *state = PROC_GONE;
+      return -1;
+    }
+  if (parent != proc->parent)
+    {
+      /* Its parent died: it is init's child now, listed in the next pass. */
+      *state = PROC_MOVED;
+      return -1;
+    }
+  *state = threads_state (proc->pid);
+  if (*state == PROC_BLOCKED)
+    *state = waits_for_stopped_child (procs, proc->pid, 0) ? PROC_STOPPED : PROC_RUNNING;
+  if (*state == PROC_GONE)
+    return -1;
+  return sandlock_steal_fd (&pidfd);
+}
+
+/* Lists the processes of the program into @procs and sends @sig to them
+ * (with @only_running, to those not stopped); how many were not stopped,
+ * or -1 when /proc cannot be read. */
+static gint
+signal_program (SandlockSandbox *sandbox,
+                GArray          *procs,
+                int              sig,
+                gboolean         only_running)
+{
+  gint running = 0;
+
+  if (!sandlock_proctree_collect (sandbox->pid, procs))
+    return -1;
+  for (guint i = 0; i < procs->len; i++)
+    {
+      ProcState state;
+      sandlock_autofd int pidfd = open_listed (procs, i, &state);
+
+      if (state == PROC_MOVED || state == PROC_RUNNING)
+        running++;
+      if (pidfd >= 0 && (state == PROC_RUNNING || !only_running))
+        syscall (SYS_pidfd_send_signal, pidfd, sig, NULL, 0);
+    }
+  return running;
+}
+
+static gboolean
+same_processes (GArray *a,
+                GArray *b)
+{
+  g_autoptr(GHashTable) pids = g_hash_table_new (NULL, NULL);
+
+  if (a->len != b->len)
+    return FALSE;
+  for (guint i = 0; i < a->len; i++)
+    g_hash_table_add (pids, GINT_TO_POINTER (g_array_index (a, SandlockProc, i).pid));
+  for (guint i = 0; i < b->len; i++)
+    if (!g_hash_table_contains (pids, GINT_TO_POINTER (g_array_index (b, SandlockProc, i).pid)))
+      return FALSE;
+  return TRUE;
+}
+
+/* Called with the lock held: can /proc show us the sandbox's processes? */
+static gboolean
+check_proc (GError **error)
+{
+  if (!sandlock_proctree_usable ())
+    {
+      g_set_error (error, SANDLOCK_ERROR, SANDLOCK_ERROR_FAILED,
+                   "cannot see the sandbox's processes: this /proc belongs to "
+                   "another PID namespace");
+      return FALSE;
+    }
+  return TRUE;
+}
+
+gboolean
+sandlock_sandbox_pause (SandlockSandbox  *sandbox,
+                        GError          **error)
+{
+  g_autoptr(GMutexLocker) locker = NULL;
+  g_autoptr(GArray) procs = g_array_new (FALSE, FALSE, sizeof (SandlockProc));
+  g_autoptr(GArray) before = g_array_new (FALSE, FALSE, sizeof (SandlockProc));
+  gint64 deadline = g_get_monotonic_time () + PAUSE_TIMEOUT_MS * 1000;
+  gboolean settled = FALSE;
+  gint running;
+
+  g_return_val_if_fail (sandbox != NULL, FALSE);
+
+  locker = g_mutex_locker_new (&sandbox->lock);
+  if (!check_running (sandbox, error) || !check_proc (error))
+    return FALSE;
+
+  /* First, so no SIGCONT of the throttle undoes what follows. */
+  if (sandbox->supervisor != NULL)
+    sandlock_supervisor_set_paused (sandbox->supervisor, TRUE);
+
+  /* A process can fork until it stops, and a child that was not listed
+   * yet gets no signal: again, until a pass finds everything stopped and
+   * the same processes as the pass before (a child that a process made
+   * just before it stopped shows up only in the next listing). Init is
+   * left running (it forwards signals, reaps, and answers the
+   * supervisor). */
+  for (;;)
+    {
+      running = signal_program (sandbox, procs, SIGSTOP, TRUE);
+      settled = running == 0 && same_processes (procs, before);
+      if (settled || running < 0 || g_get_monotonic_time () >= deadline)
+        break;
+      if (running > 0)
+        g_usleep (1000);
+      g_array_set_size (before, 0);
+      g_array_append_vals (before, procs->data, procs->len);
+    }
+  if (!settled)
+    {
+      signal_program (sandbox, procs, SIGCONT, FALSE);
+      sandbox->paused = FALSE;
+      if (sandbox->supervisor != NULL)
+        sandlock_supervisor_set_paused (sandbox->supervisor, FALSE);
+      if (running < 0)
+        g_set_error (error, SANDLOCK_ERROR, SANDLOCK_ERROR_FAILED,
+                     "cannot pause the sandbox: its processes cannot be read from /proc");
+      else
+        g_set_error (error, SANDLOCK_ERROR, SANDLOCK_ERROR_FAILED,
+                     "cannot pause the sandbox: not all of its processes stopped within "
+                     "%d seconds (one in uninterruptible sleep?); it runs on",
+                     PAUSE_TIMEOUT_MS / 1000);
+      return FALSE;
+    }
+  sandbox->paused = TRUE;
+  return TRUE;
+}
+
+gboolean
+sandlock_sandbox_resume (SandlockSandbox  *sandbox,
+                         GError          **error)
+{
+  g_autoptr(GMutexLocker) locker = NULL;
+  g_autoptr(GArray) procs = g_array_new (FALSE, FALSE, sizeof (SandlockProc));
+
+  g_return_val_if_fail (sandbox != NULL, FALSE);
+
+  locker = g_mutex_locker_new (&sandbox->lock);
+  if (!check_running (sandbox, error))
+    return FALSE;
+  if (!sandbox->paused)
+    return TRUE;
+
+  /* Nothing forks while everything is stopped: one pass reaches all. */
+  if (signal_program (sandbox, procs, SIGCONT, FALSE) < 0)
+    {
+      g_set_error (error, SANDLOCK_ERROR, SANDLOCK_ERROR_FAILED,
+                   "cannot resume the sandbox: its processes cannot be read from /proc");
+      return FALSE;
+    }
+  sandbox->paused = FALSE;
+  if (sandbox->supervisor != NULL)
+    sandlock_supervisor_set_paused (sandbox->supervisor, FALSE);
+  return TRUE;
+}
+
+gboolean
+sandlock_sandbox_get_stats (SandlockSandbox       *sandbox,
+                            SandlockSandboxStats  *stats,
+                            GError               **error)
+{
+  g_autoptr(GMutexLocker) locker = NULL;
+  g_autoptr(GArray) procs = g_array_new (FALSE, FALSE, sizeof (SandlockProc));
+  guint64 page_size = sysconf (_SC_PAGESIZE);
+
+  g_return_val_if_fail (sandbox != NULL, FALSE);
+  g_return_val_if_fail (stats != NULL, FALSE);
+
+  locker = g_mutex_locker_new (&sandbox->lock);
+  if (!check_running (sandbox, error) || !check_proc (error))
+    return FALSE;
+  if (!sandlock_proctree_collect (sandbox->pid, procs))
+    {
+      g_set_error (error, SANDLOCK_ERROR, SANDLOCK_ERROR_FAILED,
+                   "cannot read the sandbox's processes from /proc");
+      return FALSE;
+    }
+
+  *stats = (SandlockSandboxStats) { 0 };
+  for (guint i = 0; i < procs->len; i++)
+    {
+      char statm[256];
+      const char *resident;
+
+      /* "size resident shared ...", in pages; unreadable: it exited. */
+      if (sandlock_proc_read (g_array_index (procs, SandlockProc, i).pid, "statm",
+                              statm, sizeof statm) < 0 ||
+          (resident = strchr (statm, ' ')) == NULL)
+        continue;
+      stats->processes++;
+      stats->memory_bytes += g_ascii_strtoull (resident + 1, NULL, 10) * page_size;
+    }
+  return TRUE;
+}
+
+GArray *
+sandlock_sandbox_get_ports (SandlockSandbox *sandbox)
+{
+  g_autoptr(GMutexLocker) locker = NULL;
+
+  g_return_val_if_fail (sandbox != NULL, NULL);
+
+  locker = g_mutex_locker_new (&sandbox->lock);
+  if (sandbox->supervisor != NULL)
+    return sandlock_supervisor_get_ports (sandbox->supervisor);
+  if (sandbox->ports != NULL)
+    return g_array_copy (sandbox->ports);
+  return g_array_new (FALSE, FALSE, sizeof (SandlockPortMapping));
+}
+
 static void
 reap (SandlockSandbox *sandbox)
 {
@@ -996,6 +1347,8 @@ reap (SandlockSandbox *sandbox)
   siginfo_t info = { 0 };
   ssize_t n;
 
+  /* Until result is set, the others may still read /proc of this pid. */
+  g_mutex_lock (&sandbox->lock);
   while (waitid (P_PIDFD, sandbox->pidfd, &info, WEXITED) < 0 && errno == EINTR)
     ;
   result->elapsed_ns = g_get_monotonic_time () * 1000 - sandbox->start_ns;
@@ -1021,6 +1374,7 @@ reap (SandlockSandbox *sandbox)
       result->signal = info.si_status;
     }
   sandbox->result = result;
+  g_mutex_unlock (&sandbox->lock);
 }
 
 typedef struct {
@@ -1165,6 +1519,7 @@ SandlockResult *
 sandlock_sandbox_wait (SandlockSandbox  *sandbox,
                        GError          **error)
 {
+  g_autoptr(SandlockSupervisor) supervisor = NULL;
   Drain drains[2];
   guint n_drains = 0;
 
@@ -1181,8 +1536,15 @@ sandlock_sandbox_wait (SandlockSandbox  *sandbox,
   if (sandbox->layer != NULL && !finish_layer (sandbox, error))
     return NULL;
   /* Every process is gone: the supervisor thread has seen its listener
-   * hang up. Then the name is free again. */
-  g_clear_pointer (&sandbox->supervisor, sandlock_supervisor_free);
+   * hang up. Its last port map stays for sandlock_sandbox_get_ports;
+   * stopping it (a thread join) happens outside the lock. Then the name
+   * is free again. */
+  g_mutex_lock (&sandbox->lock);
+  supervisor = g_steal_pointer (&sandbox->supervisor);
+  if (supervisor != NULL)
+    sandbox->ports = sandlock_supervisor_get_ports (supervisor);
+  g_mutex_unlock (&sandbox->lock);
+  g_clear_pointer (&supervisor, sandlock_supervisor_free);
   g_clear_pointer (&sandbox->registration, sandlock_registration_free);
 
   if (n_drains == 2)

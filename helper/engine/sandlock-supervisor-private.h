@@ -27,6 +27,9 @@ void                 sandlock_cpu_throttle_free       (SandlockCpuThrottle *thro
 int                  sandlock_cpu_throttle_timeout_ms (SandlockCpuThrottle *throttle);
 void                 sandlock_cpu_throttle_tick       (SandlockCpuThrottle *throttle,
                                                        pid_t                init_pid);
+/* While paused the throttle signals nothing (any thread; NULL is fine). */
+void                 sandlock_cpu_throttle_set_paused (SandlockCpuThrottle *throttle,
+                                                       gboolean             paused);
 
 /* time_start's clock. */
 typedef struct _SandlockClock SandlockClock;
@@ -116,7 +119,10 @@ struct _SandlockSupervisor {
   int                    init_pidfd;        /* not ours */
 
   /* port_remap: virtual -> real port, and each remapped socket's inode ->
-   * its virtual port (GINT_TO_POINTER both). */
+   * its virtual port (GINT_TO_POINTER both). The supervisor thread alone
+   * writes port_map, under ports_lock; other threads read it only under
+   * that lock. */
+  GMutex                 ports_lock;
   GHashTable            *port_map;
   GHashTable            *socket_ports;
 

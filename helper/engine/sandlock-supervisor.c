@@ -79,6 +79,7 @@ sandlock_supervisor_new (SandlockPolicy     *policy,
   sv->pending_connects = g_array_new (FALSE, FALSE, sizeof (SandlockPendingConnect));
   sv->max_processes = policy->max_processes;
   sv->max_memory = policy->max_memory;
+  g_mutex_init (&sv->ports_lock);
 
   sv->net_allow = sandlock_net_allow_resolve (policy, error);
   if (sv->net_allow == NULL)
@@ -499,6 +500,13 @@ sandlock_supervisor_start (SandlockSupervisor  *sv,
 }
 
 void
+sandlock_supervisor_set_paused (SandlockSupervisor *sv,
+                                gboolean            paused)
+{
+  sandlock_cpu_throttle_set_paused (sv->cpu, paused);
+}
+
+void
 sandlock_supervisor_free (SandlockSupervisor *sv)
 {
   if (sv == NULL)
@@ -529,6 +537,7 @@ sandlock_supervisor_free (SandlockSupervisor *sv)
   g_clear_pointer (&sv->net_allow, sandlock_net_allow_free);
   g_clear_pointer (&sv->port_map, g_hash_table_unref);
   g_clear_pointer (&sv->socket_ports, g_hash_table_unref);
+  g_mutex_clear (&sv->ports_lock);
   g_clear_pointer (&sv->policy_hook, sandlock_policy_hook_free);
   g_clear_pointer (&sv->cpu, sandlock_cpu_throttle_free);
   g_clear_pointer (&sv->random, sandlock_random_free);

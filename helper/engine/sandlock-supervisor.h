@@ -41,6 +41,13 @@ gboolean            sandlock_supervisor_start   (SandlockSupervisor *supervisor,
                                                  int                 listener,
                                                  pid_t               init_pid,
                                                  GError            **error);
+/* sandlock_sandbox_pause(): while paused, max_cpu's throttle sends no
+ * signal, so it cannot resume the sandbox. Any thread. */
+void                sandlock_supervisor_set_paused (SandlockSupervisor *supervisor,
+                                                    gboolean            paused);
+/* port_remap's map so far, SandlockPortMapping sorted by virtual port
+ * (empty without port_remap). Any thread. */
+GArray             *sandlock_supervisor_get_ports  (SandlockSupervisor *supervisor);
 /* Stops the thread (if running) and frees everything. */
 void                sandlock_supervisor_free    (SandlockSupervisor *supervisor);
 

@@ -5,6 +5,9 @@
  * (max_cpu percent of one core) is a debt, paid off by stopping every
  * process of the sandbox (SIGSTOP) until the budget of the periods spent
  * stopped has covered it, then SIGCONT.
+ *
+ * sandlock_sandbox_pause() stops the sandbox too: while it is paused the
+ * throttle only keeps count, and sends no signal that could resume it.
  */
 #define G_LOG_DOMAIN "sandlock"
 #include "config.h"
@@ -23,6 +26,10 @@
 #define PERIOD_US (100 * 1000)
 
 struct _SandlockCpuThrottle {
+  /* Held while the supervisor thread decides and signals, so that once
+   * set_paused (TRUE) returns, no SIGCONT of ours is still on its way. */
+  GMutex      lock;
+  gboolean    paused;
   gint64      next_tick;      /* monotonic us */
   gint64      budget_us;      /* CPU per period */
   gint64      debt_us;
@@ -78,6 +85,7 @@ sandlock_cpu_throttle_new (gint64 percent)
   throttle->next_tick = g_get_monotonic_time () + PERIOD_US;
   throttle->seen = g_hash_table_new_full (NULL, NULL, NULL, g_free);
   throttle->procs = g_array_new (FALSE, FALSE, sizeof (SandlockProc));
+  g_mutex_init (&throttle->lock);
   return throttle;
 }
 
@@ -88,6 +96,7 @@ sandlock_cpu_throttle_free (SandlockCpuThrottle *throttle)
     return;
   g_hash_table_unref (throttle->seen);
   g_array_unref (throttle->procs);
+  g_mutex_clear (&throttle->lock);
   g_free (throttle);
 }
 
@@ -134,15 +143,35 @@ sandlock_cpu_throttle_tick (SandlockCpuThrottle *throttle,
   throttle->debt_us = MAX (throttle->debt_us + used - throttle->budget_us,
                            -throttle->budget_us);
 
+  /* Paused: whoever resumes sends the SIGCONT; a debt left then stops
+   * the sandbox again at the next tick. */
+  g_mutex_lock (&throttle->lock);
+  if (throttle->paused)
+    {
+      g_mutex_unlock (&throttle->lock);
+      return;
+    }
   /* Again every tick while in debt: processes forked meanwhile too. */
   if (throttle->debt_us > 0)
     {
       signal_all (throttle->procs, SIGSTOP);
       throttle->stopped = TRUE;
     }
-  else if (throttle->debt_us <= 0 && throttle->stopped)
+  else if (throttle->stopped)
     {
       signal_all (throttle->procs, SIGCONT);
       throttle->stopped = FALSE;
     }
+  g_mutex_unlock (&throttle->lock);
+}
+
+void
+sandlock_cpu_throttle_set_paused (SandlockCpuThrottle *throttle,
+                                  gboolean             paused)
+{
+  if (throttle == NULL)
+    return;
+  g_mutex_lock (&throttle->lock);
+  throttle->paused = paused;
+  g_mutex_unlock (&throttle->lock);
 }

@@ -117,7 +117,9 @@ on_bind (SandlockSupervisor         *sv,
   if (virtual_port == 0)
     virtual_port = real_port;
 
+  g_mutex_lock (&sv->ports_lock);
   g_hash_table_insert (sv->port_map, GINT_TO_POINTER (virtual_port), GINT_TO_POINTER (real_port));
+  g_mutex_unlock (&sv->ports_lock);
   g_hash_table_insert (sv->socket_ports, GINT_TO_POINTER (st.st_ino), GINT_TO_POINTER (virtual_port));
   if (sv->registration != NULL)
     sandlock_registration_set_ports (sv->registration, sv->port_map);
@@ -181,6 +183,36 @@ sandlock_sv_ports_real (SandlockSupervisor *sv,
       g_hash_table_lookup_extended (sv->port_map, GINT_TO_POINTER (port), NULL, &real))
     return GPOINTER_TO_INT (real);
   return port;
+}
+
+static int
+compare_mappings (gconstpointer a,
+                  gconstpointer b)
+{
+  return (int) ((const SandlockPortMapping *) a)->virtual_port -
+         (int) ((const SandlockPortMapping *) b)->virtual_port;
+}
+
+GArray *
+sandlock_supervisor_get_ports (SandlockSupervisor *sv)
+{
+  GArray *ports = g_array_new (FALSE, FALSE, sizeof (SandlockPortMapping));
+  GHashTableIter iter;
+  gpointer virt, real;
+
+  if (sv->port_map == NULL)
+    return ports;
+  g_mutex_lock (&sv->ports_lock);
+  g_hash_table_iter_init (&iter, sv->port_map);
+  while (g_hash_table_iter_next (&iter, &virt, &real))
+    {
+      SandlockPortMapping mapping = { GPOINTER_TO_INT (virt), GPOINTER_TO_INT (real) };
+
+      g_array_append_val (ports, mapping);
+    }
+  g_mutex_unlock (&sv->ports_lock);
+  g_array_sort (ports, compare_mappings);
+  return ports;
 }
 
 /* The socket inodes of every process of the sandbox. */

@@ -312,6 +312,55 @@ SANDLOCK_API SandlockResult  *sandlock_sandbox_wait         (SandlockSandbox *sa
                                                 GError         **error);
 
 /*
+ * Controls and queries for a running sandbox. Once sandlock_sandbox_spawn
+ * has returned, these and sandlock_sandbox_kill may be called from any
+ * thread, also while another thread blocks in sandlock_sandbox_wait
+ * (only sandlock_sandbox_free must wait until no other call runs).
+ * "Not running" means not spawned, or ended and waited for.
+ */
+
+/*
+ * Stops every process of the program (SIGSTOP to each descendant of the
+ * sandbox's init, again until a pass finds none that is not stopped, so
+ * forks racing the pause are caught too; a vfork() parent waiting for
+ * its stopped child counts as stopped). The sandbox's init keeps running:
+ * it still forwards signals and reaps, and sandlock_sandbox_kill with
+ * SIGKILL ends a paused sandbox (other signals wait, as for any stopped
+ * process, until it is resumed). max_cpu's throttle does not resume a
+ * paused sandbox. Pausing a paused sandbox is fine. FALSE when the
+ * sandbox is not running, or when some process did not stop within 2
+ * seconds: then every process is continued again.
+ */
+SANDLOCK_API gboolean         sandlock_sandbox_pause        (SandlockSandbox *sandbox,
+                                                GError         **error);
+/* Continues what sandlock_sandbox_pause stopped (TRUE and nothing else
+ * when not paused); FALSE when the sandbox is not running. */
+SANDLOCK_API gboolean         sandlock_sandbox_resume       (SandlockSandbox *sandbox,
+                                                GError         **error);
+
+typedef struct {
+  guint   processes;     /* processes of the program (descendants of the sandbox's init) */
+  guint64 memory_bytes;  /* their resident memory (statm resident * page size), summed */
+} SandlockSandboxStats;
+
+/* A snapshot from /proc. FALSE with an error when the sandbox is not
+ * running. Shared pages count once per process that maps them. */
+SANDLOCK_API gboolean         sandlock_sandbox_get_stats    (SandlockSandbox      *sandbox,
+                                                            SandlockSandboxStats *stats,
+                                                            GError              **error);
+
+typedef struct {
+  guint16 virtual_port;  /* the port the program asked for and sees */
+  guint16 real_port;     /* the host's port it got */
+} SandlockPortMapping;
+
+/* port_remap's map so far, SandlockPortMapping sorted by virtual port;
+ * empty without port_remap or before the program binds. After the
+ * sandbox ended (and was waited for), the last map. Free with
+ * g_array_unref. */
+SANDLOCK_API GArray          *sandlock_sandbox_get_ports    (SandlockSandbox *sandbox);
+
+/*
  * Runs @argv confined by @policy and waits for it. With @capture, stdout and
  * stderr are collected into the result instead of passed through.
  */
