@@ -755,7 +755,21 @@ test_unix_session_bus_unreachable (void)
   g_setenv ("DBUS_SESSION_BUS_ADDRESS", address, TRUE);
   g_assert_cmpint (tc_probe_in (NULL, "-r", runtime, "--env", "BUS=1", NULL,
                                 "unix", bus, NULL), ==, EACCES);
+  /* And with it writable: the bus is never in a grant. */
+  g_assert_cmpint (tc_probe_in (NULL, "-w", runtime, NULL, "unix", bus, NULL), ==, EACCES);
   g_unsetenv ("DBUS_SESSION_BUS_ADDRESS");
+  /* Found by $XDG_RUNTIME_DIR/bus too, when the address is not set. */
+  {
+    const char *saved = g_getenv ("XDG_RUNTIME_DIR");
+    g_autofree char *old = g_strdup (saved);
+
+    g_setenv ("XDG_RUNTIME_DIR", runtime, TRUE);
+    g_assert_cmpint (tc_probe_in (NULL, "-w", runtime, NULL, "unix", bus, NULL), ==, EACCES);
+    if (old != NULL)
+      g_setenv ("XDG_RUNTIME_DIR", old, TRUE);
+    else
+      g_unsetenv ("XDG_RUNTIME_DIR");
+  }
   close (fd);
 }
 

@@ -127,6 +127,9 @@ struct _SandlockSupervisor {
   GHashTable            *socket_ports;
 
   GArray                *pending_connects;  /* SandlockPendingConnect */
+  /* The D-Bus sockets (struct stat's dev and ino): never reachable, even
+   * under a writable grant. */
+  GArray                *bus_sockets;
 
   guint64                n_denied;
   guint64                n_audited;

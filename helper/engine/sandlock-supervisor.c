@@ -537,6 +537,7 @@ sandlock_supervisor_free (SandlockSupervisor *sv)
   g_clear_pointer (&sv->net_allow, sandlock_net_allow_free);
   g_clear_pointer (&sv->port_map, g_hash_table_unref);
   g_clear_pointer (&sv->socket_ports, g_hash_table_unref);
+  g_clear_pointer (&sv->bus_sockets, g_array_unref);
   g_mutex_clear (&sv->ports_lock);
   g_clear_pointer (&sv->policy_hook, sandlock_policy_hook_free);
   g_clear_pointer (&sv->cpu, sandlock_cpu_throttle_free);

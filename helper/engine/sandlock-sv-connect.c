@@ -3,8 +3,10 @@
  * connect(), performed by the supervisor for every socket of the sandbox.
  *
  * Pathname unix sockets, which Landlock does not govern, may be reached
- * only when they lie under a writable grant: that keeps a sandbox off the
- * session bus and every other local service it was not given (abstract
+ * only when they lie under a writable grant: that keeps a sandbox off
+ * every local service it was not given. The D-Bus sockets are refused even
+ * there: a grant of /tmp or $XDG_RUNTIME_DIR must not hand out the session
+ * bus, and through it the helper and the whole desktop (abstract
  * sockets are the Landlock scope's, always on; unix datagram sockets,
  * which could name a destination in every send, are refused by the
  * seccomp filter).
@@ -44,6 +46,79 @@ socket_domain (int fd)
   return value;
 }
 
+typedef struct {
+  dev_t dev;
+  ino_t ino;
+} SocketId;
+
+static void
+add_bus_socket (GArray     *sockets,
+                const char *path)
+{
+  struct stat st;
+
+  if (stat (path, &st) == 0 && S_ISSOCK (st.st_mode))
+    g_array_append_val (sockets, ((SocketId) { st.st_dev, st.st_ino }));
+}
+
+/* The "path=" of each unix: entry of a D-Bus address ("unix:path=/run/
+ * user/1000/bus;..."), with D-Bus's %XX escapes undone. */
+static void
+add_bus_address (GArray     *sockets,
+                 const char *address)
+{
+  g_auto(GStrv) entries = NULL;
+
+  if (address == NULL)
+    return;
+  entries = g_strsplit (address, ";", -1);
+  for (guint i = 0; entries[i] != NULL; i++)
+    {
+      g_auto(GStrv) keys = NULL;
+
+      if (!g_str_has_prefix (entries[i], "unix:"))
+        continue;
+      keys = g_strsplit (entries[i] + 5, ",", -1);
+      for (guint k = 0; keys[k] != NULL; k++)
+        if (g_str_has_prefix (keys[k], "path="))
+          {
+            g_autofree char *path = g_uri_unescape_string (keys[k] + 5, NULL);
+
+            if (path != NULL)
+              add_bus_socket (sockets, path);
+          }
+    }
+}
+
+static GArray *
+find_bus_sockets (void)
+{
+  GArray *sockets = g_array_new (FALSE, FALSE, sizeof (SocketId));
+  g_autofree char *runtime_bus = g_build_filename (g_get_user_runtime_dir (), "bus", NULL);
+
+  add_bus_address (sockets, g_getenv ("DBUS_SESSION_BUS_ADDRESS"));
+  add_bus_address (sockets, g_getenv ("DBUS_STARTER_ADDRESS"));
+  add_bus_address (sockets, g_getenv ("DBUS_SYSTEM_BUS_ADDRESS"));
+  add_bus_socket (sockets, runtime_bus);
+  add_bus_socket (sockets, "/run/dbus/system_bus_socket");
+  add_bus_socket (sockets, "/var/run/dbus/system_bus_socket");
+  return sockets;
+}
+
+static gboolean
+is_bus_socket (SandlockSupervisor *sv,
+               const struct stat  *st)
+{
+  for (guint i = 0; i < sv->bus_sockets->len; i++)
+    {
+      SocketId *id = &g_array_index (sv->bus_sockets, SocketId, i);
+
+      if (id->dev == st->st_dev && id->ino == st->st_ino)
+        return TRUE;
+    }
+  return FALSE;
+}
+
 static gboolean
 beneath_writable (SandlockSupervisor *sv,
                   const char         *path)
@@ -74,7 +149,8 @@ check_unix_address (SandlockSupervisor         *sv,
                     socklen_t                  *pinned_length,
                     int                        *pinned_fd,
                     char                       *detail,
-                    gsize                       detail_size)
+                    gsize                       detail_size,
+                    const char                **rule)
 {
   g_autofree char *link = NULL;
   g_autofree char *where = NULL;
@@ -99,6 +175,12 @@ check_unix_address (SandlockSupervisor         *sv,
     return errno == ENOENT ? ENOENT : ECONNREFUSED;
   if (fstat (fd, &st) < 0 || !S_ISSOCK (st.st_mode))
     return ECONNREFUSED;
+  if (is_bus_socket (sv, &st))
+    {
+      *rule = "dbus";
+      g_snprintf (detail, detail_size, "unix %s (a D-Bus bus)", path);
+      return EACCES;
+    }
 
   g_free (link);
   link = g_strdup_printf ("/proc/self/fd/%d", fd);
@@ -253,7 +335,7 @@ on_connect (SandlockSupervisor         *sv,
     {
       rule = "fs_writable";
       error = check_unix_address (sv, req, (struct sockaddr_un *) &addr, length, &pinned,
-                                  &target_length, &pinned_fd, detail, sizeof detail);
+                                  &target_length, &pinned_fd, detail, sizeof detail, &rule);
       target = (struct sockaddr *) &pinned;
     }
   else if ((addr.ss_family == AF_INET && length >= sizeof (struct sockaddr_in)) ||
@@ -298,5 +380,7 @@ on_connect (SandlockSupervisor         *sv,
 void
 sandlock_sv_connect_install (SandlockSupervisor *sv)
 {
+  /* Found in the parent, whose environment still names the buses. */
+  sv->bus_sockets = find_bus_sockets ();
   sandlock_supervisor_trap (sv, __NR_connect, on_connect, 0, -1);
 }
