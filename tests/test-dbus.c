@@ -1246,6 +1246,43 @@ test_helper_death_kills_sandboxes (void)
   }
 }
 
+/* A second helper takes the name over (--replace); the first stops, and
+ * the new one, with no client and no sandbox, exits once idle. */
+static void
+test_replace_and_idle_exit (void)
+{
+  g_autoptr(SandlockDbusManager) mgr = manager ();
+  GDBusConnection *connection = g_dbus_proxy_get_connection (G_DBUS_PROXY (mgr));
+  g_autoptr(GVariant) caps = NULL;
+  g_autoptr(GError) error = NULL;
+  const char *argv[] = { g_getenv ("SANDLOCK_HELPER"), "--replace", "--idle-timeout", "1", NULL };
+  pid_t old = 0, replacement;
+  GPid pid;
+  gint64 deadline;
+  int status = -1;
+
+  sandlock_dbus_manager_call_get_capabilities_sync (mgr, &caps, NULL, &error);
+  g_assert_no_error (error);
+  old = helper_pid (connection);
+
+  g_assert_true (g_spawn_async (NULL, (char **) argv, NULL, G_SPAWN_DO_NOT_REAP_CHILD, NULL, NULL,
+                                &pid, &error));
+  g_assert_no_error (error);
+  deadline = g_get_monotonic_time () + 10 * G_USEC_PER_SEC;
+  while ((replacement = helper_pid (connection)) != pid && g_get_monotonic_time () < deadline)
+    g_usleep (20000);
+  g_assert_cmpint (replacement, ==, pid);
+  while (tc_pid_alive (old) && g_get_monotonic_time () < deadline)
+    g_usleep (20000);
+  g_assert_false (tc_pid_alive (old));
+
+  /* Nobody calls it: it goes after about a second. */
+  while (waitpid (pid, &status, WNOHANG) == 0 && g_get_monotonic_time () < deadline)
+    g_usleep (20000);
+  g_assert_true (WIFEXITED (status));
+  g_assert_cmpint (WEXITSTATUS (status), ==, 0);
+}
+
 int
 main (int    argc,
       char **argv)
@@ -1284,6 +1321,7 @@ main (int    argc,
   g_test_add_func ("/dbus/garbage-refused", test_garbage_refused);
   g_test_add_func ("/dbus/concurrent-launches", test_concurrent_launches_no_growth);
   g_test_add_func ("/dbus/helper-death-kills-sandboxes", test_helper_death_kills_sandboxes);
+  g_test_add_func ("/dbus/replace-and-idle-exit", test_replace_and_idle_exit);
 
   status = g_test_run ();
   g_test_dbus_down (test_bus);

@@ -19,6 +19,7 @@
 
 typedef struct {
   GMainLoop             *loop;
+  gboolean               owned;
   SandlockHelperManager *manager;
   guint                  idle_seconds;
   int                    status;
@@ -55,6 +56,9 @@ on_name_acquired (GDBusConnection *connection,
                   const char      *name,
                   gpointer         user_data)
 {
+  Helper *helper = user_data;
+
+  helper->owned = TRUE;
   g_debug ("owning %s", name);
 }
 
@@ -66,10 +70,17 @@ on_name_lost (GDBusConnection *connection,
   Helper *helper = user_data;
 
   if (connection == NULL)
-    g_printerr ("sandlock-helper: no connection to the session bus (cannot connect, or it closed)\n");
+    {
+      g_printerr ("sandlock-helper: no connection to the session bus (cannot connect, or it closed)\n");
+      helper->status = 1;
+    }
+  else if (helper->owned)
+    g_message ("replaced by another helper: stopping, and my sandboxes with me");
   else
-    g_printerr ("sandlock-helper: %s is owned by another helper (use --replace)\n", name);
-  helper->status = 1;
+    {
+      g_printerr ("sandlock-helper: %s is owned by another helper (use --replace)\n", name);
+      helper->status = 1;
+    }
   g_main_loop_quit (helper->loop);
 }
 
