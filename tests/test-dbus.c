@@ -1246,6 +1246,39 @@ test_helper_death_kills_sandboxes (void)
   }
 }
 
+/* Many long runs do not hold up noticing the end of a short one. */
+static void
+test_many_running (void)
+{
+  g_autoptr(SandlockDbusManager) mgr = manager ();
+  const char *sleeper[] = { "/bin/sleep", "60", NULL };
+  const char *quick[] = { "/bin/true", NULL };
+  g_autoptr(GPtrArray) sleepers = g_ptr_array_new_with_free_func (g_object_unref);
+  g_autoptr(SandlockDbusSandbox) short_run = NULL;
+  g_autoptr(GError) error = NULL;
+  gint64 start;
+  int exit_code, sig;
+
+  for (int i = 0; i < 24; i++)
+    g_ptr_array_add (sleepers, launch (mgr, sleeper));
+  short_run = launch (mgr, quick);
+  start = g_get_monotonic_time ();
+  g_dbus_proxy_set_default_timeout (G_DBUS_PROXY (short_run), 5000);
+  wait_for (short_run, &exit_code, &sig);
+  g_test_message ("short run noticed after %" G_GINT64_FORMAT " ms",
+                  (g_get_monotonic_time () - start) / 1000);
+  g_assert_cmpint (exit_code, ==, 0);
+
+  for (guint i = 0; i < sleepers->len; i++)
+    {
+      sandlock_dbus_sandbox_call_kill_sync (sleepers->pdata[i], SIGKILL, NULL, &error);
+      g_assert_no_error (error);
+      wait_for (sleepers->pdata[i], &exit_code, &sig);
+      remove_sandbox (sleepers->pdata[i]);
+    }
+  remove_sandbox (short_run);
+}
+
 /* A second helper takes the name over (--replace); the first stops, and
  * the new one, with no client and no sandbox, exits once idle. */
 static void
@@ -1320,6 +1353,7 @@ main (int    argc,
   g_test_add_func ("/dbus/client-leaves", test_client_leaves);
   g_test_add_func ("/dbus/garbage-refused", test_garbage_refused);
   g_test_add_func ("/dbus/concurrent-launches", test_concurrent_launches_no_growth);
+  g_test_add_func ("/dbus/many-running", test_many_running);
   g_test_add_func ("/dbus/helper-death-kills-sandboxes", test_helper_death_kills_sandboxes);
   g_test_add_func ("/dbus/replace-and-idle-exit", test_replace_and_idle_exit);
 

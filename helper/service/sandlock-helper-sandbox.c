@@ -46,6 +46,8 @@ struct _SandlockHelperSandbox {
   guint                 stats_timer;
   gboolean              running;
   gboolean              busy;         /* a commit or discard is under way */
+  GThread              *waiter;
+  struct _Ending       *ending;       /* from the waiter to the main loop */
 };
 
 static void sandlock_helper_sandbox_iface_init (SandlockDbusSandboxIface *iface);
@@ -158,7 +160,7 @@ on_events_changed (gpointer user_data)
 /* ------------------------------------------------------------------------ */
 
 /* What the worker thread found once the sandbox had ended. */
-typedef struct {
+typedef struct _Ending {
   SandlockResult *result;
   GError         *error;        /* the wait or the workdir outcome failed */
   GPtrArray      *committed;    /* SandlockChange applied by on_exit commit */
@@ -221,19 +223,22 @@ apply_outcome (SandlockHelperSandbox *self,
   ending->kept_storage = g_strdup (storage);
 }
 
-static void
-wait_in_thread (GTask        *task,
-                gpointer      source_object,
-                gpointer      task_data,
-                GCancellable *cancellable)
-{
-  SandlockHelperSandbox *self = source_object;
-  Ending *ending = g_new0 (Ending, 1);
+static gboolean on_waited (gpointer user_data);
 
-  ending->result = sandlock_sandbox_wait (self->sandbox, &ending->error);
-  if (ending->error == NULL)
-    apply_outcome (self, ending);
-  g_task_return_pointer (task, ending, (GDestroyNotify) ending_free);
+/* A thread of its own per sandbox: a shared pool would delay noticing the
+ * end of one sandbox while others, still running, held its threads. */
+static gpointer
+wait_thread (gpointer user_data)
+{
+  SandlockHelperSandbox *self = user_data;
+
+  self->ending = g_new0 (Ending, 1);
+  self->ending->result = sandlock_sandbox_wait (self->sandbox, &self->ending->error);
+  if (self->ending->error == NULL)
+    apply_outcome (self, self->ending);
+  /* The main loop takes over (and our reference). */
+  g_idle_add (on_waited, self);
+  return NULL;
 }
 
 static JsonArray *
@@ -302,17 +307,16 @@ run_record (SandlockHelperSandbox *self,
   return record;
 }
 
-static void
-on_waited (GObject      *source,
-           GAsyncResult *result,
-           gpointer      user_data)
+static gboolean
+on_waited (gpointer user_data)
 {
-  SandlockHelperSandbox *self = SANDLOCK_HELPER_SANDBOX (source);
+  g_autoptr(SandlockHelperSandbox) self = user_data;
   SandlockDbusSandbox *iface = SANDLOCK_DBUS_SANDBOX (self);
-  Ending *ending = g_task_propagate_pointer (G_TASK (result), NULL);
+  Ending *ending = g_steal_pointer (&self->ending);
   int exit_code = -1, sig = 0;
   GPtrArray *records;
 
+  g_thread_join (g_steal_pointer (&self->waiter));
   g_clear_handle_id (&self->stats_timer, g_source_remove);
   self->running = FALSE;
   if (ending->result != NULL)
@@ -354,6 +358,7 @@ on_waited (GObject      *source,
            sandlock_dbus_sandbox_get_id (iface), exit_code, sig);
   ending_free (ending);
   g_signal_emit (self, signals[SIGNAL_FINISHED], 0);
+  return G_SOURCE_REMOVE;
 }
 
 /* ------------------------------------------------------------------------ */
@@ -928,7 +933,6 @@ sandlock_helper_sandbox_launch (SandlockPolicy          *policy,
                                 GError                 **error)
 {
   g_autoptr(SandlockHelperSandbox) self = g_object_new (SANDLOCK_TYPE_HELPER_SANDBOX, NULL);
-  g_autoptr(GTask) task = NULL;
   g_autofree char *id = random_id ();
   g_autofree char *policy_text = sandlock_policy_to_json (policy);
   g_autoptr(JsonNode) policy_node = json_from_string (policy_text, NULL);
@@ -1002,8 +1006,7 @@ sandlock_helper_sandbox_launch (SandlockPolicy          *policy,
   on_stats_tick (self);
   self->stats_timer = g_timeout_add (STATS_INTERVAL_MS, on_stats_tick, self);
 
-  task = g_task_new (self, NULL, on_waited, NULL);
-  g_task_run_in_thread (task, wait_in_thread);
+  self->waiter = g_thread_new ("sandbox-wait", wait_thread, g_object_ref (self));
   g_debug ("sandbox %s started: pid %d, %s", id, sandlock_sandbox_get_pid (self->sandbox), argv[0]);
   return g_steal_pointer (&self);
 }
