@@ -1,0 +1,302 @@
+/* SPDX-License-Identifier: Apache-2.0 */
+#define G_LOG_DOMAIN "sandlock-gtk"
+#include "config.h"
+
+#include <glib/gi18n.h>
+
+#include "sandlock-launch-dialog.h"
+
+struct _SandlockLaunchDialog {
+  AdwWindow        parent_instance;
+
+  AdwEntryRow     *program_row;
+  AdwEntryRow     *arguments_row;
+  AdwEntryRow     *name_row;
+  AdwComboRow     *profile_row;
+  AdwExpanderRow  *dry_run_row;
+  AdwEntryRow     *workdir_row;
+  GtkLabel        *error_label;
+  GtkWidget       *run_button;
+
+  SandlockWindow  *parent;
+  GtkStringList   *profiles;     /* first: the built-in preset */
+};
+
+G_DEFINE_FINAL_TYPE (SandlockLaunchDialog, sandlock_launch_dialog, ADW_TYPE_WINDOW)
+
+/* The preset for an untrusted program: the system read-only, no network,
+ * a private temporary directory writable. */
+static GVariant *
+untrusted_policy (void)
+{
+  const char *readable[] = { "/usr", "/lib", "/lib64", "/bin", "/sbin", "/etc", "/dev/null", NULL };
+  const char *writable[] = { "/tmp", NULL };
+  GVariantBuilder policy;
+
+  g_variant_builder_init (&policy, G_VARIANT_TYPE_VARDICT);
+  g_variant_builder_add (&policy, "{sv}", "fs_readable", g_variant_new_strv (readable, -1));
+  g_variant_builder_add (&policy, "{sv}", "fs_writable", g_variant_new_strv (writable, -1));
+  return g_variant_builder_end (&policy);
+}
+
+static void
+show_error (SandlockLaunchDialog *self,
+            const char           *message)
+{
+  gtk_label_set_label (self->error_label, message);
+  gtk_widget_set_visible (GTK_WIDGET (self->error_label), message != NULL);
+  gtk_widget_set_sensitive (self->run_button, TRUE);
+}
+
+static void
+on_launched (GObject      *source,
+             GAsyncResult *result,
+             gpointer      user_data)
+{
+  g_autoptr(SandlockLaunchDialog) self = user_data;
+  g_autoptr(GError) error = NULL;
+  g_autofree char *path = NULL;
+
+  if (!sandlock_dbus_manager_call_launch_finish (SANDLOCK_DBUS_MANAGER (source), &path, NULL,
+                                                 result, &error))
+    {
+      g_dbus_error_strip_remote_error (error);
+      show_error (self, error->message);
+      return;
+    }
+  sandlock_window_select (self->parent, path);
+  gtk_window_destroy (GTK_WINDOW (self));
+}
+
+/* The chosen profile's policy (the preset is item 0). */
+static GVariant *
+chosen_policy (SandlockLaunchDialog  *self,
+               SandlockDbusManager   *manager,
+               GError               **error)
+{
+  guint selected = adw_combo_row_get_selected (self->profile_row);
+  GVariant *policy = NULL;
+
+  if (selected == 0 || selected == GTK_INVALID_LIST_POSITION)
+    return g_variant_ref_sink (untrusted_policy ());
+  if (!sandlock_dbus_manager_call_get_profile_sync (manager,
+                                                    gtk_string_list_get_string (self->profiles, selected),
+                                                    &policy, NULL, error))
+    return NULL;
+  return policy;
+}
+
+static GVariant *
+with_workdir (GVariant   *policy,
+              const char *workdir)
+{
+  GVariantBuilder builder;
+  GVariantIter iter;
+  const char *key;
+  GVariant *value;
+
+  g_variant_builder_init (&builder, G_VARIANT_TYPE_VARDICT);
+  g_variant_iter_init (&iter, policy);
+  while (g_variant_iter_loop (&iter, "{&sv}", &key, &value))
+    if (g_strcmp0 (key, "workdir") != 0)
+      g_variant_builder_add (&builder, "{sv}", key, value);
+  g_variant_builder_add (&builder, "{sv}", "workdir", g_variant_new_string (workdir));
+  return g_variant_ref_sink (g_variant_builder_end (&builder));
+}
+
+void
+sandlock_launch_dialog_run (SandlockLaunchDialog *self)
+{
+  SandlockDbusManager *manager =
+    sandlock_application_get_manager (sandlock_window_get_application (self->parent));
+  const char *program = gtk_editable_get_text (GTK_EDITABLE (self->program_row));
+  const char *arguments = gtk_editable_get_text (GTK_EDITABLE (self->arguments_row));
+  const char *name = gtk_editable_get_text (GTK_EDITABLE (self->name_row));
+  gboolean dry_run = adw_expander_row_get_enable_expansion (self->dry_run_row);
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GVariant) policy = NULL;
+  g_autoptr(GPtrArray) argv = g_ptr_array_new_with_free_func (g_free);
+  g_auto(GStrv) parsed = NULL;
+  GVariantBuilder options;
+
+  if (manager == NULL)
+    {
+      show_error (self, _("The Sandlock helper is not available."));
+      return;
+    }
+  if (*program == '\0')
+    {
+      show_error (self, _("Choose a program to run."));
+      return;
+    }
+  if (*arguments != '\0' && !g_shell_parse_argv (arguments, NULL, &parsed, &error))
+    {
+      g_autofree char *message = g_strdup_printf (_("The arguments cannot be read: %s"), error->message);
+      show_error (self, message);
+      return;
+    }
+  policy = chosen_policy (self, manager, &error);
+  if (policy == NULL)
+    {
+      g_dbus_error_strip_remote_error (error);
+      show_error (self, error->message);
+      return;
+    }
+  if (dry_run)
+    {
+      const char *workdir = gtk_editable_get_text (GTK_EDITABLE (self->workdir_row));
+      g_autoptr(GVariant) plain = g_steal_pointer (&policy);
+
+      if (*workdir == '\0')
+        {
+          show_error (self, _("A dry run needs a working folder: its changes are the ones kept for review."));
+          return;
+        }
+      policy = with_workdir (plain, workdir);
+    }
+
+  g_ptr_array_add (argv, g_strdup (program));
+  for (guint i = 0; parsed != NULL && parsed[i] != NULL; i++)
+    g_ptr_array_add (argv, g_strdup (parsed[i]));
+  g_ptr_array_add (argv, NULL);
+
+  g_variant_builder_init (&options, G_VARIANT_TYPE_VARDICT);
+  /* The sandbox outlives the window; the app finds it again on restart. */
+  g_variant_builder_add (&options, "{sv}", "detach", g_variant_new_boolean (TRUE));
+  g_variant_builder_add (&options, "{sv}", "dry_run", g_variant_new_boolean (dry_run));
+  if (*name != '\0')
+    g_variant_builder_add (&options, "{sv}", "name", g_variant_new_string (name));
+
+  show_error (self, NULL);
+  gtk_widget_set_sensitive (self->run_button, FALSE);
+  sandlock_dbus_manager_call_launch (manager, policy, (const char * const *) argv->pdata,
+                                     g_variant_builder_end (&options), NULL, NULL,
+                                     on_launched, g_object_ref (self));
+}
+
+void
+sandlock_launch_dialog_set_dry_run (SandlockLaunchDialog *self,
+                                    const char           *workdir)
+{
+  gtk_editable_set_text (GTK_EDITABLE (self->workdir_row), workdir);
+  adw_expander_row_set_enable_expansion (self->dry_run_row, TRUE);
+}
+
+static void
+on_run (GtkWidget  *widget,
+        const char *action,
+        GVariant   *parameter)
+{
+  sandlock_launch_dialog_run (SANDLOCK_LAUNCH_DIALOG (widget));
+}
+
+static void
+on_program_chosen (GtkNativeDialog      *chooser,
+                   int                   response,
+                   SandlockLaunchDialog *self)
+{
+  if (response == GTK_RESPONSE_ACCEPT)
+    {
+      g_autoptr(GFile) file = gtk_file_chooser_get_file (GTK_FILE_CHOOSER (chooser));
+      g_autofree char *path = g_file_get_path (file);
+
+      if (path != NULL)
+        gtk_editable_set_text (GTK_EDITABLE (self->program_row), path);
+    }
+  g_object_unref (chooser);
+}
+
+static void
+on_choose_program (GtkWidget  *widget,
+                   const char *action,
+                   GVariant   *parameter)
+{
+  GtkFileChooserNative *chooser =
+    gtk_file_chooser_native_new (_("Choose a Program"), GTK_WINDOW (widget),
+                                 GTK_FILE_CHOOSER_ACTION_OPEN, _("_Choose"), _("_Cancel"));
+
+  g_signal_connect (chooser, "response", G_CALLBACK (on_program_chosen), widget);
+  gtk_native_dialog_show (GTK_NATIVE_DIALOG (chooser));
+}
+
+static void
+on_profiles_listed (GObject      *source,
+                    GAsyncResult *result,
+                    gpointer      user_data)
+{
+  g_autoptr(SandlockLaunchDialog) self = user_data;
+  g_auto(GStrv) names = NULL;
+
+  if (sandlock_dbus_manager_call_list_profiles_finish (SANDLOCK_DBUS_MANAGER (source), &names,
+                                                       result, NULL))
+    gtk_string_list_splice (self->profiles, 1, 0, (const char * const *) names);
+}
+
+static void
+sandlock_launch_dialog_dispose (GObject *object)
+{
+  SandlockLaunchDialog *self = SANDLOCK_LAUNCH_DIALOG (object);
+
+  g_clear_object (&self->profiles);
+  G_OBJECT_CLASS (sandlock_launch_dialog_parent_class)->dispose (object);
+}
+
+static void
+sandlock_launch_dialog_class_init (SandlockLaunchDialogClass *klass)
+{
+  GtkWidgetClass *widget_class = GTK_WIDGET_CLASS (klass);
+
+  G_OBJECT_CLASS (klass)->dispose = sandlock_launch_dialog_dispose;
+  gtk_widget_class_set_template_from_resource (widget_class,
+                                               "/org/sandlock/Sandlock/sandlock-launch-dialog.ui");
+  gtk_widget_class_bind_template_child (widget_class, SandlockLaunchDialog, program_row);
+  gtk_widget_class_bind_template_child (widget_class, SandlockLaunchDialog, arguments_row);
+  gtk_widget_class_bind_template_child (widget_class, SandlockLaunchDialog, name_row);
+  gtk_widget_class_bind_template_child (widget_class, SandlockLaunchDialog, profile_row);
+  gtk_widget_class_bind_template_child (widget_class, SandlockLaunchDialog, dry_run_row);
+  gtk_widget_class_bind_template_child (widget_class, SandlockLaunchDialog, workdir_row);
+  gtk_widget_class_bind_template_child (widget_class, SandlockLaunchDialog, error_label);
+  gtk_widget_class_bind_template_child (widget_class, SandlockLaunchDialog, run_button);
+
+  gtk_widget_class_install_action (widget_class, "launch.run", NULL, on_run);
+  gtk_widget_class_install_action (widget_class, "launch.choose-program", NULL, on_choose_program);
+  gtk_widget_class_add_binding_action (widget_class, GDK_KEY_Escape, 0, "window.close", NULL);
+}
+
+static void
+sandlock_launch_dialog_init (SandlockLaunchDialog *self)
+{
+  const char *preset[] = { _("Untrusted program (system read-only, no network, /tmp writable)"), NULL };
+
+  gtk_widget_init_template (GTK_WIDGET (self));
+  self->profiles = gtk_string_list_new (preset);
+  adw_combo_row_set_model (self->profile_row, G_LIST_MODEL (self->profiles));
+}
+
+GtkWidget *
+sandlock_launch_dialog_new (SandlockWindow     *parent,
+                            const char * const *argv)
+{
+  SandlockLaunchDialog *self = g_object_new (SANDLOCK_TYPE_LAUNCH_DIALOG,
+                                             "transient-for", parent, NULL);
+  SandlockDbusManager *manager =
+    sandlock_application_get_manager (sandlock_window_get_application (parent));
+
+  self->parent = parent;
+  if (argv != NULL && argv[0] != NULL)
+    {
+      g_autoptr(GString) arguments = g_string_new (NULL);
+
+      gtk_editable_set_text (GTK_EDITABLE (self->program_row), argv[0]);
+      for (guint i = 1; argv[i] != NULL; i++)
+        {
+          g_autofree char *quoted = g_shell_quote (argv[i]);
+
+          g_string_append_printf (arguments, "%s%s", i > 1 ? " " : "", quoted);
+        }
+      gtk_editable_set_text (GTK_EDITABLE (self->arguments_row), arguments->str);
+    }
+  if (manager != NULL)
+    sandlock_dbus_manager_call_list_profiles (manager, NULL, on_profiles_listed, g_object_ref (self));
+  return GTK_WIDGET (self);
+}
