@@ -506,6 +506,7 @@ listen_unix (const char *path)
 static SandlockDbusSandbox *
 launch_denied_connect (SandlockDbusManager *mgr,
                        const char          *name,
+                       gboolean             observe,
                        char               **socket_path)
 {
   g_autofree char *dir = tc_make_tmpdir ();
@@ -518,6 +519,7 @@ launch_denied_connect (SandlockDbusManager *mgr,
   argv[2] = *socket_path;
   listen_unix (*socket_path);
   g_variant_builder_add (options, "{sv}", "name", g_variant_new_string (name));
+  g_variant_builder_add (options, "{sv}", "observe", g_variant_new_boolean (observe));
   sandbox = launch_full (mgr, system_policy (), argv, g_variant_builder_end (options), NULL, &error);
   g_assert_no_error (error);
   return sandbox;
@@ -528,7 +530,7 @@ test_event_stream (void)
 {
   g_autoptr(SandlockDbusManager) mgr = manager ();
   g_autofree char *socket_path = NULL;
-  g_autoptr(SandlockDbusSandbox) sandbox = launch_denied_connect (mgr, "events-test", &socket_path);
+  g_autoptr(SandlockDbusSandbox) sandbox = launch_denied_connect (mgr, "events-test", TRUE, &socket_path);
   g_autoptr(GVariantBuilder) deny_only = g_variant_builder_new (G_VARIANT_TYPE_VARDICT);
   g_autoptr(GVariantBuilder) bad = g_variant_builder_new (G_VARIANT_TYPE_VARDICT);
   g_autofree char *all = NULL;
@@ -649,7 +651,7 @@ test_audit (void)
 {
   g_autoptr(SandlockDbusManager) mgr = manager ();
   g_autofree char *socket_path = NULL;
-  g_autoptr(SandlockDbusSandbox) sandbox = launch_denied_connect (mgr, "audit-test", &socket_path);
+  g_autoptr(SandlockDbusSandbox) sandbox = launch_denied_connect (mgr, "audit-test", FALSE, &socket_path);
   g_autofree char *id = NULL;
   g_autoptr(GVariant) runs = NULL;
   g_autoptr(GVariant) events = NULL;
@@ -664,6 +666,14 @@ test_audit (void)
 
   wait_for (sandbox, &exit_code, &sig);
   id = g_strdup (sandlock_dbus_sandbox_get_id (sandbox));
+
+  /* Without "observe" only decisions are events: the denial, no execve. */
+  {
+    g_autofree char *stream = read_stream (sandbox, TRUE, no_options ());
+
+    g_assert_nonnull (strstr (stream, socket_path));
+    g_assert_null (strstr (stream, "\"syscall\":\"execve\""));
+  }
 
   /* Written on the helper's audit thread, just after the end. */
   do

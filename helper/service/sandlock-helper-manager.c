@@ -240,7 +240,6 @@ parse_options (GVariant              *options,
   const char *key;
   GVariant *value;
 
-  launch->observe = TRUE;
   g_variant_iter_init (&iter, options);
   while (g_variant_iter_next (&iter, "{&sv}", &key, &value))
     {
