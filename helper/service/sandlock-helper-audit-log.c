@@ -6,7 +6,7 @@
 
 #include "sandlock-helper-audit-log.h"
 #include "sandlock-helper-error.h"
-#include "sandlock-helper-variant.h"
+#include "sandlock-json-variant.h"
 
 struct _SandlockHelperAuditLog {
   SandlockAudit *audit;
@@ -188,6 +188,6 @@ sandlock_helper_audit_log_query_finish (SandlockHelperAuditLog *log,
   g_variant_builder_init (&builder, G_VARIANT_TYPE ("aa{sv}"));
   for (guint i = 0; i < records->len; i++)
     g_variant_builder_add_value (&builder,
-                                 sandlock_helper_json_object_to_variant (g_ptr_array_index (records, i)));
+                                 sandlock_json_object_to_variant (g_ptr_array_index (records, i)));
   return g_variant_builder_end (&builder);
 }

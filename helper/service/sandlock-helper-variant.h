@@ -19,9 +19,4 @@ SandlockPolicy *sandlock_helper_policy_from_variant (GVariant       *dict,
 /* The policy's set fields as a{sv}. */
 GVariant       *sandlock_helper_policy_to_variant   (SandlockPolicy *policy);
 
-/* A JSON value as a variant: objects a{sv}, arrays of strings as, of
- * objects aa{sv}, of integers ax, other arrays av; null members left out. */
-GVariant       *sandlock_helper_json_to_variant     (JsonNode       *node);
-GVariant       *sandlock_helper_json_object_to_variant (JsonObject  *object);
-
 G_END_DECLS
