@@ -5,6 +5,7 @@
 #include <glib/gi18n.h>
 
 #include "sandlock-application.h"
+#include "sandlock-notifier.h"
 #include "sandlock-sandbox-list.h"
 #include "sandlock-window.h"
 
@@ -20,6 +21,7 @@ struct _SandlockApplication {
   GListStore          *empty;
   GError              *connect_error;
   GStrv                run_argv;    /* --run PROGRAM ARGS */
+  SandlockNotifier    *notifier;
 };
 
 G_DEFINE_FINAL_TYPE (SandlockApplication, sandlock_application, ADW_TYPE_APPLICATION)
@@ -72,6 +74,7 @@ sandlock_application_startup (GApplication *app)
   gtk_application_set_accels_for_action (GTK_APPLICATION (app), "app.quit", quit);
   if (!connect_helper (self, &self->connect_error))
     g_warning ("cannot reach sandlock-helper: %s", self->connect_error->message);
+  self->notifier = sandlock_notifier_new (self);
 }
 
 static void
@@ -105,15 +108,12 @@ sandlock_application_handle_local_options (GApplication *app,
   gboolean run = FALSE;
 
   g_variant_dict_lookup (options, "run", "b", &run);
-  g_variant_dict_lookup (options, G_OPTION_REMAINING, "^a&ay", &remaining);
+  g_variant_dict_lookup (options, G_OPTION_REMAINING, "^aay", &remaining);
   if (run)
     {
-      if (remaining == NULL || remaining[0] == NULL)
-        {
-          g_printerr ("%s\n", _("--run needs a program: sandlock-gtk --run PROGRAM [ARGS…]"));
-          return 2;
-        }
-      self->run_argv = g_strdupv (remaining);
+      /* The desktop file's "--run %f" gives no program when started from
+       * the menu: then the launch dialog opens empty. */
+      self->run_argv = remaining != NULL ? g_strdupv (remaining) : g_new0 (char *, 1);
     }
   else if (remaining != NULL && remaining[0] != NULL)
     {
@@ -128,6 +128,7 @@ sandlock_application_finalize (GObject *object)
 {
   SandlockApplication *self = SANDLOCK_APPLICATION (object);
 
+  g_clear_object (&self->notifier);
   g_clear_object (&self->sandboxes);
   g_clear_object (&self->objects);
   g_clear_object (&self->manager);

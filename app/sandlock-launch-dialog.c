@@ -5,6 +5,8 @@
 #include <glib/gi18n.h>
 
 #include "sandlock-launch-dialog.h"
+#include "sandlock-policy-editor.h"
+#include "sandlock-policy-model.h"
 
 struct _SandlockLaunchDialog {
   AdwWindow        parent_instance;
@@ -13,30 +15,40 @@ struct _SandlockLaunchDialog {
   AdwEntryRow     *arguments_row;
   AdwEntryRow     *name_row;
   AdwComboRow     *profile_row;
+  AdwActionRow    *edit_row;
   AdwExpanderRow  *dry_run_row;
   AdwEntryRow     *workdir_row;
   GtkLabel        *error_label;
   GtkWidget       *run_button;
 
   SandlockWindow  *parent;
-  GtkStringList   *profiles;     /* first: the built-in preset */
+  GtkStringList   *profiles;     /* the presets, the profiles, then "Custom" */
+  GVariant        *custom_policy; /* from the policy editor, or NULL */
+};
+
+/* The presets at the head of the Policy list, in this order. */
+static const SandlockPolicyPreset presets[] = {
+  SANDLOCK_POLICY_PRESET_UNTRUSTED,
+  SANDLOCK_POLICY_PRESET_NETWORK_CLIENT,
 };
 
 G_DEFINE_FINAL_TYPE (SandlockLaunchDialog, sandlock_launch_dialog, ADW_TYPE_WINDOW)
 
-/* The preset for an untrusted program: the system read-only, no network,
- * a private temporary directory writable. */
 static GVariant *
-untrusted_policy (void)
+preset_policy (SandlockPolicyPreset preset)
 {
-  const char *readable[] = { "/usr", "/lib", "/lib64", "/bin", "/sbin", "/etc", "/dev/null", NULL };
-  const char *writable[] = { "/tmp", NULL };
-  GVariantBuilder policy;
+  g_autoptr(SandlockPolicyModel) model = sandlock_policy_model_new_preset (preset, NULL);
 
-  g_variant_builder_init (&policy, G_VARIANT_TYPE_VARDICT);
-  g_variant_builder_add (&policy, "{sv}", "fs_readable", g_variant_new_strv (readable, -1));
-  g_variant_builder_add (&policy, "{sv}", "fs_writable", g_variant_new_strv (writable, -1));
-  return g_variant_builder_end (&policy);
+  return sandlock_policy_model_to_variant (model);
+}
+
+/* The position of "Custom Policy" in the list, or GTK_INVALID_LIST_POSITION. */
+static guint
+custom_position (SandlockLaunchDialog *self)
+{
+  guint n = g_list_model_get_n_items (G_LIST_MODEL (self->profiles));
+
+  return self->custom_policy != NULL && n > 0 ? n - 1 : GTK_INVALID_LIST_POSITION;
 }
 
 static void
@@ -68,7 +80,7 @@ on_launched (GObject      *source,
   gtk_window_destroy (GTK_WINDOW (self));
 }
 
-/* The chosen profile's policy (the preset is item 0). */
+/* The chosen preset's, profile's or edited policy. */
 static GVariant *
 chosen_policy (SandlockLaunchDialog  *self,
                SandlockDbusManager   *manager,
@@ -77,8 +89,12 @@ chosen_policy (SandlockLaunchDialog  *self,
   guint selected = adw_combo_row_get_selected (self->profile_row);
   GVariant *policy = NULL;
 
-  if (selected == 0 || selected == GTK_INVALID_LIST_POSITION)
-    return g_variant_ref_sink (untrusted_policy ());
+  if (selected == GTK_INVALID_LIST_POSITION)
+    selected = 0;
+  if (selected < G_N_ELEMENTS (presets))
+    return preset_policy (presets[selected]);
+  if (selected == custom_position (self))
+    return g_variant_ref (self->custom_policy);
   if (!sandlock_dbus_manager_call_get_profile_sync (manager,
                                                     gtk_string_list_get_string (self->profiles, selected),
                                                     &policy, NULL, error))
@@ -164,6 +180,8 @@ sandlock_launch_dialog_run (SandlockLaunchDialog *self)
   /* The sandbox outlives the window; the app finds it again on restart. */
   g_variant_builder_add (&options, "{sv}", "detach", g_variant_new_boolean (TRUE));
   g_variant_builder_add (&options, "{sv}", "dry_run", g_variant_new_boolean (dry_run));
+  /* The Events page shows every exec, open and connect, not only denials. */
+  g_variant_builder_add (&options, "{sv}", "observe", g_variant_new_boolean (TRUE));
   if (*name != '\0')
     g_variant_builder_add (&options, "{sv}", "name", g_variant_new_string (name));
 
@@ -229,7 +247,119 @@ on_profiles_listed (GObject      *source,
 
   if (sandlock_dbus_manager_call_list_profiles_finish (SANDLOCK_DBUS_MANAGER (source), &names,
                                                        result, NULL))
-    gtk_string_list_splice (self->profiles, 1, 0, (const char * const *) names);
+    gtk_string_list_splice (self->profiles, G_N_ELEMENTS (presets), 0, (const char * const *) names);
+}
+
+/* ---- The policy editor -------------------------------------------------- */
+
+static void
+on_policy_edited (SandlockPolicyEditor *editor,
+                  GVariant             *policy,
+                  SandlockLaunchDialog *self)
+{
+  gboolean had_custom = self->custom_policy != NULL;
+
+  g_clear_pointer (&self->custom_policy, g_variant_unref);
+  self->custom_policy = g_variant_ref (policy);
+  if (!had_custom)
+    {
+      const char *custom[] = { _("Custom policy"), NULL };
+
+      gtk_string_list_splice (self->profiles, g_list_model_get_n_items (G_LIST_MODEL (self->profiles)),
+                              0, custom);
+    }
+  adw_combo_row_set_selected (self->profile_row, custom_position (self));
+}
+
+/* @policy: a profile's (named @profile_name) or the custom one; neither
+ * for the preset at @preset_index. */
+static void
+open_editor (SandlockLaunchDialog *self,
+             GVariant             *policy,
+             const char           *profile_name,
+             guint                 preset_index)
+{
+  SandlockPolicyEditor *editor = SANDLOCK_POLICY_EDITOR (sandlock_policy_editor_new (GTK_WINDOW (self)));
+
+  sandlock_policy_editor_set_use_mode (editor, TRUE);
+  if (policy != NULL)
+    {
+      sandlock_policy_editor_set_policy (editor, policy, profile_name);
+      if (profile_name == NULL)
+        sandlock_policy_editor_set_origin (editor, _("Custom Policy"));
+    }
+  else
+    sandlock_policy_editor_load_preset (editor, presets[preset_index]);
+  g_signal_connect_object (editor, "use-policy", G_CALLBACK (on_policy_edited), self, 0);
+  gtk_window_present (GTK_WINDOW (editor));
+}
+
+typedef struct {
+  SandlockLaunchDialog *self;
+  char                 *name;
+} EditCall;
+
+static void
+on_profile_for_editor (GObject      *source,
+                       GAsyncResult *result,
+                       gpointer      user_data)
+{
+  EditCall *call = user_data;
+  g_autoptr(GVariant) policy = NULL;
+  g_autoptr(GError) error = NULL;
+  gboolean loaded = sandlock_dbus_manager_call_get_profile_finish (SANDLOCK_DBUS_MANAGER (source),
+                                                                   &policy, result, &error);
+
+  /* Nothing to do when the dialog was closed meanwhile. */
+  if (gtk_widget_get_visible (GTK_WIDGET (call->self)))
+    {
+      if (loaded)
+        {
+          show_error (call->self, NULL);
+          open_editor (call->self, policy, call->name, 0);
+        }
+      else
+        {
+          g_dbus_error_strip_remote_error (error);
+          show_error (call->self, error->message);
+        }
+    }
+  g_object_unref (call->self);
+  g_free (call->name);
+  g_free (call);
+}
+
+/* Opens the editor on the policy chosen in the list. */
+static void
+on_edit_policy (SandlockLaunchDialog *self,
+                AdwActionRow         *row)
+{
+  SandlockDbusManager *manager =
+    sandlock_application_get_manager (sandlock_window_get_application (self->parent));
+  guint selected = adw_combo_row_get_selected (self->profile_row);
+  EditCall *call;
+
+  if (selected == GTK_INVALID_LIST_POSITION)
+    selected = 0;
+  if (selected < G_N_ELEMENTS (presets))
+    {
+      open_editor (self, NULL, NULL, selected);
+      return;
+    }
+  if (selected == custom_position (self))
+    {
+      open_editor (self, self->custom_policy, NULL, 0);
+      return;
+    }
+  if (manager == NULL)
+    {
+      show_error (self, _("The Sandlock helper is not available."));
+      return;
+    }
+  call = g_new0 (EditCall, 1);
+  call->self = g_object_ref (self);
+  call->name = g_strdup (gtk_string_list_get_string (self->profiles, selected));
+  sandlock_dbus_manager_call_get_profile (manager, call->name, NULL, on_profile_for_editor, call);
 }
 
 static void
@@ -238,6 +368,7 @@ sandlock_launch_dialog_dispose (GObject *object)
   SandlockLaunchDialog *self = SANDLOCK_LAUNCH_DIALOG (object);
 
   g_clear_object (&self->profiles);
+  g_clear_pointer (&self->custom_policy, g_variant_unref);
   G_OBJECT_CLASS (sandlock_launch_dialog_parent_class)->dispose (object);
 }
 
@@ -253,6 +384,8 @@ sandlock_launch_dialog_class_init (SandlockLaunchDialogClass *klass)
   gtk_widget_class_bind_template_child (widget_class, SandlockLaunchDialog, arguments_row);
   gtk_widget_class_bind_template_child (widget_class, SandlockLaunchDialog, name_row);
   gtk_widget_class_bind_template_child (widget_class, SandlockLaunchDialog, profile_row);
+  gtk_widget_class_bind_template_child (widget_class, SandlockLaunchDialog, edit_row);
+  gtk_widget_class_bind_template_callback (widget_class, on_edit_policy);
   gtk_widget_class_bind_template_child (widget_class, SandlockLaunchDialog, dry_run_row);
   gtk_widget_class_bind_template_child (widget_class, SandlockLaunchDialog, workdir_row);
   gtk_widget_class_bind_template_child (widget_class, SandlockLaunchDialog, error_label);
@@ -266,7 +399,13 @@ sandlock_launch_dialog_class_init (SandlockLaunchDialogClass *klass)
 static void
 sandlock_launch_dialog_init (SandlockLaunchDialog *self)
 {
-  const char *preset[] = { _("Untrusted program (system read-only, no network, /tmp writable)"), NULL };
+  const char *preset[] = {
+    _("Untrusted program"),
+    _("Network client"),
+    NULL,
+  };
+
+  G_STATIC_ASSERT (G_N_ELEMENTS (preset) == G_N_ELEMENTS (presets) + 1);
 
   gtk_widget_init_template (GTK_WIDGET (self));
   self->profiles = gtk_string_list_new (preset);

@@ -38,15 +38,14 @@ static GParamSpec *properties[N_PROPS];
 static char *
 format_duration (gint64 microseconds)
 {
-  gint64 seconds = MAX (microseconds, 0) / G_USEC_PER_SEC;
+  /* Plain ints: a G_GINT64_FORMAT inside _() could not be translated. */
+  int seconds = (int) MIN (MAX (microseconds, 0) / G_USEC_PER_SEC, G_MAXINT);
 
   if (seconds < 60)
-    return g_strdup_printf (_("%" G_GINT64_FORMAT " s"), seconds);
+    return g_strdup_printf (_("%d s"), seconds);
   if (seconds < 3600)
-    return g_strdup_printf (_("%" G_GINT64_FORMAT " min %" G_GINT64_FORMAT " s"),
-                            seconds / 60, seconds % 60);
-  return g_strdup_printf (_("%" G_GINT64_FORMAT " h %" G_GINT64_FORMAT " min"),
-                          seconds / 3600, (seconds / 60) % 60);
+    return g_strdup_printf (_("%d min %d s"), seconds / 60, seconds % 60);
+  return g_strdup_printf (_("%d h %d min"), seconds / 3600, (seconds / 60) % 60);
 }
 
 static void

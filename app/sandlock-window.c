@@ -4,9 +4,14 @@
 
 #include <glib/gi18n.h>
 
+#include "sandlock-audit-window.h"
+#include "sandlock-changes-page.h"
+#include "sandlock-events-page.h"
 #include "sandlock-launch-dialog.h"
 #include "sandlock-output-page.h"
 #include "sandlock-overview-page.h"
+#include "sandlock-policy-editor.h"
+#include "sandlock-ports-page.h"
 #include "sandlock-sandbox-row.h"
 #include "sandlock-window.h"
 
@@ -23,6 +28,7 @@ struct _SandlockWindow {
 
   GtkSingleSelection   *selection;
   char                 *pending_selection;   /* object path not listed yet */
+  GSettings            *settings;            /* NULL when the schema is not installed */
 };
 
 G_DEFINE_FINAL_TYPE (SandlockWindow, sandlock_window, ADW_TYPE_APPLICATION_WINDOW)
@@ -37,6 +43,20 @@ SandlockDbusSandbox *
 sandlock_window_get_selected (SandlockWindow *self)
 {
   return gtk_single_selection_get_selected_item (self->selection);
+}
+
+GtkWidget *
+sandlock_window_get_page (SandlockWindow *self,
+                          const char     *name)
+{
+  return adw_view_stack_get_child_by_name (self->pages, name);
+}
+
+void
+sandlock_window_show_page (SandlockWindow *self,
+                           const char     *name)
+{
+  adw_view_stack_set_visible_child_name (self->pages, name);
 }
 
 /* Every page with a "sandbox" property shows the selected one. */
@@ -188,11 +208,74 @@ on_about (GtkWidget  *widget,
 }
 
 static void
+on_audit (GtkWidget  *widget,
+          const char *action,
+          GVariant   *parameter)
+{
+  sandlock_audit_window_show (GTK_WINDOW (widget));
+}
+
+/* The policy editor on its own: presets and profiles, starting from the
+ * untrusted-program preset; not modal, so sandboxes stay in view. */
+static void
+on_policies (GtkWidget  *widget,
+             const char *action,
+             GVariant   *parameter)
+{
+  GtkWidget *editor = sandlock_policy_editor_new (GTK_WINDOW (widget));
+
+  gtk_window_set_modal (GTK_WINDOW (editor), FALSE);
+  gtk_widget_activate_action (editor, "editor.preset", "s", "untrusted");
+  gtk_window_present (GTK_WINDOW (editor));
+}
+
+/* ---- Saved state -------------------------------------------------------- */
+
+static void
+on_page_changed (AdwViewStack   *pages,
+                 GParamSpec     *pspec,
+                 SandlockWindow *self)
+{
+  const char *name = adw_view_stack_get_visible_child_name (pages);
+
+  /* Only what people choose: not the pages' coming and going while the
+   * window is built or destroyed. */
+  if (name != NULL && gtk_widget_get_mapped (GTK_WIDGET (self)))
+    g_settings_set_string (self->settings, "selected-page", name);
+}
+
+/* Size, maximized and the page come back from the last run. Without the
+ * schema (running from the build tree without GSETTINGS_SCHEMA_DIR) the
+ * window simply starts at its default size. */
+static void
+restore_state (SandlockWindow *self)
+{
+  GSettingsSchemaSource *source = g_settings_schema_source_get_default ();
+  g_autoptr(GSettingsSchema) schema = NULL;
+  g_autofree char *page = NULL;
+
+  if (source != NULL)
+    schema = g_settings_schema_source_lookup (source, "org.sandlock.Sandlock", TRUE);
+  if (schema == NULL)
+    return;
+  self->settings = g_settings_new_full (schema, NULL, NULL);
+  g_settings_bind (self->settings, "window-width", self, "default-width", G_SETTINGS_BIND_DEFAULT);
+  g_settings_bind (self->settings, "window-height", self, "default-height", G_SETTINGS_BIND_DEFAULT);
+  g_settings_bind (self->settings, "window-maximized", self, "maximized", G_SETTINGS_BIND_DEFAULT);
+  page = g_settings_get_string (self->settings, "selected-page");
+  if (adw_view_stack_get_child_by_name (self->pages, page) != NULL)
+    adw_view_stack_set_visible_child_name (self->pages, page);
+  g_signal_connect_object (self->pages, "notify::visible-child-name",
+                           G_CALLBACK (on_page_changed), self, 0);
+}
+
+static void
 sandlock_window_finalize (GObject *object)
 {
   SandlockWindow *self = SANDLOCK_WINDOW (object);
 
   g_free (self->pending_selection);
+  g_clear_object (&self->settings);
   g_clear_object (&self->selection);
   G_OBJECT_CLASS (sandlock_window_parent_class)->finalize (object);
 }
@@ -206,6 +289,9 @@ sandlock_window_class_init (SandlockWindowClass *klass)
 
   g_type_ensure (SANDLOCK_TYPE_OVERVIEW_PAGE);
   g_type_ensure (SANDLOCK_TYPE_OUTPUT_PAGE);
+  g_type_ensure (SANDLOCK_TYPE_PORTS_PAGE);
+  g_type_ensure (SANDLOCK_TYPE_CHANGES_PAGE);
+  g_type_ensure (SANDLOCK_TYPE_EVENTS_PAGE);
   gtk_widget_class_set_template_from_resource (widget_class, "/org/sandlock/Sandlock/sandlock-window.ui");
   gtk_widget_class_bind_template_child (widget_class, SandlockWindow, toasts);
   gtk_widget_class_bind_template_child (widget_class, SandlockWindow, sidebar_stack);
@@ -218,12 +304,16 @@ sandlock_window_class_init (SandlockWindowClass *klass)
   gtk_widget_class_install_action (widget_class, "win.launch", NULL, on_launch);
   gtk_widget_class_install_action (widget_class, "win.about", NULL, on_about);
   gtk_widget_class_add_binding_action (widget_class, GDK_KEY_n, GDK_CONTROL_MASK, "win.launch", NULL);
+  gtk_widget_class_install_action (widget_class, "win.audit", NULL, on_audit);
+  gtk_widget_class_add_binding_action (widget_class, GDK_KEY_l, GDK_CONTROL_MASK, "win.audit", NULL);
+  gtk_widget_class_install_action (widget_class, "win.policies", NULL, on_policies);
 }
 
 static void
 sandlock_window_init (SandlockWindow *self)
 {
   gtk_widget_init_template (GTK_WIDGET (self));
+  restore_state (self);
 }
 
 SandlockWindow *

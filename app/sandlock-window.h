@@ -27,5 +27,10 @@ void                 sandlock_window_select      (SandlockWindow      *self,
                                                   const char          *object_path);
 /* The sandbox shown now, or NULL. */
 SandlockDbusSandbox *sandlock_window_get_selected (SandlockWindow     *self);
+/* The detail page called @name ("overview", "output", ...), and showing it. */
+GtkWidget           *sandlock_window_get_page     (SandlockWindow     *self,
+                                                   const char         *name);
+void                 sandlock_window_show_page    (SandlockWindow     *self,
+                                                   const char         *name);
 
 G_END_DECLS

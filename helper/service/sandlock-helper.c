@@ -129,6 +129,9 @@ main (int    argc,
       g_printerr ("sandlock-helper: --idle-timeout must be 1 or more\n");
       return 2;
     }
+  /* stdout may be a client's (D-Bus activation passes the bus's on):
+   * logs go to stderr. */
+  g_log_writer_default_set_use_stderr (TRUE);
   if (verbose)
     g_log_set_debug_enabled (TRUE);
 
