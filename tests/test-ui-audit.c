@@ -15,85 +15,12 @@
 #include "sandlock-audit-window-private.h"
 #include "sandlock-window.h"
 #include "test-common.h"
+#include "test-ui-common.h"
 
-static GTestDBus *test_bus;
 static SandlockApplication *app;
 static SandlockWindow *window;
 
-/* Runs the main loop until @done says so (at most 30 s). */
-static void
-iterate_until (gboolean (*done) (gpointer),
-               gpointer   data)
-{
-  gint64 deadline = g_get_monotonic_time () + 30 * G_USEC_PER_SEC;
 
-  while (!done (data))
-    {
-      g_assert_cmpint (g_get_monotonic_time (), <, deadline);
-      g_main_context_iteration (NULL, FALSE);
-      g_usleep (2000);
-    }
-}
-
-static gboolean
-after (gpointer data)
-{
-  return g_get_monotonic_time () >= *(gint64 *) data;
-}
-
-static void
-iterate_for (int milliseconds)
-{
-  gint64 until = g_get_monotonic_time () + milliseconds * 1000;
-
-  iterate_until (after, &until);
-}
-
-static void
-screenshot (GtkWidget  *widget,
-            const char *name)
-{
-  const char *dir = g_getenv ("SANDLOCK_SCREENSHOTS");
-  g_autofree char *path = NULL;
-  g_autoptr(GdkPaintable) paintable = NULL;
-  g_autoptr(GtkSnapshot) snapshot = gtk_snapshot_new ();
-  g_autoptr(GskRenderNode) node = NULL;
-  g_autoptr(GdkTexture) texture = NULL;
-  int width, height;
-
-  if (dir == NULL)
-    return;
-  iterate_for (300);   /* let it draw */
-  paintable = gtk_widget_paintable_new (widget);
-  width = gtk_widget_get_width (widget);
-  height = gtk_widget_get_height (widget);
-  gdk_paintable_snapshot (paintable, snapshot, width, height);
-  node = gtk_snapshot_free_to_node (g_steal_pointer (&snapshot));
-  g_assert_nonnull (node);
-  texture = gsk_renderer_render_texture (gtk_native_get_renderer (GTK_NATIVE (widget)), node,
-                                         &GRAPHENE_RECT_INIT (0, 0, width, height));
-  g_mkdir_with_parents (dir, 0755);
-  path = g_strdup_printf ("%s/%s.png", dir, name);
-  g_assert_true (gdk_texture_save_to_png (texture, path));
-  g_test_message ("screenshot: %s", path);
-}
-
-static GtkWidget *
-find_descendant (GtkWidget *widget,
-                 GType      type)
-{
-  if (G_TYPE_CHECK_INSTANCE_TYPE (widget, type))
-    return widget;
-  for (GtkWidget *child = gtk_widget_get_first_child (widget); child != NULL;
-       child = gtk_widget_get_next_sibling (child))
-    {
-      GtkWidget *found = find_descendant (child, type);
-
-      if (found != NULL)
-        return found;
-    }
-  return NULL;
-}
 
 /* Runs the probe, confined, until it ends: its connect is denied. */
 static void
@@ -177,15 +104,15 @@ test_runs_and_events (void)
   g_assert_true (gtk_widget_activate_action (GTK_WIDGET (window), "win.audit", NULL));
   audit = find_audit_window ();
   g_assert_nonnull (audit);
-  runs = GTK_LIST_VIEW (find_descendant (GTK_WIDGET (audit), GTK_TYPE_LIST_VIEW));
-  events = GTK_COLUMN_VIEW (find_descendant (GTK_WIDGET (audit), GTK_TYPE_COLUMN_VIEW));
+  runs = GTK_LIST_VIEW (tu_find (GTK_WIDGET (audit), GTK_TYPE_LIST_VIEW));
+  events = GTK_COLUMN_VIEW (tu_find (GTK_WIDGET (audit), GTK_TYPE_COLUMN_VIEW));
   g_assert_nonnull (runs);
   g_assert_nonnull (events);
 
   /* Newest first, and the newest selected. */
   wait.model = G_LIST_MODEL (gtk_list_view_get_model (runs));
   wait.n_items = 2;
-  iterate_until (listed, &wait);
+  tu_iterate_until (listed, &wait);
   newest = g_list_model_get_item (wait.model, 0);
   g_assert_cmpstr (sandlock_audit_record_get_string (newest, "name"), ==, "audit-test");
   g_assert_cmpint (sandlock_audit_record_get_int (newest, "denied"), ==, 1);
@@ -194,7 +121,7 @@ test_runs_and_events (void)
   /* Its denied connect. */
   wait.model = G_LIST_MODEL (gtk_column_view_get_model (events));
   wait.n_items = 1;
-  iterate_until (listed, &wait);
+  tu_iterate_until (listed, &wait);
   g_assert_cmpuint (g_list_model_get_n_items (wait.model), ==, 1);
   event = g_list_model_get_item (wait.model, 0);
   g_assert_cmpstr (sandlock_audit_record_get_string (event, "syscall"), ==, "connect");
@@ -204,7 +131,7 @@ test_runs_and_events (void)
                    sandlock_audit_record_get_string (newest, "run"));
 
   gtk_window_set_default_size (GTK_WINDOW (audit), 1100, 680);
-  screenshot (GTK_WIDGET (audit), "audit-log");
+  tu_screenshot (GTK_WIDGET (audit), "audit-log");
   gtk_window_destroy (GTK_WINDOW (audit));
 }
 
@@ -226,8 +153,8 @@ test_export (void)
   audit = find_audit_window ();
   g_assert_nonnull (audit);
   sandlock_audit_window_export_to (audit, file);
-  iterate_until (file_exists, path);
-  iterate_for (200);
+  tu_iterate_until (file_exists, path);
+  tu_iterate_for (200);
 
   json_parser_load_from_file (parser, path, &error);
   g_assert_no_error (error);
@@ -246,8 +173,6 @@ int
 main (int    argc,
       char **argv)
 {
-  g_autofree char *home = NULL;
-  g_autoptr(GError) error = NULL;
   g_autoptr(GSettings) settings = NULL;
 
   g_test_init (&argc, &argv, NULL);
@@ -258,25 +183,14 @@ main (int    argc,
     }
   adw_init ();
 
-  home = tc_make_tmpdir ();
-  g_setenv ("XDG_STATE_HOME", home, TRUE);
-  g_setenv ("XDG_CONFIG_HOME", home, TRUE);
-  g_setenv ("XDG_RUNTIME_DIR", home, TRUE);
-  test_bus = g_test_dbus_new (G_TEST_DBUS_NONE);
-  g_test_dbus_add_service_dir (test_bus, g_getenv ("SANDLOCK_TEST_SERVICES"));
-  g_test_dbus_up (test_bus);
+  tu_start_bus ();
 
   /* No notification server on this bus: the app must not try one (the
    * window is never focused under Xvfb without a window manager). */
   settings = g_settings_new ("org.sandlock.Sandlock");
   g_settings_set_boolean (settings, "notify", FALSE);
 
-  app = sandlock_application_new ();
-  g_assert_true (g_application_register (G_APPLICATION (app), NULL, &error));
-  g_assert_no_error (error);
-  g_application_activate (G_APPLICATION (app));
-  window = SANDLOCK_WINDOW (gtk_application_get_active_window (GTK_APPLICATION (app)));
-  g_assert_nonnull (window);
+  window = tu_start_app (&app);
 
   g_test_add_func ("/ui-audit/runs-and-events", test_runs_and_events);
   g_test_add_func ("/ui-audit/export", test_export);

@@ -18,8 +18,8 @@
 #include "sandlock-output-page.h"
 #include "sandlock-window.h"
 #include "test-common.h"
+#include "test-ui-common.h"
 
-static GTestDBus *test_bus;
 static SandlockApplication *app;
 static SandlockWindow *window;
 
@@ -90,62 +90,6 @@ serve_notifications (void)
   g_assert_nonnull (reply);
 }
 
-/* Runs the main loop until @done says so (at most 30 s). */
-static void
-iterate_until (gboolean (*done) (gpointer),
-               gpointer   data)
-{
-  gint64 deadline = g_get_monotonic_time () + 30 * G_USEC_PER_SEC;
-
-  while (!done (data))
-    {
-      g_assert_cmpint (g_get_monotonic_time (), <, deadline);
-      g_main_context_iteration (NULL, FALSE);
-      g_usleep (2000);
-    }
-}
-
-static gboolean
-after (gpointer data)
-{
-  return g_get_monotonic_time () >= *(gint64 *) data;
-}
-
-static void
-iterate_for (int milliseconds)
-{
-  gint64 until = g_get_monotonic_time () + milliseconds * 1000;
-
-  iterate_until (after, &until);
-}
-
-/* The window as it is drawn, saved as PNG. */
-static void
-screenshot (const char *name)
-{
-  const char *dir = g_getenv ("SANDLOCK_SCREENSHOTS");
-  g_autofree char *path = NULL;
-  g_autoptr(GdkPaintable) paintable = gtk_widget_paintable_new (GTK_WIDGET (window));
-  g_autoptr(GtkSnapshot) snapshot = gtk_snapshot_new ();
-  g_autoptr(GskRenderNode) node = NULL;
-  g_autoptr(GdkTexture) texture = NULL;
-  int width = gtk_widget_get_width (GTK_WIDGET (window));
-  int height = gtk_widget_get_height (GTK_WIDGET (window));
-
-  if (dir == NULL)
-    return;
-  iterate_for (700);   /* let it draw, page transitions included */
-  gdk_paintable_snapshot (paintable, snapshot, width, height);
-  node = gtk_snapshot_free_to_node (g_steal_pointer (&snapshot));
-  g_assert_nonnull (node);
-  texture = gsk_renderer_render_texture (gtk_native_get_renderer (GTK_NATIVE (window)), node,
-                                         &GRAPHENE_RECT_INIT (0, 0, width, height));
-  g_mkdir_with_parents (dir, 0755);
-  path = g_strdup_printf ("%s/%s.png", dir, name);
-  g_assert_true (gdk_texture_save_to_png (texture, path));
-  g_test_message ("screenshot: %s", path);
-}
-
 static gboolean
 selected_is (gpointer data)
 {
@@ -201,13 +145,13 @@ launch_with (const char * const *argv,
     {
       /* The saved profiles come in from the helper. */
       g_object_set_data (G_OBJECT (dialog), "profile", (gpointer) profile);
-      iterate_until (profile_listed, dialog);
+      tu_iterate_until (profile_listed, dialog);
     }
   if (workdir != NULL)
     sandlock_launch_dialog_set_dry_run (SANDLOCK_LAUNCH_DIALOG (dialog), workdir);
-  iterate_for (200);
+  tu_iterate_for (200);
   sandlock_launch_dialog_run (SANDLOCK_LAUNCH_DIALOG (dialog));
-  iterate_until (selected_is, (gpointer) name);
+  tu_iterate_until (selected_is, (gpointer) name);
 }
 
 static void
@@ -233,14 +177,14 @@ test_overview_and_output (void)
   const char *argv[] = { "/bin/sh", "-c", "echo hello from the sandbox; echo oops >&2; exit 3", NULL };
 
   launch (argv, "ui-output", NULL);
-  iterate_until (ended, NULL);
+  tu_iterate_until (ended, NULL);
   sandlock_window_show_page (window, "overview");
-  screenshot ("overview");
+  tu_screenshot (GTK_WIDGET (window), "overview");
 
   sandlock_window_show_page (window, "output");
-  iterate_until (output_has, "hello from the sandbox\n");
-  iterate_until (output_has, "oops\n");
-  screenshot ("output");
+  tu_iterate_until (output_has, "hello from the sandbox\n");
+  tu_iterate_until (output_has, "oops\n");
+  tu_screenshot (GTK_WIDGET (window), "output");
   g_assert_cmpint (sandlock_dbus_sandbox_get_exit_code (sandlock_window_get_selected (window)), ==, 3);
 
   /* The window is not focused here (no window manager): the end was told. */
@@ -250,23 +194,6 @@ test_overview_and_output (void)
       g_test_message ("notification: %s", last_notification);
       g_assert_nonnull (strstr (last_notification, "ui-output"));
     }
-}
-
-static GtkWidget *
-find_descendant (GtkWidget *widget,
-                 GType      type)
-{
-  if (G_TYPE_CHECK_INSTANCE_TYPE (widget, type))
-    return widget;
-  for (GtkWidget *child = gtk_widget_get_first_child (widget); child != NULL;
-       child = gtk_widget_get_next_sibling (child))
-    {
-      GtkWidget *found = find_descendant (child, type);
-
-      if (found != NULL)
-        return found;
-    }
-  return NULL;
 }
 
 static GtkListBox *
@@ -321,9 +248,9 @@ test_changes_commit_selected (void)
   guint rows = 0;
 
   launch (argv, "ui-review", dir);
-  iterate_until (ended, NULL);
+  tu_iterate_until (ended, NULL);
   sandlock_window_show_page (window, "changes");
-  iterate_until (changes_listed, GINT_TO_POINTER (4));
+  tu_iterate_until (changes_listed, GINT_TO_POINTER (4));
   list = change_list ();
 
   /* Nothing landed yet. */
@@ -333,7 +260,7 @@ test_changes_commit_selected (void)
   for (GtkListBoxRow *row; (row = gtk_list_box_get_row_at_index (list, rows)) != NULL; rows++)
     {
       const char *title = adw_preferences_row_get_title (ADW_PREFERENCES_ROW (row));
-      GtkWidget *check = find_descendant (GTK_WIDGET (row), GTK_TYPE_CHECK_BUTTON);
+      GtkWidget *check = tu_find (GTK_WIDGET (row), GTK_TYPE_CHECK_BUTTON);
 
       g_assert_nonnull (check);
       if (g_strcmp0 (title, "a.txt") == 0)
@@ -341,21 +268,21 @@ test_changes_commit_selected (void)
       gtk_check_button_set_active (GTK_CHECK_BUTTON (check), g_strcmp0 (title, "b.txt") == 0);
     }
   g_assert_cmpuint (rows, ==, 4);
-  iterate_until (diff_shows, "+new");
+  tu_iterate_until (diff_shows, "+new");
   g_assert_true (diff_shows ("-orig"));
-  screenshot ("changes");
+  tu_screenshot (GTK_WIDGET (window), "changes");
 
   g_assert_true (gtk_widget_activate_action (sandlock_window_get_page (window, "changes"),
                                              "changes.commit-selected", NULL));
-  iterate_until (file_exists, b);
-  iterate_for (300);
+  tu_iterate_until (file_exists, b);
+  tu_iterate_for (300);
   g_assert_false (g_file_test (c, G_FILE_TEST_EXISTS));
   g_assert_true (g_file_test (gone, G_FILE_TEST_EXISTS));
   g_assert_true (g_file_get_contents (a, &contents, NULL, NULL));
   g_assert_cmpstr (contents, ==, "orig\n");
   /* What is left is listed again. */
-  iterate_until (changes_listed, GINT_TO_POINTER (3));
-  screenshot ("changes-after-commit");
+  tu_iterate_until (changes_listed, GINT_TO_POINTER (3));
+  tu_screenshot (GTK_WIDGET (window), "changes-after-commit");
 }
 
 static gboolean
@@ -377,9 +304,9 @@ test_events (void)
   gboolean saw_cat = FALSE;
 
   launch (argv, "ui-events", NULL);
-  iterate_until (ended, NULL);
+  tu_iterate_until (ended, NULL);
   sandlock_window_show_page (window, "events");
-  iterate_until (events_seen, GUINT_TO_POINTER (3));
+  tu_iterate_until (events_seen, GUINT_TO_POINTER (3));
   page = sandlock_window_get_page (window, "events");
   model = sandlock_events_page_get_model (SANDLOCK_EVENTS_PAGE (page));
   for (guint i = 0; i < g_list_model_get_n_items (G_LIST_MODEL (model)); i++)
@@ -392,7 +319,7 @@ test_events (void)
         saw_cat = TRUE;
     }
   g_assert_true (saw_cat);
-  screenshot ("events");
+  tu_screenshot (GTK_WIDGET (window), "events");
 }
 
 static gboolean
@@ -440,18 +367,18 @@ test_ports (void)
 
   launch_with (argv, "ui-ports", NULL, "ui-ports");
   sandlock_window_show_page (window, "ports");
-  iterate_until (ports_listed, NULL);
+  tu_iterate_until (ports_listed, NULL);
   page = sandlock_window_get_page (window, "ports");
   list = GTK_LIST_BOX (gtk_widget_get_template_child (page, SANDLOCK_TYPE_PORTS_PAGE, "list"));
   row = gtk_list_box_get_row_at_index (list, 0);
   text = g_strdup (adw_preferences_row_get_title (ADW_PREFERENCES_ROW (row)));
   g_test_message ("port row: %s", text);
   g_assert_nonnull (strstr (text, "8080"));
-  screenshot ("ports");
+  tu_screenshot (GTK_WIDGET (window), "ports");
 
   sandlock_dbus_sandbox_call_kill_sync (sandlock_window_get_selected (window), 9, NULL, &error);
   g_assert_no_error (error);
-  iterate_until (ended, NULL);
+  tu_iterate_until (ended, NULL);
 }
 
 static void
@@ -477,8 +404,6 @@ int
 main (int    argc,
       char **argv)
 {
-  g_autofree char *home = NULL;
-  g_autoptr(GError) error = NULL;
   int status;
 
   g_test_init (&argc, &argv, NULL);
@@ -489,22 +414,9 @@ main (int    argc,
     }
   adw_init ();
 
-  home = tc_make_tmpdir ();
-  g_setenv ("XDG_STATE_HOME", home, TRUE);
-  g_setenv ("XDG_CONFIG_HOME", home, TRUE);
-  g_setenv ("XDG_RUNTIME_DIR", home, TRUE);
-  test_bus = g_test_dbus_new (G_TEST_DBUS_NONE);
-  g_test_dbus_add_service_dir (test_bus, g_getenv ("SANDLOCK_TEST_SERVICES"));
-  g_test_dbus_up (test_bus);
+  tu_start_bus ();
   serve_notifications ();
-
-  app = sandlock_application_new ();
-  g_assert_true (g_application_register (G_APPLICATION (app), NULL, &error));
-  g_assert_no_error (error);
-  g_application_activate (G_APPLICATION (app));
-  window = SANDLOCK_WINDOW (gtk_application_get_active_window (GTK_APPLICATION (app)));
-  g_assert_nonnull (window);
-  gtk_window_set_default_size (GTK_WINDOW (window), 1100, 720);
+  window = tu_start_app (&app);
 
   g_test_add_func ("/ui/overview-and-output", test_overview_and_output);
   g_test_add_func ("/ui/events", test_events);
@@ -513,9 +425,6 @@ main (int    argc,
   g_test_add_func ("/ui/launch-error-inline", test_launch_error_inline);
   status = g_test_run ();
 
-  /* The app's proxies still hold the connection, so g_test_dbus_down()
-   * would wait for it in vain; GTestDBus's watcher stops the bus (and with
-   * it the helper) when this process exits. */
   gtk_window_destroy (GTK_WINDOW (window));
   return status;
 }
