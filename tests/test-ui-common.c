@@ -64,6 +64,15 @@ tu_iterate_for (int milliseconds)
   tu_iterate_until (after, &until);
 }
 
+static gboolean
+drawable (gpointer data)
+{
+  GtkWidget *widget = data;
+
+  return gtk_widget_get_mapped (widget) && gtk_widget_get_width (widget) > 0 &&
+         gtk_widget_get_height (widget) > 0;
+}
+
 void
 tu_screenshot (GtkWidget  *widget,
                const char *name)
@@ -78,6 +87,8 @@ tu_screenshot (GtkWidget  *widget,
 
   if (dir == NULL)
     return;
+  /* A window presented just now is drawn only once mapped and sized. */
+  tu_iterate_until (drawable, widget);
   tu_iterate_for (700);   /* let it draw, page transitions included */
   paintable = gtk_widget_paintable_new (widget);
   width = gtk_widget_get_width (widget);
