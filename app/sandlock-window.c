@@ -25,6 +25,7 @@ struct _SandlockWindow {
   GtkStack             *content_stack;
   AdwStatusPage        *content_status;
   AdwViewStack         *pages;
+  AdwViewSwitcherTitle *switcher_title;
 
   GtkSingleSelection   *selection;
   char                 *pending_selection;   /* object path not listed yet */
@@ -76,6 +77,8 @@ show_sandbox (SandlockWindow      *self,
         g_object_set (child, "sandbox", sandbox, NULL);
     }
   gtk_stack_set_visible_child_name (self->content_stack, sandbox ? "sandbox" : "none");
+  /* No pages to switch between without a sandbox. */
+  adw_view_switcher_title_set_view_switcher_enabled (self->switcher_title, sandbox != NULL);
 }
 
 static void
@@ -300,6 +303,7 @@ sandlock_window_class_init (SandlockWindowClass *klass)
   gtk_widget_class_bind_template_child (widget_class, SandlockWindow, content_stack);
   gtk_widget_class_bind_template_child (widget_class, SandlockWindow, content_status);
   gtk_widget_class_bind_template_child (widget_class, SandlockWindow, pages);
+  gtk_widget_class_bind_template_child (widget_class, SandlockWindow, switcher_title);
 
   gtk_widget_class_install_action (widget_class, "win.launch", NULL, on_launch);
   gtk_widget_class_install_action (widget_class, "win.about", NULL, on_about);
