@@ -47,14 +47,7 @@ struct _SandlockChangesPage {
   Outcome              outcome;
 };
 
-G_DEFINE_FINAL_TYPE (SandlockChangesPage, sandlock_changes_page, ADW_TYPE_BIN)
-
-enum {
-  PROP_0,
-  PROP_SANDBOX,
-  N_PROPS
-};
-static GParamSpec *properties[N_PROPS];
+G_DEFINE_FINAL_TYPE (SandlockChangesPage, sandlock_changes_page, SANDLOCK_TYPE_PAGE)
 
 static void load        (SandlockChangesPage *self);
 static void show_change (SandlockChangesPage *self,
@@ -781,39 +774,13 @@ set_sandbox (SandlockChangesPage *self,
   show_change (self, NULL);
   update_actions (self);
   update (self);
-  g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_SANDBOX]);
 }
 
 static void
-sandlock_changes_page_get_property (GObject    *object,
-                                    guint       prop_id,
-                                    GValue     *value,
-                                    GParamSpec *pspec)
+page_set_sandbox (SandlockPage        *page,
+                  SandlockDbusSandbox *sandbox)
 {
-  switch (prop_id)
-    {
-    case PROP_SANDBOX:
-      g_value_set_object (value, SANDLOCK_CHANGES_PAGE (object)->sandbox);
-      break;
-    default:
-      G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
-    }
-}
-
-static void
-sandlock_changes_page_set_property (GObject      *object,
-                                    guint         prop_id,
-                                    const GValue *value,
-                                    GParamSpec   *pspec)
-{
-  switch (prop_id)
-    {
-    case PROP_SANDBOX:
-      set_sandbox (SANDLOCK_CHANGES_PAGE (object), g_value_get_object (value));
-      break;
-    default:
-      G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
-    }
+  set_sandbox (SANDLOCK_CHANGES_PAGE (page), sandbox);
 }
 
 static void
@@ -831,14 +798,9 @@ sandlock_changes_page_class_init (SandlockChangesPageClass *klass)
   GObjectClass *object_class = G_OBJECT_CLASS (klass);
   GtkWidgetClass *widget_class = GTK_WIDGET_CLASS (klass);
 
-  object_class->get_property = sandlock_changes_page_get_property;
-  object_class->set_property = sandlock_changes_page_set_property;
   object_class->dispose = sandlock_changes_page_dispose;
 
-  properties[PROP_SANDBOX] =
-    g_param_spec_object ("sandbox", NULL, NULL, SANDLOCK_DBUS_TYPE_SANDBOX,
-                         G_PARAM_READWRITE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS);
-  g_object_class_install_properties (object_class, N_PROPS, properties);
+  SANDLOCK_PAGE_CLASS (klass)->set_sandbox = page_set_sandbox;
 
   gtk_widget_class_set_template_from_resource (widget_class,
                                                "/org/sandlock/Sandlock/sandlock-changes-page.ui");

@@ -3,7 +3,7 @@
 
 #include <adwaita.h>
 
-#include "sandlock-dbus.h"
+#include "sandlock-page.h"
 
 G_BEGIN_DECLS
 
@@ -11,6 +11,6 @@ G_BEGIN_DECLS
  * which paths were added, modified or deleted, the diff of each, and
  * Commit Selected, Commit All and Discard. */
 #define SANDLOCK_TYPE_CHANGES_PAGE (sandlock_changes_page_get_type ())
-G_DECLARE_FINAL_TYPE (SandlockChangesPage, sandlock_changes_page, SANDLOCK, CHANGES_PAGE, AdwBin)
+G_DECLARE_FINAL_TYPE (SandlockChangesPage, sandlock_changes_page, SANDLOCK, CHANGES_PAGE, SandlockPage)
 
 G_END_DECLS

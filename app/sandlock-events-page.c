@@ -36,14 +36,7 @@ struct _SandlockEventsPage {
   GCancellable        *cancellable;
 };
 
-G_DEFINE_FINAL_TYPE (SandlockEventsPage, sandlock_events_page, ADW_TYPE_BIN)
-
-enum {
-  PROP_0,
-  PROP_SANDBOX,
-  N_PROPS
-};
-static GParamSpec *properties[N_PROPS];
+G_DEFINE_FINAL_TYPE (SandlockEventsPage, sandlock_events_page, SANDLOCK_TYPE_PAGE)
 
 /* In the order of the drop-downs' items. */
 static const char * const categories[] = { NULL, "file", "network", "process", "memory" };
@@ -625,7 +618,6 @@ set_sandbox (SandlockEventsPage  *self,
   adw_status_page_set_description (self->status,
                                    _("The system calls the sandboxed program makes appear "
                                      "here as they happen"));
-  g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_SANDBOX]);
   if (sandbox == NULL)
     return;
 
@@ -638,35 +630,10 @@ set_sandbox (SandlockEventsPage  *self,
 /* ---- GObject ------------------------------------------------------------ */
 
 static void
-sandlock_events_page_get_property (GObject    *object,
-                                   guint       prop_id,
-                                   GValue     *value,
-                                   GParamSpec *pspec)
+page_set_sandbox (SandlockPage        *page,
+                  SandlockDbusSandbox *sandbox)
 {
-  switch (prop_id)
-    {
-    case PROP_SANDBOX:
-      g_value_set_object (value, SANDLOCK_EVENTS_PAGE (object)->sandbox);
-      break;
-    default:
-      G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
-    }
-}
-
-static void
-sandlock_events_page_set_property (GObject      *object,
-                                   guint         prop_id,
-                                   const GValue *value,
-                                   GParamSpec   *pspec)
-{
-  switch (prop_id)
-    {
-    case PROP_SANDBOX:
-      set_sandbox (SANDLOCK_EVENTS_PAGE (object), g_value_get_object (value));
-      break;
-    default:
-      G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
-    }
+  set_sandbox (SANDLOCK_EVENTS_PAGE (page), sandbox);
 }
 
 static void
@@ -694,14 +661,9 @@ sandlock_events_page_class_init (SandlockEventsPageClass *klass)
   GObjectClass *object_class = G_OBJECT_CLASS (klass);
   GtkWidgetClass *widget_class = GTK_WIDGET_CLASS (klass);
 
-  object_class->get_property = sandlock_events_page_get_property;
-  object_class->set_property = sandlock_events_page_set_property;
   object_class->dispose = sandlock_events_page_dispose;
 
-  properties[PROP_SANDBOX] =
-    g_param_spec_object ("sandbox", NULL, NULL, SANDLOCK_DBUS_TYPE_SANDBOX,
-                         G_PARAM_READWRITE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS);
-  g_object_class_install_properties (object_class, N_PROPS, properties);
+  SANDLOCK_PAGE_CLASS (klass)->set_sandbox = page_set_sandbox;
 
   gtk_widget_class_set_template_from_resource (widget_class,
                                                "/org/sandlock/Sandlock/sandlock-events-page.ui");

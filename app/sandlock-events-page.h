@@ -3,7 +3,7 @@
 
 #include <adwaita.h>
 
-#include "sandlock-dbus.h"
+#include "sandlock-page.h"
 #include "sandlock-event-model.h"
 
 G_BEGIN_DECLS
@@ -13,7 +13,7 @@ G_BEGIN_DECLS
  * follows the newest event unless the reader scrolled up.
  */
 #define SANDLOCK_TYPE_EVENTS_PAGE (sandlock_events_page_get_type ())
-G_DECLARE_FINAL_TYPE (SandlockEventsPage, sandlock_events_page, SANDLOCK, EVENTS_PAGE, AdwBin)
+G_DECLARE_FINAL_TYPE (SandlockEventsPage, sandlock_events_page, SANDLOCK, EVENTS_PAGE, SandlockPage)
 
 /* The events shown, before filtering (for tests and benchmarks). */
 SandlockEventModel *sandlock_events_page_get_model (SandlockEventsPage *self);

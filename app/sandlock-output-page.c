@@ -26,14 +26,7 @@ struct _SandlockOutputPage {
   GCancellable        *cancellable;
 };
 
-G_DEFINE_FINAL_TYPE (SandlockOutputPage, sandlock_output_page, ADW_TYPE_BIN)
-
-enum {
-  PROP_0,
-  PROP_SANDBOX,
-  N_PROPS
-};
-static GParamSpec *properties[N_PROPS];
+G_DEFINE_FINAL_TYPE (SandlockOutputPage, sandlock_output_page, SANDLOCK_TYPE_PAGE)
 
 char *
 sandlock_output_page_get_text (SandlockOutputPage *self)
@@ -173,7 +166,6 @@ set_sandbox (SandlockOutputPage  *self,
   g_set_object (&self->sandbox, sandbox);
   gtk_text_buffer_set_text (gtk_text_view_get_buffer (self->view), "", 0);
   gtk_stack_set_visible_child_name (self->stack, "text");
-  g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_SANDBOX]);
   if (sandbox == NULL)
     return;
 
@@ -185,35 +177,10 @@ set_sandbox (SandlockOutputPage  *self,
 }
 
 static void
-sandlock_output_page_get_property (GObject    *object,
-                                   guint       prop_id,
-                                   GValue     *value,
-                                   GParamSpec *pspec)
+page_set_sandbox (SandlockPage        *page,
+                  SandlockDbusSandbox *sandbox)
 {
-  switch (prop_id)
-    {
-    case PROP_SANDBOX:
-      g_value_set_object (value, SANDLOCK_OUTPUT_PAGE (object)->sandbox);
-      break;
-    default:
-      G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
-    }
-}
-
-static void
-sandlock_output_page_set_property (GObject      *object,
-                                   guint         prop_id,
-                                   const GValue *value,
-                                   GParamSpec   *pspec)
-{
-  switch (prop_id)
-    {
-    case PROP_SANDBOX:
-      set_sandbox (SANDLOCK_OUTPUT_PAGE (object), g_value_get_object (value));
-      break;
-    default:
-      G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
-    }
+  set_sandbox (SANDLOCK_OUTPUT_PAGE (page), sandbox);
 }
 
 static void
@@ -229,14 +196,9 @@ sandlock_output_page_class_init (SandlockOutputPageClass *klass)
   GObjectClass *object_class = G_OBJECT_CLASS (klass);
   GtkWidgetClass *widget_class = GTK_WIDGET_CLASS (klass);
 
-  object_class->get_property = sandlock_output_page_get_property;
-  object_class->set_property = sandlock_output_page_set_property;
   object_class->dispose = sandlock_output_page_dispose;
 
-  properties[PROP_SANDBOX] =
-    g_param_spec_object ("sandbox", NULL, NULL, SANDLOCK_DBUS_TYPE_SANDBOX,
-                         G_PARAM_READWRITE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS);
-  g_object_class_install_properties (object_class, N_PROPS, properties);
+  SANDLOCK_PAGE_CLASS (klass)->set_sandbox = page_set_sandbox;
 
   gtk_widget_class_set_template_from_resource (widget_class,
                                                "/org/sandlock/Sandlock/sandlock-output-page.ui");

@@ -26,14 +26,7 @@ struct _SandlockOverviewPage {
   guint                 clock;
 };
 
-G_DEFINE_FINAL_TYPE (SandlockOverviewPage, sandlock_overview_page, ADW_TYPE_BIN)
-
-enum {
-  PROP_0,
-  PROP_SANDBOX,
-  N_PROPS
-};
-static GParamSpec *properties[N_PROPS];
+G_DEFINE_FINAL_TYPE (SandlockOverviewPage, sandlock_overview_page, SANDLOCK_TYPE_PAGE)
 
 static char *
 format_duration (gint64 microseconds)
@@ -128,7 +121,6 @@ set_sandbox (SandlockOverviewPage *self,
       self->notify_id = g_signal_connect (sandbox, "notify", G_CALLBACK (on_notify), self);
       update (self);
     }
-  g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_SANDBOX]);
 }
 
 /* Failures of the helper become a toast on the window. */
@@ -198,35 +190,10 @@ on_stop (GtkWidget  *widget,
 }
 
 static void
-sandlock_overview_page_get_property (GObject    *object,
-                                     guint       prop_id,
-                                     GValue     *value,
-                                     GParamSpec *pspec)
+page_set_sandbox (SandlockPage        *page,
+                  SandlockDbusSandbox *sandbox)
 {
-  switch (prop_id)
-    {
-    case PROP_SANDBOX:
-      g_value_set_object (value, SANDLOCK_OVERVIEW_PAGE (object)->sandbox);
-      break;
-    default:
-      G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
-    }
-}
-
-static void
-sandlock_overview_page_set_property (GObject      *object,
-                                     guint         prop_id,
-                                     const GValue *value,
-                                     GParamSpec   *pspec)
-{
-  switch (prop_id)
-    {
-    case PROP_SANDBOX:
-      set_sandbox (SANDLOCK_OVERVIEW_PAGE (object), g_value_get_object (value));
-      break;
-    default:
-      G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
-    }
+  set_sandbox (SANDLOCK_OVERVIEW_PAGE (page), sandbox);
 }
 
 static void
@@ -242,14 +209,9 @@ sandlock_overview_page_class_init (SandlockOverviewPageClass *klass)
   GObjectClass *object_class = G_OBJECT_CLASS (klass);
   GtkWidgetClass *widget_class = GTK_WIDGET_CLASS (klass);
 
-  object_class->get_property = sandlock_overview_page_get_property;
-  object_class->set_property = sandlock_overview_page_set_property;
   object_class->dispose = sandlock_overview_page_dispose;
 
-  properties[PROP_SANDBOX] =
-    g_param_spec_object ("sandbox", NULL, NULL, SANDLOCK_DBUS_TYPE_SANDBOX,
-                         G_PARAM_READWRITE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS);
-  g_object_class_install_properties (object_class, N_PROPS, properties);
+  SANDLOCK_PAGE_CLASS (klass)->set_sandbox = page_set_sandbox;
 
   gtk_widget_class_set_template_from_resource (widget_class,
                                                "/org/sandlock/Sandlock/sandlock-overview-page.ui");
