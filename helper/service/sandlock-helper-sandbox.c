@@ -17,6 +17,7 @@
 #include "sandlock-helper-sandbox.h"
 #include "sandlock-helper-stream.h"
 #include "sandlock-helper-variant.h"
+#include "sandlock-json-variant.h"
 
 /*
  * One sandbox launched over D-Bus. The engine's sandbox is spawned on the
@@ -384,44 +385,43 @@ require_running (SandlockHelperSandbox *self,
   return FALSE;
 }
 
+/* Pause and Resume: stop or continue every process, and say so. Both
+ * complete with an empty reply. */
 static gboolean
-handle_pause (SandlockDbusSandbox   *iface,
-              GDBusMethodInvocation *invocation)
+set_paused (SandlockHelperSandbox *self,
+            GDBusMethodInvocation *invocation,
+            gboolean               paused)
 {
-  SandlockHelperSandbox *self = SANDLOCK_HELPER_SANDBOX (iface);
   g_autoptr(GError) error = NULL;
+  gboolean done;
 
   if (!require_running (self, invocation))
     return TRUE;
-  if (!sandlock_sandbox_pause (self->sandbox, &error))
+  done = paused ? sandlock_sandbox_pause (self->sandbox, &error)
+                : sandlock_sandbox_resume (self->sandbox, &error);
+  if (!done)
     {
       sandlock_helper_return_error (invocation, error);
       return TRUE;
     }
-  sandlock_dbus_sandbox_set_state (iface, "paused");
+  sandlock_dbus_sandbox_set_state (SANDLOCK_DBUS_SANDBOX (self), paused ? "paused" : "running");
   g_dbus_interface_skeleton_flush (G_DBUS_INTERFACE_SKELETON (self));
-  sandlock_dbus_sandbox_complete_pause (iface, invocation);
+  g_dbus_method_invocation_return_value (invocation, NULL);
   return TRUE;
+}
+
+static gboolean
+handle_pause (SandlockDbusSandbox   *iface,
+              GDBusMethodInvocation *invocation)
+{
+  return set_paused (SANDLOCK_HELPER_SANDBOX (iface), invocation, TRUE);
 }
 
 static gboolean
 handle_resume (SandlockDbusSandbox   *iface,
                GDBusMethodInvocation *invocation)
 {
-  SandlockHelperSandbox *self = SANDLOCK_HELPER_SANDBOX (iface);
-  g_autoptr(GError) error = NULL;
-
-  if (!require_running (self, invocation))
-    return TRUE;
-  if (!sandlock_sandbox_resume (self->sandbox, &error))
-    {
-      sandlock_helper_return_error (invocation, error);
-      return TRUE;
-    }
-  sandlock_dbus_sandbox_set_state (iface, "running");
-  g_dbus_interface_skeleton_flush (G_DBUS_INTERFACE_SKELETON (self));
-  sandlock_dbus_sandbox_complete_resume (iface, invocation);
-  return TRUE;
+  return set_paused (SANDLOCK_HELPER_SANDBOX (iface), invocation, FALSE);
 }
 
 static gboolean
@@ -936,7 +936,8 @@ sandlock_helper_sandbox_launch (SandlockPolicy          *policy,
   g_autofree char *id = random_id ();
   g_autofree char *policy_text = sandlock_policy_to_json (policy);
   g_autoptr(JsonNode) policy_node = json_from_string (policy_text, NULL);
-  g_autoptr(GVariant) policy_variant = g_variant_ref_sink (sandlock_helper_policy_to_variant (policy));
+  /* One serialization for the audit record and the Policy property. */
+  g_autoptr(GVariant) policy_variant = g_variant_ref_sink (sandlock_json_to_variant (policy_node));
   SandlockSpawnFlags flags = SANDLOCK_SPAWN_DEFAULT;
   int child_fds[3];
   sandlock_autofd int read_end_out = -1;
