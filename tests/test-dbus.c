@@ -578,6 +578,59 @@ test_event_stream (void)
   remove_sandbox (sandbox);
 }
 
+/* A reader that does not keep up loses events, told so, and never slows
+ * the sandbox down. */
+static void
+test_slow_event_reader (void)
+{
+  g_autoptr(SandlockDbusManager) mgr = manager ();
+  const char *argv[] = { "/bin/sh", "-c",
+                         "i=0; while [ $i -lt 40000 ]; do : < /etc/hostname; i=$((i+1)); done", NULL };
+  g_autoptr(GVariantBuilder) options = g_variant_builder_new (G_VARIANT_TYPE_VARDICT);
+  g_autoptr(GUnixFDList) fds = g_unix_fd_list_new ();
+  g_autoptr(SandlockDbusSandbox) sandbox = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autofree char *stream = NULL;
+  int fd, exit_code, sig;
+
+  g_variant_builder_add (options, "{sv}", "observe", g_variant_new_boolean (TRUE));
+  sandbox = launch_full (mgr, system_policy (), argv, g_variant_builder_end (options), NULL, &error);
+  g_assert_no_error (error);
+  /* Opened at once, then not read until the program has ended. */
+  fd = open_stream (sandbox, TRUE, no_options ());
+  wait_for (sandbox, &exit_code, &sig);
+  g_assert_cmpint (exit_code, ==, 0);
+
+  stream = read_all (fds, g_variant_new_handle (g_unix_fd_list_append (fds, fd, NULL)));
+  close (fd);
+  g_test_message ("%zu bytes of events read after the end", strlen (stream));
+  g_assert_nonnull (strstr (stream, "{\"dropped\":"));
+  g_assert_nonnull (strstr (stream, "/etc/hostname"));
+  remove_sandbox (sandbox);
+}
+
+/* Output nobody reads is kept, but only the last MiB of it. */
+static void
+test_output_bounded (void)
+{
+  g_autoptr(SandlockDbusManager) mgr = manager ();
+  const char *argv[] = { "/bin/sh", "-c", "yes 0123456789 | head -c 3000000; echo THE-END", NULL };
+  g_autoptr(SandlockDbusSandbox) sandbox = launch (mgr, argv);
+  g_autofree char *output = NULL;
+  gsize length;
+  int exit_code, sig;
+
+  wait_for (sandbox, &exit_code, &sig);
+  g_assert_cmpint (exit_code, ==, 0);
+  output = read_stream (sandbox, FALSE, no_options ());
+  length = strlen (output);
+  g_test_message ("%zu bytes kept of 3000008", length);
+  g_assert_cmpuint (length, <=, 1024 * 1024 + 65536);
+  g_assert_cmpuint (length, >=, 512 * 1024);
+  g_assert_true (g_str_has_suffix (output, "THE-END\n"));
+  remove_sandbox (sandbox);
+}
+
 static void
 test_profiles (void)
 {
@@ -1354,6 +1407,8 @@ main (int    argc,
   g_test_add_func ("/dbus/pause-resume", test_pause_resume);
   g_test_add_func ("/dbus/live-properties", test_live_properties);
   g_test_add_func ("/dbus/event-stream", test_event_stream);
+  g_test_add_func ("/dbus/slow-event-reader", test_slow_event_reader);
+  g_test_add_func ("/dbus/output-bounded", test_output_bounded);
   g_test_add_func ("/dbus/profiles", test_profiles);
   g_test_add_func ("/dbus/audit", test_audit);
   g_test_add_func ("/dbus/dry-run-review", test_dry_run_review);

@@ -74,10 +74,11 @@ events_release (SandlockHelperEvents *events)
   g_ptr_array_unref (events->audit);
 }
 
+/* Atomic: the supervisor thread takes references for its batches. */
 static void
 events_unref (SandlockHelperEvents *events)
 {
-  g_rc_box_release_full (events, (GDestroyNotify) events_release);
+  g_atomic_rc_box_release_full (events, (GDestroyNotify) events_release);
 }
 
 SandlockHelperEvents *
@@ -86,7 +87,7 @@ sandlock_helper_events_new (const char                  *run_id,
                             SandlockHelperEventsChanged  changed,
                             gpointer                     user_data)
 {
-  SandlockHelperEvents *events = g_rc_box_new0 (SandlockHelperEvents);
+  SandlockHelperEvents *events = g_atomic_rc_box_new0 (SandlockHelperEvents);
 
   g_mutex_init (&events->lock);
   events->incoming = g_ptr_array_new_with_free_func ((GDestroyNotify) queued_event_free);
@@ -222,7 +223,7 @@ sandlock_helper_events_push (const SandlockEvent *sandlock_event,
 
   /* One main-loop wakeup per batch, not per event. */
   if (schedule)
-    g_idle_add_full (G_PRIORITY_DEFAULT, on_batch, g_rc_box_acquire (events),
+    g_idle_add_full (G_PRIORITY_DEFAULT, on_batch, g_atomic_rc_box_acquire (events),
                      (GDestroyNotify) events_unref);
 }
 

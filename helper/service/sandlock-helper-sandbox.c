@@ -38,6 +38,7 @@ struct _SandlockHelperSandbox {
   SandlockHelperOutput *output;       /* NULL when the client took stdout */
   SandlockHelperAuditLog *audit_log;
   JsonObject           *policy_json;  /* as the client gave it */
+  char                 *policy_text;  /* the same, as JSON */
   char                 *workdir_on_exit;    /* the policy's, as the helper applies them */
   char                 *workdir_on_error;
   gboolean              has_workdir;
@@ -86,6 +87,7 @@ sandlock_helper_sandbox_finalize (GObject *object)
   g_clear_pointer (&self->events, sandlock_helper_events_free);
   g_clear_pointer (&self->output, sandlock_helper_output_free);
   g_clear_pointer (&self->policy_json, json_object_unref);
+  g_free (self->policy_text);
   g_free (self->workdir_on_exit);
   g_free (self->workdir_on_error);
   g_free (self->changes_id);
@@ -290,7 +292,9 @@ run_record (SandlockHelperSandbox *self,
 
   json_object_set_int_member (record, "time", sandlock_dbus_sandbox_get_start_time (iface));
   json_object_set_array_member (record, "argv", argv);
-  json_object_set_object_member (record, "policy", json_object_ref (self->policy_json));
+  /* A copy of its own: the record goes to the audit thread, and json-glib's
+   * reference counts are not atomic. */
+  json_object_set_member (record, "policy", json_from_string (self->policy_text, NULL));
   json_object_set_int_member (record, "start", sandlock_dbus_sandbox_get_start_time (iface));
   json_object_set_int_member (record, "end", sandlock_dbus_sandbox_get_end_time (iface));
   json_object_set_string_member (record, "state", sandlock_dbus_sandbox_get_state (iface));
@@ -953,6 +957,7 @@ sandlock_helper_sandbox_launch (SandlockPolicy          *policy,
     launch->stdio[i] = -1;
   self->audit_log = audit_log;
   self->policy_json = json_node_dup_object (policy_node);
+  self->policy_text = g_strdup (policy_text);
 
   if (!take_workdir_outcome (self, policy, error))
     return NULL;

@@ -91,6 +91,19 @@ sandlock_helper_stream_new (int      fd,
   return stream;
 }
 
+/* Tells a JSON reader how many records it lost since the last it got. */
+static void
+note_dropped (SandlockHelperStream *stream)
+{
+  g_autofree char *note = NULL;
+
+  if (stream->dropped == 0 || !stream->json)
+    return;
+  note = g_strdup_printf ("{\"dropped\":%" G_GUINT64_FORMAT "}\n", stream->dropped);
+  g_byte_array_append (stream->pending, (const guint8 *) note, strlen (note));
+  stream->dropped = 0;
+}
+
 gboolean
 sandlock_helper_stream_write (SandlockHelperStream *stream,
                               const void           *data,
@@ -104,14 +117,7 @@ sandlock_helper_stream_write (SandlockHelperStream *stream,
       stream->dropped++;
       return TRUE;
     }
-  if (stream->dropped > 0 && stream->json)
-    {
-      g_autofree char *note =
-        g_strdup_printf ("{\"dropped\":%" G_GUINT64_FORMAT "}\n", stream->dropped);
-
-      g_byte_array_append (stream->pending, (const guint8 *) note, strlen (note));
-      stream->dropped = 0;
-    }
+  note_dropped (stream);
   g_byte_array_append (stream->pending, data, length);
   if (!flush (stream))
     return FALSE;
@@ -122,9 +128,15 @@ sandlock_helper_stream_write (SandlockHelperStream *stream,
 void
 sandlock_helper_stream_close (SandlockHelperStream *stream)
 {
+  if (stream->fd < 0)
+    return;
+  /* Losses at the very end are told too (past the bound: it is small). */
+  note_dropped (stream);
   stream->closing = TRUE;
-  if (stream->fd >= 0 && stream->pending->len == 0)
+  if (stream->pending->len == 0)
     shut (stream);
+  else
+    watch_if_pending (stream);
 }
 
 gboolean
