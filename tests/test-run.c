@@ -259,6 +259,7 @@ static const struct {
   { "socket_ping", EPERM },
   { "socket_tcp", 0 }, { "socket_unix", 0 }, { "socket_netlink", 0 }, { "getpid", 0 },
   { "socket_netlink_audit", EPERM }, { "socket_unix_dgram", EPERM },
+  { "sendto_fastopen", EOPNOTSUPP }, { "sendmsg_fastopen", EOPNOTSUPP },
 #ifdef __x86_64__
   { "ioperm", EPERM }, { "iopl", EPERM },
 #endif

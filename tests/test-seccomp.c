@@ -48,11 +48,13 @@
 #define MARK_EPERM        201
 #define MARK_ENOSYS       202
 #define MARK_EAFNOSUPPORT 203
+#define MARK_EOPNOTSUPP   204
 
 static const SandlockSeccompErrnos markers = {
   .eperm = MARK_EPERM,
   .enosys = MARK_ENOSYS,
   .eafnosupport = MARK_EAFNOSUPPORT,
+  .eopnotsupp = MARK_EOPNOTSUPP,
 };
 
 /* How a child that never got to the call exits. */
@@ -521,6 +523,28 @@ test_socket_allow_udp (void)
   expect (filter, "socket_tcp", 0);
 }
 
+/* TCP Fast Open would connect without connect(): refused, whatever the
+ * network policy. */
+static void
+test_fastopen (void)
+{
+  g_autoptr(SandlockPolicy) policy = sandlock_policy_new ();
+  g_autoptr(SandlockFilter) filter = NULL;
+  g_autoptr(SandlockFilter) udp_filter = NULL;
+
+  if (!need_userns ())
+    return;
+
+  filter = compile (policy, &markers);
+  expect (filter, "sendto_fastopen", MARK_EOPNOTSUPP);
+  expect (filter, "sendmsg_fastopen", MARK_EOPNOTSUPP);
+  expect_not (NULL, "sendto_fastopen", MARK_EOPNOTSUPP);
+
+  policy->allow_udp = TRUE;
+  udp_filter = compile (policy, &markers);
+  expect (udp_filter, "sendto_fastopen", MARK_EOPNOTSUPP);
+}
+
 static void
 test_socket_allow_icmp (void)
 {
@@ -987,6 +1011,7 @@ main (int    argc,
   g_test_add_func ("/seccomp/socket/default", test_socket_default);
   g_test_add_func ("/seccomp/socket/allow-udp", test_socket_allow_udp);
   g_test_add_func ("/seccomp/socket/allow-icmp", test_socket_allow_icmp);
+  g_test_add_func ("/seccomp/socket/fastopen", test_fastopen);
   g_test_add_func ("/seccomp/deny-syscalls", test_deny_syscalls);
   g_test_add_func ("/seccomp/allowlist", test_allowlist);
   g_test_add_func ("/seccomp/allowlist-icmp-udp", test_allowlist_icmp);

@@ -297,6 +297,29 @@ static int try_socket_netlink (void) { return try_socket (AF_NETLINK, SOCK_RAW |
 static int try_socket_netlink_audit (void) { return try_socket (AF_NETLINK, SOCK_RAW | SOCK_CLOEXEC, NETLINK_AUDIT); }
 static int try_socket_unix_dgram (void) { return try_socket (AF_UNIX, SOCK_DGRAM | SOCK_CLOEXEC, 0); }
 
+/* TCP Fast Open: a connect inside sendto() (or sendmsg()) to the
+ * discard port of loopback, which nothing should answer. */
+static int
+try_fastopen (int use_sendmsg)
+{
+  struct sockaddr_in addr = { .sin_family = AF_INET, .sin_port = htons (9),
+                              .sin_addr.s_addr = htonl (INADDR_LOOPBACK) };
+  struct iovec iov = { (void *) "x", 1 };
+  struct msghdr msg = { .msg_name = &addr, .msg_namelen = sizeof addr,
+                        .msg_iov = &iov, .msg_iovlen = 1 };
+  int fd = socket (AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
+  ssize_t n;
+
+  if (fd < 0)
+    return errno;
+  n = use_sendmsg ? sendmsg (fd, &msg, MSG_FASTOPEN | MSG_NOSIGNAL)
+                  : sendto (fd, "x", 1, MSG_FASTOPEN | MSG_NOSIGNAL,
+                            (struct sockaddr *) &addr, sizeof addr);
+  return n < 0 ? errno : 0;
+}
+static int try_sendto_fastopen (void) { return try_fastopen (0); }
+static int try_sendmsg_fastopen (void) { return try_fastopen (1); }
+
 static int
 try_socketpair (long family)
 {
@@ -468,6 +491,8 @@ static const TryEntry try_entries[] = {
   TRY (socket_netlink),
   TRY (socket_netlink_audit),
   TRY (socket_unix_dgram),
+  TRY (sendto_fastopen),
+  TRY (sendmsg_fastopen),
   TRY (socketpair_unix),
   TRY (socketpair_inet),
   TRY (getpid),

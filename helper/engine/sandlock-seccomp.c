@@ -64,6 +64,7 @@ typedef enum {
   DENY_EPERM,
   DENY_ENOSYS,
   DENY_EAFNOSUPPORT,
+  DENY_EOPNOTSUPP,
   N_DENY_ERRNOS,
 } DenyErrno;
 
@@ -168,6 +169,14 @@ static const ArgumentRule argument_rules[] = {
    * so that high bits cannot slip past. */
   { "ioctl", DENY_EPERM, MASKED_EQ (1, 0xffffffff, TIOCSTI) },
   { "ioctl", DENY_EPERM, MASKED_EQ (1, 0xffffffff, TIOCLINUX) },
+
+  /* TCP Fast Open connects inside a send: the kernel's connect hook (and
+   * so Landlock and our connect handler) never sees it, so a sandbox
+   * could reach any TCP port. Programs fall back to connect() on the
+   * answer a kernel with Fast Open disabled gives. */
+  { "sendto",   DENY_EOPNOTSUPP, MASKED_EQ (3, MSG_FASTOPEN, MSG_FASTOPEN) },
+  { "sendmsg",  DENY_EOPNOTSUPP, MASKED_EQ (2, MSG_FASTOPEN, MSG_FASTOPEN) },
+  { "sendmmsg", DENY_EOPNOTSUPP, MASKED_EQ (3, MSG_FASTOPEN, MSG_FASTOPEN) },
 };
 
 /* Syscalls whose 32-bit argument must be one of a few values. */
@@ -763,6 +772,8 @@ sandlock_seccomp_compile_full (SandlockPolicy              *policy,
   b.errnos[DENY_ENOSYS] = errnos != NULL && errnos->enosys != 0 ? errnos->enosys : ENOSYS;
   b.errnos[DENY_EAFNOSUPPORT] =
     errnos != NULL && errnos->eafnosupport != 0 ? errnos->eafnosupport : EAFNOSUPPORT;
+  b.errnos[DENY_EOPNOTSUPP] =
+    errnos != NULL && errnos->eopnotsupp != 0 ? errnos->eopnotsupp : EOPNOTSUPP;
   /* In allowlist mode, syscalls nobody has heard of fail as on an older
    * kernel, so that programs fall back. */
   b.default_action = b.allowlist ? deny_action (&b, DENY_ENOSYS) : SCMP_ACT_ALLOW;

@@ -33,6 +33,7 @@ typedef struct {
   int eperm;
   int enosys;
   int eafnosupport;
+  int eopnotsupp;
 } SandlockSeccompErrnos;
 
 SandlockFilter *sandlock_seccomp_compile_full (SandlockPolicy             *policy,
