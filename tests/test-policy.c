@@ -326,6 +326,40 @@ test_parse_net_rule (void)
     }
 }
 
+/* HTTP rules are checked when parsed (sandlock-http-rules.c has the
+ * details) and kept as written. */
+static void
+test_parse_http_rule (void)
+{
+  g_autoptr(SandlockPolicy) policy = sandlock_policy_new ();
+  g_autoptr(SandlockPolicy) reread = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autofree char *json = NULL;
+
+  g_assert_false (sandlock_policy_set (policy, "http_allow", "GET host:80/x", &error));
+  g_assert_error (error, SANDLOCK_ERROR, SANDLOCK_ERROR_INVALID_POLICY);
+  g_assert_cmpstr (error->message, ==,
+                   "http_allow: \"GET host:80/x\": a rule names no port, "
+                   "http_ports chooses them (write GET host/x)");
+  g_clear_error (&error);
+  g_assert_false (sandlock_policy_set (policy, "http_deny", "", &error));
+  g_assert_error (error, SANDLOCK_ERROR, SANDLOCK_ERROR_INVALID_POLICY);
+  g_assert_true (g_str_has_prefix (error->message, "http_deny: \"\" is an empty rule"));
+  g_clear_error (&error);
+  g_assert_cmpuint (policy->http_allow->len, ==, 0);
+  g_assert_cmpuint (policy->http_deny->len, ==, 0);
+
+  set_ok (policy, "http_allow", "get Example.COM./v1/*");
+  set_ok (policy, "http_deny", "* */admin/*");
+  g_assert_cmpstr (g_ptr_array_index (policy->http_allow, 0), ==, "get Example.COM./v1/*");
+
+  json = sandlock_policy_to_json (policy);
+  reread = policy_from_json (json);
+  g_assert_cmpuint (reread->http_allow->len, ==, 1);
+  g_assert_cmpstr (g_ptr_array_index (reread->http_allow, 0), ==, "get Example.COM./v1/*");
+  g_assert_cmpstr (g_ptr_array_index (reread->http_deny, 0), ==, "* */admin/*");
+}
+
 static void
 test_env_names (void)
 {
@@ -564,6 +598,10 @@ test_json_wrong_types (void)
     { "{\"gpu_devices\": 1}", "gpu_devices: expected an array of device numbers" },
     { "{\"net_allow\": \":443\"}", "net_allow: expected an array of rules" },
     { "{\"net_allow\": [\"host:\"]}", "net_allow: \"host:\" has no port" },
+    { "{\"http_allow\": \"GET a/*\"}",
+      "http_allow: expected an array of rules such as \"GET example.com/*\"" },
+    { "{\"http_deny\": [\"GET host\"]}",
+      "http_deny: \"GET host\" has no path" },
     /* json-glib would wrap these to 1 and -1. */
     { "{\"net_bind\": [18446744073709551617]}",
       "the number 18446744073709551617 is too large" },
@@ -1378,6 +1416,7 @@ main (int    argc,
   g_test_add_func ("/policy/parse/port", test_parse_port);
   g_test_add_func ("/policy/parse/uint-bool", test_parse_uint_bool);
   g_test_add_func ("/policy/parse/net-rule", test_parse_net_rule);
+  g_test_add_func ("/policy/parse/http-rule", test_parse_http_rule);
   g_test_add_func ("/policy/parse/env-names", test_env_names);
   g_test_add_func ("/policy/field-names", test_field_names);
   g_test_add_func ("/policy/json/kinds", test_json_kinds);

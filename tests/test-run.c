@@ -630,6 +630,11 @@ test_bad_usage (void)
   g_assert_cmpint (tc_sandlock (NULL, &err, "run", "--http-allow", "GET example.org/*", "--", "true", NULL), ==, 2);
   g_assert_nonnull (strstr (err, "not supported yet"));
   g_clear_pointer (&err, g_free);
+  /* A malformed rule says what is wrong with it, not just "unsupported". */
+  g_assert_cmpint (tc_sandlock (NULL, &err, "run", "--http-deny", "GET example.org", "--", "true", NULL), ==, 2);
+  g_assert_nonnull (strstr (err, "http_deny: \"GET example.org\" has no path"));
+  g_assert_null (strstr (err, "not supported yet"));
+  g_clear_pointer (&err, g_free);
 
   /* Malformed endpoints are usage errors that name the spec. */
   g_assert_cmpint (tc_sandlock (NULL, &err, "run", "--net-allow", "host:", "--", "true", NULL), ==, 2);

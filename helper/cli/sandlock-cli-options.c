@@ -157,6 +157,24 @@ flag_supported (const CliFlag *flag)
   return flag->field == NULL || sandlock_policy_field_supported (flag->field);
 }
 
+/* Sets the flag's field from its value (a list flag's values are split at
+ * commas). */
+static gboolean
+apply_flag (SandlockPolicy *policy,
+            const CliFlag  *flag,
+            const char     *value,
+            GError        **error)
+{
+  g_auto(GStrv) values = flag->kind == FLAG_LIST_FIELD
+    ? g_strsplit (value, ",", -1)
+    : g_strdupv ((char *[]) { (char *) value, NULL });
+
+  for (guint v = 0; values[v] != NULL; v++)
+    if (!sandlock_policy_set (policy, flag->field, values[v], error))
+      return FALSE;
+  return TRUE;
+}
+
 static gboolean
 on_option (const char  *option_name,
            const char  *value,
@@ -230,6 +248,12 @@ on_option (const char  *option_name,
     default:
       if (!flag_supported (flag))
         {
+          g_autoptr(SandlockPolicy) scratch = sandlock_policy_new ();
+
+          /* A malformed value is the more useful news: fixed now, it need
+           * not be fixed again once the feature lands. */
+          if (!apply_flag (scratch, flag, value ? value : "true", error))
+            return FALSE;
           g_set_error (error, G_OPTION_ERROR, G_OPTION_ERROR_FAILED,
                        "--%s (%s) is not supported yet by this version of sandlock",
                        flag->long_name, flag->field);
@@ -305,13 +329,9 @@ build_policy (ParseState  *state,
   for (guint i = 0; i < state->settings->len; i++)
     {
       Setting *setting = state->settings->pdata[i];
-      g_auto(GStrv) values = setting->flag->kind == FLAG_LIST_FIELD
-        ? g_strsplit (setting->value, ",", -1)
-        : g_strdupv ((char *[]) { setting->value, NULL });
 
-      for (guint v = 0; values[v] != NULL; v++)
-        if (!sandlock_policy_set (policy, setting->flag->field, values[v], error))
-          return NULL;
+      if (!apply_flag (policy, setting->flag, setting->value, error))
+        return NULL;
     }
   return g_steal_pointer (&policy);
 }

@@ -156,9 +156,8 @@ sandlock_parse_size (const char *text,
   return TRUE;
 }
 
-/* "a.b-c": letters, digits and "-" in non-empty labels, as DNS wants. */
-static gboolean
-hostname_is_valid (const char *host)
+gboolean
+sandlock_hostname_is_valid (const char *host)
 {
   const char *label = host;
   gboolean numeric_label = TRUE;
@@ -249,7 +248,7 @@ parse_host (const char *rule,
                    rule, host);
       return FALSE;
     }
-  if (address_is_valid (host, FALSE) || hostname_is_valid (host))
+  if (address_is_valid (host, FALSE) || sandlock_hostname_is_valid (host))
     return TRUE;
 
   g_set_error (error, SANDLOCK_ERROR, SANDLOCK_ERROR_INVALID_POLICY,

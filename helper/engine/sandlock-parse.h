@@ -22,6 +22,9 @@ gboolean sandlock_parse_net_rule  (const char *text,
                                    char      **host,
                                    GArray    **ports,
                                    GError    **error);
+/* "a.b-c": letters, digits and "-" in non-empty labels, as DNS wants; an
+ * all-digit last label is refused (a malformed IPv4 address, not a name). */
+gboolean sandlock_hostname_is_valid (const char *host);
 /* POSIX-portable environment names: [A-Za-z_][A-Za-z0-9_]*. */
 gboolean sandlock_env_name_is_valid (const char *name);
 /* TRUE when the absolute, clean @path is @dir or below it ("/" holds all). */

@@ -44,6 +44,9 @@ static const JsonKind json_kinds[] = {
   [SANDLOCK_FIELD_NET_RULES] =
     KIND (LIST, JSON_STRING,
           "an array of rules such as \":443\" or \"example.com:22,443\""),
+  [SANDLOCK_FIELD_HTTP_RULES] =
+    KIND (LIST, JSON_STRING,
+          "an array of rules such as \"GET example.com/*\""),
   [SANDLOCK_FIELD_PORT_LIST] =
     KIND (LIST, JSON_INT | JSON_STRING, "an array of port numbers"),
   [SANDLOCK_FIELD_UINT_LIST] =
@@ -404,6 +407,7 @@ field_to_json (SandlockPolicy      *policy,
     case SANDLOCK_FIELD_PATH_LIST:
     case SANDLOCK_FIELD_STRING_LIST:
     case SANDLOCK_FIELD_NET_RULES:
+    case SANDLOCK_FIELD_HTTP_RULES:
       {
         GPtrArray *array = *(GPtrArray **) member;
 

@@ -98,6 +98,7 @@ typedef enum {
   SANDLOCK_FIELD_PATH_LIST,     /* GPtrArray of absolute paths */
   SANDLOCK_FIELD_STRING_LIST,   /* GPtrArray of non-empty strings */
   SANDLOCK_FIELD_NET_RULES,     /* GPtrArray of SandlockNetRule */
+  SANDLOCK_FIELD_HTTP_RULES,    /* GPtrArray of "METHOD host/path", as written */
   SANDLOCK_FIELD_PORT_LIST,     /* GArray of guint16 */
   SANDLOCK_FIELD_UINT_LIST,     /* GArray of guint */
   SANDLOCK_FIELD_DEVICE_LIST,   /* GArray of guint; NULL = unset, empty = all */

@@ -4,6 +4,7 @@
 
 #include <string.h>
 
+#include "sandlock-http-rules.h"
 #include "sandlock-parse.h"
 #include "sandlock-policy-private.h"
 
@@ -37,8 +38,8 @@ static const SandlockField fields[] = {
   FIELD (port_remap,          BOOL,        TRUE),
   FIELD (allow_udp,           BOOL,        TRUE),
   FIELD (allow_icmp,          BOOL,        TRUE),
-  FIELD (http_allow,          STRING_LIST, FALSE),
-  FIELD (http_deny,           STRING_LIST, FALSE),
+  FIELD (http_allow,          HTTP_RULES,  FALSE),
+  FIELD (http_deny,           HTTP_RULES,  FALSE),
   FIELD (http_ports,          PORT_LIST,   FALSE),
   FIELD (https_ca,            PATH,        FALSE),
   FIELD (https_key,           PATH,        FALSE),
@@ -113,6 +114,8 @@ static const Kind kinds[] = {
     KIND (PTR_ARRAY,
           .element_free = (GDestroyNotify) sandlock_net_rule_free,
           .element_copy = copy_net_rule),
+  [SANDLOCK_FIELD_HTTP_RULES] =
+    KIND (PTR_ARRAY, .element_free = g_free, .element_copy = copy_string),
   [SANDLOCK_FIELD_PORT_LIST] =
     KIND (ARRAY, .element_size = sizeof (guint16)),
   [SANDLOCK_FIELD_UINT_LIST] =
@@ -541,6 +544,16 @@ sandlock_policy_field_add_text (SandlockPolicy      *policy,
         g_ptr_array_add (*(GPtrArray **) member, g_steal_pointer (&rule));
         return TRUE;
       }
+
+    case SANDLOCK_FIELD_HTTP_RULES:
+      /* Kept as written, so a verdict quotes the rule the user wrote; the
+       * proxy compiles them (sandlock_http_rules_new). Checked here so a
+       * bad rule is reported as such even while the field is refused as
+       * unsupported. */
+      if (!sandlock_http_rule_validate (text, error))
+        return FALSE;
+      g_ptr_array_add (*(GPtrArray **) member, g_strdup (text));
+      return TRUE;
 
     case SANDLOCK_FIELD_PORT_LIST:
       {
