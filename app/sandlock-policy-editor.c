@@ -7,7 +7,8 @@
 #include <glib/gi18n.h>
 
 #include "sandlock-application.h"
-#include "sandlock-policy-editor.h"
+#include "sandlock-http-rules-editor.h"
+#include "sandlock-policy-editor-private.h"
 
 /* How long typing may pause before the helper checks the policy. */
 #define VALIDATE_DELAY_MS 300
@@ -17,11 +18,13 @@ typedef enum {
   ROW_TEXTS,     /* a list of text: rows, an entry to add, Remove */
   ROW_ENV,       /* NAME=value pairs */
   ROW_PATH,      /* an entry and a folder chooser */
+  ROW_FILE,      /* an entry and a file chooser */
   ROW_TEXT,      /* an entry */
   ROW_SIZE,      /* a number and MiB/GiB */
   ROW_COUNT,     /* a number, 0 = unset */
   ROW_SWITCH,
   ROW_ACTION,    /* default, commit, abort, keep */
+  ROW_HTTP_RULES,/* http_allow and http_deny: their group is a SandlockHttpRulesEditor */
 } RowType;
 
 typedef struct {
@@ -54,6 +57,9 @@ struct _SandlockPolicyEditor {
   AdwPreferencesGroup  *net_allow_group;
   AdwPreferencesGroup  *net_bind_group;
   AdwPreferencesGroup  *net_options_group;
+  AdwPreferencesGroup  *http_rules_group;
+  AdwPreferencesGroup  *http_ports_group;
+  AdwPreferencesGroup  *https_group;
   AdwPreferencesGroup  *resources_group;
   AdwPreferencesGroup  *cpus_group;
   AdwPreferencesGroup  *deny_syscalls_group;
@@ -69,6 +75,8 @@ struct _SandlockPolicyEditor {
   GStrv                 profiles;
   char                 *profile_name;    /* what Save writes, or NULL */
   char                 *origin;          /* shown when there is no profile name */
+  GStrv                 supported;       /* the fields shown; NULL until known */
+  gboolean              supported_given; /* by sandlock_policy_editor_set_supported_fields() */
 
   FieldUi              *editing;         /* the row whose change is being stored */
   gboolean              syncing;         /* widgets being set from the model */
@@ -130,6 +138,12 @@ static const FieldSpec field_specs[] = {
     N_("Datagrams, each to a destination the rules above allow") },
   { "allow_icmp", GROUP (net_options_group), ROW_SWITCH, N_("Ping"),
     N_("ICMP echo sockets; raw sockets never") },
+  { "http_allow", GROUP (http_rules_group), ROW_HTTP_RULES, NULL, NULL },
+  { "http_deny", GROUP (http_rules_group), ROW_HTTP_RULES, NULL, NULL },
+  { "http_ports", GROUP (http_ports_group), ROW_TEXTS, N_("Add Port"),
+    N_("Port 80 only (the default)") },
+  { "https_ca", GROUP (https_group), ROW_FILE, N_("CA Certificate (PEM)"), NULL },
+  { "https_key", GROUP (https_group), ROW_FILE, N_("CA Private Key (PEM)"), NULL },
 
   { "max_memory", GROUP (resources_group), ROW_SIZE, N_("Memory"),
     N_("Private writable memory; allocations beyond it fail") },
@@ -316,6 +330,7 @@ sync_field (FieldUi *ui)
       break;
 
     case ROW_PATH:
+    case ROW_FILE:
     case ROW_TEXT:
       {
         g_autofree char *text = sandlock_policy_model_get_text (self->model, field);
@@ -358,6 +373,10 @@ sync_field (FieldUi *ui)
             selected = i;
         adw_combo_row_set_selected (ADW_COMBO_ROW (ui->row), selected);
       }
+      break;
+
+    case ROW_HTTP_RULES:
+      /* The rules editor follows the model itself. */
       break;
 
     default:
@@ -619,7 +638,7 @@ build_list (SandlockPolicyEditor *self,
       ui->add_row = adw_entry_row_new ();
       adw_preferences_row_set_title (ADW_PREFERENCES_ROW (ui->add_row), _(spec->title));
       adw_entry_row_set_show_apply_button (ADW_ENTRY_ROW (ui->add_row), TRUE);
-      if (g_str_equal (spec->field, "net_bind"))
+      if (sandlock_policy_field_get_kind (spec->field) == SANDLOCK_POLICY_KIND_NUMBER_LIST)
         adw_entry_row_set_input_purpose (ADW_ENTRY_ROW (ui->add_row), GTK_INPUT_PURPOSE_DIGITS);
       g_signal_connect (ui->add_row, "apply", G_CALLBACK (on_add_text), ui);
       g_signal_connect (ui->add_row, "entry-activated", G_CALLBACK (on_add_text), ui);
@@ -647,22 +666,30 @@ build_field (SandlockPolicyEditor *self,
       build_list (self, ui, group);
       return ui;
 
+    case ROW_HTTP_RULES:
+      /* One editor for both fields: the group itself. */
+      sandlock_http_rules_editor_set_model (SANDLOCK_HTTP_RULES_EDITOR (group), self->model);
+      return ui;
+
     case ROW_PATH:
+    case ROW_FILE:
     case ROW_TEXT:
       ui->row = adw_entry_row_new ();
       ui->error_icon = error_icon_new ();
       adw_entry_row_add_suffix (ADW_ENTRY_ROW (ui->row), ui->error_icon);
-      if (spec->type == ROW_PATH)
+      if (spec->type != ROW_TEXT)
         {
           GtkWidget *button = gtk_button_new_from_icon_name ("document-open-symbolic");
           g_autofree char *label = g_strdup_printf (_("Choose: %s"), title);
+          gboolean folder = spec->type == ROW_PATH;
 
           gtk_widget_set_valign (button, GTK_ALIGN_CENTER);
           gtk_widget_add_css_class (button, "flat");
-          gtk_widget_set_tooltip_text (button, _("Choose a Folder"));
+          gtk_widget_set_tooltip_text (button, folder ? _("Choose a Folder") : _("Choose a File"));
           gtk_accessible_update_property (GTK_ACCESSIBLE (button), GTK_ACCESSIBLE_PROPERTY_LABEL, label, -1);
           gtk_actionable_set_action_target (GTK_ACTIONABLE (button), "s", spec->field);
-          gtk_actionable_set_action_name (GTK_ACTIONABLE (button), "editor.choose-folder");
+          gtk_actionable_set_action_name (GTK_ACTIONABLE (button),
+                                          folder ? "editor.choose-folder" : "editor.choose-file");
           adw_entry_row_add_suffix (ADW_ENTRY_ROW (ui->row), button);
         }
       g_signal_connect (ui->row, "changed", G_CALLBACK (on_text_changed), ui);
@@ -737,10 +764,15 @@ build_field (SandlockPolicyEditor *self,
 
 /* ---- Supported fields --------------------------------------------------- */
 
+/* What a field shows on its own, within its group; NULL when the field is
+ * the whole group (the HTTP rules). Groups are shown apart, when one of
+ * their fields is, so a group may hold several fields. */
 static GtkWidget *
 field_widget (FieldUi *ui)
 {
-  return field_is_list (ui) ? GTK_WIDGET (field_group (ui->self, ui->spec)) : ui->row;
+  if (field_is_list (ui))
+    return GTK_WIDGET (ui->list);
+  return ui->row;
 }
 
 static AdwViewStackPage *
@@ -763,13 +795,17 @@ apply_supported (SandlockPolicyEditor *self,
   GHashTableIter iter;
   gpointer key, value;
 
+  g_strfreev (self->supported);
+  self->supported = g_strdupv ((GStrv) supported);
   for (guint i = 0; i < self->fields->len; i++)
     {
       FieldUi *ui = g_ptr_array_index (self->fields, i);
       AdwPreferencesGroup *group = field_group (self, ui->spec);
+      GtkWidget *widget = field_widget (ui);
 
       ui->supported = supported == NULL || g_strv_contains (supported, ui->spec->field);
-      gtk_widget_set_visible (field_widget (ui), ui->supported);
+      if (widget != NULL)
+        gtk_widget_set_visible (widget, ui->supported);
       if (ui->supported || !g_hash_table_contains (groups, group))
         g_hash_table_insert (groups, group, GINT_TO_POINTER (ui->supported));
     }
@@ -805,33 +841,24 @@ on_capabilities (GObject      *source,
         g_debug ("GetCapabilities: %s", error->message);
       return;
     }
+  if (self->supported_given)
+    return;
   if (g_variant_lookup (capabilities, "supported_fields", "^a&s", &supported))
     apply_supported (self, supported);
 }
 
 /* ---- Validation --------------------------------------------------------- */
 
-/* Whether one of @problem's lines is about @item: it starts with it
- * ("/nope does not exist") or quotes it ("\"bad rule\" is not ..."). */
-static gboolean
-problem_names_item (const char *problem,
-                    const char *item)
-{
-  g_auto(GStrv) lines = g_strsplit (problem, "\n", -1);
-  g_autofree char *quoted = g_strdup_printf ("\"%s\"", item);
-  gsize length = strlen (item);
-
-  for (guint i = 0; lines[i] != NULL; i++)
-    if ((g_str_has_prefix (lines[i], item) && strchr (" :", lines[i][length]) != NULL)
-        || strstr (lines[i], quoted) != NULL)
-      return TRUE;
-  return FALSE;
-}
-
 static void
 set_field_problem (FieldUi    *ui,
                    const char *problem)
 {
+  if (ui->spec->type == ROW_HTTP_RULES)
+    {
+      sandlock_http_rules_editor_set_problem (SANDLOCK_HTTP_RULES_EDITOR (field_group (ui->self, ui->spec)),
+                                              ui->spec->field, problem);
+      return;
+    }
   if (field_is_list (ui))
     {
       if (problem != NULL)
@@ -843,7 +870,7 @@ set_field_problem (FieldUi    *ui,
           GtkWidget *row = GTK_WIDGET (gtk_list_box_get_row_at_index (ui->list, 1 + i));
           const char *item = g_object_get_data (G_OBJECT (row), "item");
 
-          if (problem != NULL && item != NULL && problem_names_item (problem, item))
+          if (problem != NULL && item != NULL && sandlock_policy_problem_names_item (problem, item))
             gtk_widget_add_css_class (row, "error");
           else
             gtk_widget_remove_css_class (row, "error");
@@ -1393,9 +1420,9 @@ on_add_path (GtkWidget  *widget,
 }
 
 static void
-on_folder_chosen (GtkNativeDialog      *chooser,
-                  int                   response,
-                  SandlockPolicyEditor *self)
+on_path_chosen (GtkNativeDialog      *chooser,
+                int                   response,
+                SandlockPolicyEditor *self)
 {
   g_autoptr(GFile) file = chosen_file (chooser, response);
   g_autofree char *path = file ? g_file_get_path (file) : NULL;
@@ -1415,7 +1442,34 @@ on_choose_folder (GtkWidget  *widget,
     chooser_new (self, _("Choose a Folder"), GTK_FILE_CHOOSER_ACTION_SELECT_FOLDER, _("_Choose"));
 
   g_object_set_data_full (G_OBJECT (chooser), "field", g_variant_dup_string (parameter, NULL), g_free);
-  g_signal_connect (chooser, "response", G_CALLBACK (on_folder_chosen), self);
+  g_signal_connect (chooser, "response", G_CALLBACK (on_path_chosen), self);
+  gtk_native_dialog_show (GTK_NATIVE_DIALOG (chooser));
+}
+
+/* For https_ca and https_key: PEM files first, anything else on demand. */
+static void
+on_choose_file (GtkWidget  *widget,
+                const char *action,
+                GVariant   *parameter)
+{
+  SandlockPolicyEditor *self = SANDLOCK_POLICY_EDITOR (widget);
+  GtkFileChooserNative *chooser =
+    chooser_new (self, _("Choose a File"), GTK_FILE_CHOOSER_ACTION_OPEN, _("_Choose"));
+  g_autoptr(GtkFileFilter) pem = gtk_file_filter_new ();
+  g_autoptr(GtkFileFilter) all = gtk_file_filter_new ();
+
+  gtk_file_filter_set_name (pem, _("PEM Files"));
+  gtk_file_filter_add_mime_type (pem, "application/x-x509-ca-cert");
+  gtk_file_filter_add_mime_type (pem, "application/x-pem-file");
+  gtk_file_filter_add_suffix (pem, "pem");
+  gtk_file_filter_add_suffix (pem, "crt");
+  gtk_file_filter_add_suffix (pem, "key");
+  gtk_file_chooser_add_filter (GTK_FILE_CHOOSER (chooser), pem);
+  gtk_file_filter_set_name (all, _("All Files"));
+  gtk_file_filter_add_pattern (all, "*");
+  gtk_file_chooser_add_filter (GTK_FILE_CHOOSER (chooser), all);
+  g_object_set_data_full (G_OBJECT (chooser), "field", g_variant_dup_string (parameter, NULL), g_free);
+  g_signal_connect (chooser, "response", G_CALLBACK (on_path_chosen), self);
   gtk_native_dialog_show (GTK_NATIVE_DIALOG (chooser));
 }
 
@@ -1606,6 +1660,24 @@ sandlock_policy_editor_get_model (SandlockPolicyEditor *self)
   return self->model;
 }
 
+void
+sandlock_policy_editor_set_supported_fields (SandlockPolicyEditor *self,
+                                             const char * const   *fields)
+{
+  g_return_if_fail (SANDLOCK_IS_POLICY_EDITOR (self));
+
+  self->supported_given = TRUE;
+  apply_supported (self, fields);
+}
+
+const char * const *
+sandlock_policy_editor_get_supported_fields (SandlockPolicyEditor *self)
+{
+  g_return_val_if_fail (SANDLOCK_IS_POLICY_EDITOR (self), NULL);
+
+  return (const char * const *) self->supported;
+}
+
 /* ---- GObject ------------------------------------------------------------ */
 
 static void
@@ -1632,6 +1704,7 @@ sandlock_policy_editor_finalize (GObject *object)
   g_clear_object (&self->profiles_menu);
   g_clear_pointer (&self->fields, g_ptr_array_unref);
   g_strfreev (self->profiles);
+  g_strfreev (self->supported);
   g_free (self->profile_name);
   g_free (self->origin);
   G_OBJECT_CLASS (sandlock_policy_editor_parent_class)->finalize (object);
@@ -1645,6 +1718,8 @@ sandlock_policy_editor_class_init (SandlockPolicyEditorClass *klass)
 
   object_class->dispose = sandlock_policy_editor_dispose;
   object_class->finalize = sandlock_policy_editor_finalize;
+
+  g_type_ensure (SANDLOCK_TYPE_HTTP_RULES_EDITOR);
 
   /**
    * SandlockPolicyEditor::use-policy:
@@ -1674,6 +1749,9 @@ sandlock_policy_editor_class_init (SandlockPolicyEditorClass *klass)
   BIND (net_allow_group);
   BIND (net_bind_group);
   BIND (net_options_group);
+  BIND (http_rules_group);
+  BIND (http_ports_group);
+  BIND (https_group);
   BIND (resources_group);
   BIND (cpus_group);
   BIND (deny_syscalls_group);
@@ -1694,6 +1772,7 @@ sandlock_policy_editor_class_init (SandlockPolicyEditorClass *klass)
   gtk_widget_class_install_action (widget_class, "editor.use", NULL, on_use);
   gtk_widget_class_install_action (widget_class, "editor.add-path", "(sb)", on_add_path);
   gtk_widget_class_install_action (widget_class, "editor.choose-folder", "s", on_choose_folder);
+  gtk_widget_class_install_action (widget_class, "editor.choose-file", "s", on_choose_file);
   gtk_widget_class_add_binding_action (widget_class, GDK_KEY_s, GDK_CONTROL_MASK, "editor.save", NULL);
   gtk_widget_class_add_binding_action (widget_class, GDK_KEY_s, GDK_CONTROL_MASK | GDK_SHIFT_MASK,
                                        "editor.save-as", NULL);

@@ -903,6 +903,27 @@ sandlock_policy_problem_get_field (const char  *problem,
 }
 
 gboolean
+sandlock_policy_problem_names_item (const char *problem,
+                                    const char *item)
+{
+  g_auto(GStrv) lines = NULL;
+  g_autofree char *quoted = NULL;
+  gsize length;
+
+  g_return_val_if_fail (problem != NULL, FALSE);
+  g_return_val_if_fail (item != NULL, FALSE);
+
+  lines = g_strsplit (problem, "\n", -1);
+  quoted = g_strdup_printf ("\"%s\"", item);
+  length = strlen (item);
+  for (guint i = 0; lines[i] != NULL; i++)
+    if ((g_str_has_prefix (lines[i], item) && strchr (" :", lines[i][length]) != NULL)
+        || strstr (lines[i], quoted) != NULL)
+      return TRUE;
+  return FALSE;
+}
+
+gboolean
 sandlock_policy_profile_name_is_valid (const char *name)
 {
   gsize length;

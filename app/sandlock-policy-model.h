@@ -136,6 +136,11 @@ guint64              sandlock_policy_size_from_unit     (double                v
 char                *sandlock_policy_problem_get_field  (const char           *problem,
                                                          char                **message);
 
+/* Whether one of @problem's lines is about the list item @item: it starts
+ * with it ("/nope does not exist") or quotes it ("\"bad rule\" is not ..."). */
+gboolean             sandlock_policy_problem_names_item (const char       *problem,
+                                                         const char       *item);
+
 /* Profile names the helper accepts: 1-64 of A-Za-z0-9._- not starting with '.'. */
 gboolean             sandlock_policy_profile_name_is_valid (const char        *name);
 

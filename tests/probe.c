@@ -41,12 +41,30 @@
  *   probe random N | urandom N   N bytes from getrandom() / /dev/urandom, hex
  *   probe spin SECS           busy for SECS of wall time; prints the CPU
  *                             time it got, in percent of that
+ *   probe interfaces [PORT]   prints "if NAME" per if_nameindex() entry and
+ *                             "addr NAME IP" per getifaddrs() address, then
+ *                             connects to 127.0.0.1:PORT when given
+ *   probe netlink FLAGS       a NETLINK_ROUTE socket; FLAGS joins raw, dgram,
+ *                             stream, cloexec, nonblock, badflag (an unknown
+ *                             type flag), high (high bits on the family) with
+ *                             commas. Prints "type=T cloexec=C nonblock=N
+ *                             names=lo,..." (SIOCGIFNAME of indexes 1-64)
+ *   probe no-pidns PROG ARGS...   runs PROG under a seccomp filter that
+ *                             refuses new PID namespaces (EPERM) and clone3
+ *                             (ENOSYS): a sandlock there has a supervisor
+ *                             but no user namespace
  */
 
 #include <arpa/inet.h>
 #include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
+#include <ifaddrs.h>
+#include <linux/audit.h>
+#include <linux/filter.h>
+#include <linux/netlink.h>
+#include <linux/seccomp.h>
+#include <net/if.h>
 #include <netinet/in.h>
 #include <pthread.h>
 #include <sched.h>
@@ -55,11 +73,14 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/ioctl.h>
 #include <sys/personality.h>
+#include <sys/prctl.h>
 #include <sys/random.h>
 #include <sys/resource.h>
 #include <sys/socket.h>
 #include <sys/stat.h>
+#include <sys/syscall.h>
 #include <sys/un.h>
 #include <sys/utsname.h>
 #include <sys/time.h>
@@ -339,6 +360,119 @@ print_affinity (void)
   return 0;
 }
 
+static int
+list_interfaces (const char *port)
+{
+  struct if_nameindex *names = if_nameindex ();
+  struct ifaddrs *addrs;
+
+  if (names == NULL)
+    return errno;
+  for (struct if_nameindex *n = names; n->if_index != 0; n++)
+    printf ("if %s\n", n->if_name);
+  if_freenameindex (names);
+
+  if (getifaddrs (&addrs) < 0)
+    return errno;
+  for (struct ifaddrs *a = addrs; a != NULL; a = a->ifa_next)
+    {
+      char ip[INET6_ADDRSTRLEN];
+
+      if (a->ifa_addr == NULL)
+        continue;
+      if (a->ifa_addr->sa_family == AF_INET)
+        inet_ntop (AF_INET, &((struct sockaddr_in *) a->ifa_addr)->sin_addr, ip, sizeof ip);
+      else if (a->ifa_addr->sa_family == AF_INET6)
+        inet_ntop (AF_INET6, &((struct sockaddr_in6 *) a->ifa_addr)->sin6_addr, ip, sizeof ip);
+      else
+        continue;
+      printf ("addr %s %s\n", a->ifa_name, ip);
+    }
+  freeifaddrs (addrs);
+  fflush (stdout);
+  return *port != '\0' ? tcp (port, 0) : 0;
+}
+
+static int
+netlink_socket (const char *flags)
+{
+  long family = AF_NETLINK;
+  long type = 0;
+  int value;
+  socklen_t len = sizeof value;
+  const char *sep = "";
+  int fd;
+
+  if (strstr (flags, "raw"))
+    type |= SOCK_RAW;
+  if (strstr (flags, "dgram"))
+    type |= SOCK_DGRAM;
+  if (strstr (flags, "stream"))
+    type |= SOCK_STREAM;
+  if (strstr (flags, "cloexec"))
+    type |= SOCK_CLOEXEC;
+  if (strstr (flags, "nonblock"))
+    type |= SOCK_NONBLOCK;
+  if (strstr (flags, "badflag"))
+    type |= 0x100;
+  if (strstr (flags, "high"))
+    family |= 0x100000000L;
+
+  fd = syscall (SYS_socket, family, type, (long) NETLINK_ROUTE);
+  if (fd < 0)
+    return errno;
+  if (getsockopt (fd, SOL_SOCKET, SO_TYPE, &value, &len) < 0)
+    return errno;
+  printf ("type=%d cloexec=%d nonblock=%d names=", value,
+          (fcntl (fd, F_GETFD) & FD_CLOEXEC) != 0, (fcntl (fd, F_GETFL) & O_NONBLOCK) != 0);
+  /* Through the socket's own network namespace. */
+  for (int index = 1; index <= 64; index++)
+    {
+      struct ifreq ifr = { .ifr_ifindex = index };
+
+      if (ioctl (fd, SIOCGIFNAME, &ifr) == 0)
+        {
+          printf ("%s%s", sep, ifr.ifr_name);
+          sep = ",";
+        }
+    }
+  printf ("\n");
+  return 0;
+}
+
+static int
+exec_without_pid_namespaces (char **argv)
+{
+#if defined(__x86_64__)
+  const unsigned int arch = AUDIT_ARCH_X86_64;
+#elif defined(__aarch64__)
+  const unsigned int arch = AUDIT_ARCH_AARCH64;
+#endif
+  struct sock_filter insns[] = {
+    BPF_STMT (BPF_LD | BPF_W | BPF_ABS, offsetof (struct seccomp_data, arch)),
+    BPF_JUMP (BPF_JMP | BPF_JEQ | BPF_K, arch, 1, 0),
+    BPF_STMT (BPF_RET | BPF_K, SECCOMP_RET_ALLOW),
+    BPF_STMT (BPF_LD | BPF_W | BPF_ABS, offsetof (struct seccomp_data, nr)),
+    BPF_JUMP (BPF_JMP | BPF_JEQ | BPF_K, __NR_clone3, 0, 1),
+    BPF_STMT (BPF_RET | BPF_K, SECCOMP_RET_ERRNO | ENOSYS),
+    BPF_JUMP (BPF_JMP | BPF_JEQ | BPF_K, __NR_clone, 1, 0),
+    BPF_JUMP (BPF_JMP | BPF_JEQ | BPF_K, __NR_unshare, 0, 3),
+    BPF_STMT (BPF_LD | BPF_W | BPF_ABS, offsetof (struct seccomp_data, args[0])),
+    BPF_JUMP (BPF_JMP | BPF_JSET | BPF_K, CLONE_NEWPID, 0, 1),
+    BPF_STMT (BPF_RET | BPF_K, SECCOMP_RET_ERRNO | EPERM),
+    BPF_STMT (BPF_RET | BPF_K, SECCOMP_RET_ALLOW),
+  };
+  struct sock_fprog prog = { sizeof insns / sizeof insns[0], insns };
+
+  if (argv[0] == NULL)
+    return EINVAL;
+  if (prctl (PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0) < 0 ||
+      syscall (SYS_seccomp, SECCOMP_SET_MODE_FILTER, 0, &prog) < 0)
+    return errno;
+  execv (argv[0], argv);
+  return errno;
+}
+
 int
 main (int    argc,
       char **argv)
@@ -561,6 +695,12 @@ main (int    argc,
         sleep (atoi (b));
       return 0;
     }
+  if (!strcmp (op, "interfaces"))
+    return list_interfaces (a);
+  if (!strcmp (op, "netlink"))
+    return netlink_socket (a);
+  if (!strcmp (op, "no-pidns"))
+    return exec_without_pid_namespaces (argv + 2);
   if (!strcmp (op, "exit"))
     return atoi (a);
   if (!strcmp (op, "signal"))

@@ -4,6 +4,7 @@
 
 #include <json-glib/json-glib.h>
 
+#include "sandlock-http-rule.h"
 #include "sandlock-policy-model.h"
 
 /* The policy the tests start from: every kind of field, in the types a
@@ -252,6 +253,102 @@ test_problem_field (void)
 }
 
 static void
+test_problem_names_item (void)
+{
+  g_assert_true (sandlock_policy_problem_names_item ("/nope does not exist", "/nope"));
+  g_assert_true (sandlock_policy_problem_names_item ("/a is fine\n/nope: cannot be reached", "/nope"));
+  g_assert_true (sandlock_policy_problem_names_item ("\"GET\" is not a rule", "GET"));
+  g_assert_true (sandlock_policy_problem_names_item ("rule \"* */admin\" has no path", "* */admin"));
+  /* A longer item that starts the same is another one. */
+  g_assert_false (sandlock_policy_problem_names_item ("/nope2 does not exist", "/nope"));
+  g_assert_false (sandlock_policy_problem_names_item ("\"GET x\" is not a rule", "GET"));
+  g_assert_false (sandlock_policy_problem_names_item ("something else", "/nope"));
+}
+
+/* The policy editor's HTTP rules: "METHOD host/path" <-> its columns. */
+static void
+test_http_rule_split (void)
+{
+  static const struct {
+    const char *rule;
+    const char *method;   /* NULL: not of that shape */
+    const char *host;
+    const char *path;
+  } cases[] = {
+    { "POST api.example.com/v1/chat/completions", "POST", "api.example.com", "/v1/chat/completions" },
+    { "* */admin/*", "*", "*", "/admin/*" },
+    { "GET *.example.com/", "GET", "*.example.com", "/" },
+    { "  DELETE\t 10.0.0.1/items/7  ", "DELETE", "10.0.0.1", "/items/7" },
+    { "GET [2001:db8::1]/health", "GET", "[2001:db8::1]", "/health" },
+    { "get example.com/a/b", "get", "example.com", "/a/b" },
+    /* Shapes the editor shows whole (the engine says what is wrong). */
+    { "GET example.com", NULL },
+    { "GET /path", NULL },
+    { "example.com/path", NULL },
+    { "GET example.com/a b", NULL },
+    { "", NULL },
+    { "   ", NULL },
+  };
+
+  for (guint i = 0; i < G_N_ELEMENTS (cases); i++)
+    {
+      g_autofree char *method = NULL;
+      g_autofree char *host = NULL;
+      g_autofree char *path = NULL;
+      gboolean split = sandlock_http_rule_split (cases[i].rule, &method, &host, &path);
+
+      g_test_message ("%s", cases[i].rule);
+      g_assert_cmpint (split, ==, cases[i].method != NULL);
+      g_assert_cmpstr (method, ==, cases[i].method);
+      g_assert_cmpstr (host, ==, cases[i].host);
+      g_assert_cmpstr (path, ==, cases[i].path);
+    }
+  g_assert_false (sandlock_http_rule_split (NULL, NULL, NULL, NULL));
+  g_assert_true (sandlock_http_rule_split ("GET a/b", NULL, NULL, NULL));
+}
+
+static void
+test_http_rule_join (void)
+{
+  static const struct {
+    const char *method;
+    const char *host;
+    const char *path;
+    const char *rule;     /* NULL: refused */
+  } cases[] = {
+    { "POST", "api.example.com", "/v1/chat/completions", "POST api.example.com/v1/chat/completions" },
+    { "*", "*", "/admin/*", "* */admin/*" },
+    { "GET", " docs.python.org ", "", "GET docs.python.org/*" },    /* every path */
+    { NULL, "example.com", NULL, "* example.com/*" },
+    { "", "example.com", "v1/*", "* example.com/v1/*" },             /* the '/' added */
+    { "GET", "[::1]", "/x", "GET [::1]/x" },
+    { "GET", "", "/x", NULL },
+    { "GET", NULL, "/x", NULL },
+    { "GET", "api example.com", "/x", NULL },
+    { "GET", "example.com/v1", "/x", NULL },
+    { "GET", "example.com", "/a b", NULL },
+    { "GE T", "example.com", "/x", NULL },
+  };
+
+  for (guint i = 0; i < G_N_ELEMENTS (cases); i++)
+    {
+      g_autofree char *rule = sandlock_http_rule_join (cases[i].method, cases[i].host, cases[i].path);
+      g_autofree char *method = NULL;
+      g_autofree char *host = NULL;
+      g_autofree char *path = NULL;
+      g_autofree char *again = NULL;
+
+      g_assert_cmpstr (rule, ==, cases[i].rule);
+      if (rule == NULL)
+        continue;
+      /* And back into the same columns. */
+      g_assert_true (sandlock_http_rule_split (rule, &method, &host, &path));
+      again = sandlock_http_rule_join (method, host, path);
+      g_assert_cmpstr (again, ==, rule);
+    }
+}
+
+static void
 on_changed (SandlockPolicyModel *model,
             const char          *field,
             GPtrArray           *seen)
@@ -400,6 +497,9 @@ main (int    argc,
   g_test_add_func ("/app-policy/unknown-values-kept", test_unknown_values_kept);
   g_test_add_func ("/app-policy/presets", test_presets);
   g_test_add_func ("/app-policy/problem-field", test_problem_field);
+  g_test_add_func ("/app-policy/problem-names-item", test_problem_names_item);
+  g_test_add_func ("/app-policy/http-rule-split", test_http_rule_split);
+  g_test_add_func ("/app-policy/http-rule-join", test_http_rule_join);
   g_test_add_func ("/app-policy/lists", test_lists);
   g_test_add_func ("/app-policy/sizes", test_sizes);
   g_test_add_func ("/app-policy/profile-names", test_profile_names);

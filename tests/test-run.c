@@ -258,7 +258,10 @@ static const struct {
   { "socket_alg", EAFNOSUPPORT }, { "socket_udp", EPERM }, { "socket_udp6", EPERM },
   { "socket_ping", EPERM },
   { "socket_tcp", 0 }, { "socket_unix", 0 }, { "socket_netlink", 0 }, { "getpid", 0 },
-  { "socket_netlink_audit", EPERM }, { "socket_unix_dgram", EPERM },
+  { "socket_netlink_audit", EPERM }, { "socket_netlink_uevent", EPERM },
+  { "socket_netlink_diag", EPERM }, { "socket_netlink_generic", EPERM },
+  { "socket_netlink_netfilter", EPERM }, { "socket_netlink_proto_high", EPERM },
+  { "socket_unix_dgram", EPERM },
   { "sendto_fastopen", EOPNOTSUPP }, { "sendmsg_fastopen", EOPNOTSUPP },
 #ifdef __x86_64__
   { "ioperm", EPERM }, { "iopl", EPERM },
@@ -578,6 +581,9 @@ test_nested_fallback (void)
   g_assert_cmpint (run_nested (NULL, dir, "--", tc_probe (), "exit", "7", NULL), ==, 7);
   g_assert_cmpint (run_nested (NULL, dir, "--", tc_probe (), "signal", "15", NULL), ==, 143);
   g_assert_cmpint (run_nested (NULL, dir, "--", tc_probe (), "read", secret, NULL), ==, EACCES);
+  /* No supervisor of its own to give netlink a loopback-only view: refused
+   * (the outer one might show the host's). */
+  g_assert_cmpint (run_nested (NULL, dir, "--", tc_probe (), "interfaces", NULL), ==, EAFNOSUPPORT);
   /* The inner program cannot signal its init either. */
   g_assert_cmpint (run_nested (NULL, dir, "-r", "/proc", "--", tc_probe (), "kill", "1", "0", NULL), !=, 0);
 

@@ -4,9 +4,13 @@
 #include "config.h"
 
 #include <errno.h>
+#include <linux/netlink.h>
+#include <net/if.h>
 #include <sched.h>
 #include <signal.h>
+#include <sys/ioctl.h>
 #include <sys/prctl.h>
+#include <sys/socket.h>
 #include <sys/syscall.h>
 #include <sys/wait.h>
 #include <unistd.h>
@@ -120,6 +124,136 @@ test_no_supervisor_denies (void)
   g_assert_cmpint (child_status (child), ==, ENOSYS);
 }
 
+/* socket(AF_NETLINK, SOCK_RAW, NETLINK_ROUTE) with @family_high on the
+ * family (the kernel reads an int): its errno, or 0 when the socket's
+ * namespace has lo alone, 100 when more. */
+static int
+netlink_result (gboolean family_high)
+{
+  long family = AF_NETLINK | (family_high ? 0x100000000L : 0);
+  int fd = syscall (SYS_socket, family, (long) SOCK_RAW, (long) NETLINK_ROUTE);
+  int names = 0;
+
+  if (fd < 0)
+    return errno;
+  for (int index = 1; index <= 64; index++)
+    {
+      struct ifreq ifr = { .ifr_ifindex = index };
+
+      if (ioctl (fd, SIOCGIFNAME, &ifr) == 0)
+        names += g_str_equal (ifr.ifr_name, "lo") ? 1 : 100;
+    }
+  return names == 1 ? 0 : 100;
+}
+
+/* A child that loads @filter, hands its listener's number over @report,
+ * waits for a byte on @go, then exits with netlink_result(). */
+static pid_t
+start_netlink_child (const SandlockFilter *filter,
+                     int                   report,
+                     int                   go,
+                     gboolean              family_high)
+{
+  pid_t pid = fork ();
+
+  if (pid == 0)
+    {
+      int listener;
+      char byte;
+
+      if (prctl (PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0) < 0 ||
+          (listener = sandlock_notify_filter_load (filter)) < 0)
+        _exit (101);
+      if (write (report, &listener, sizeof listener) != sizeof listener ||
+          read (go, &byte, 1) != 1)
+        _exit (102);
+      _exit (netlink_result (family_high));
+    }
+  return pid;
+}
+
+/* Serves a netlink child; the supervisor gives it the loopback-only view
+ * only when told the sandbox has a user namespace of its own. */
+static int
+netlink_under_supervisor (gboolean view,
+                          gboolean family_high)
+{
+  SandlockSupervisor *sv = new_supervisor ();
+  g_autoptr(GError) error = NULL;
+  int report[2], go[2], number, pidfd, listener, status;
+  siginfo_t info;
+  pid_t child;
+
+  if (view)
+    sandlock_supervisor_set_netlink_view (sv, TRUE);
+  g_assert_cmpint (pipe (report), ==, 0);
+  g_assert_cmpint (pipe (go), ==, 0);
+  child = start_netlink_child (sandlock_supervisor_get_filter (sv), report[1], go[0],
+                               family_high);
+  g_assert_cmpint (read (report[0], &number, sizeof number), ==, sizeof number);
+  pidfd = syscall (SYS_pidfd_open, child, 0);
+  g_assert_cmpint (pidfd, >=, 0);
+  listener = syscall (SYS_pidfd_getfd, pidfd, number, 0);
+  g_assert_cmpint (listener, >=, 0);
+
+  g_assert_true (sandlock_supervisor_start (sv, listener, child, &error));
+  g_assert_no_error (error);
+  g_assert_cmpint (write (go[1], "", 1), ==, 1);
+  status = child_status (child);
+  close (pidfd);
+  for (int i = 0; i < 2; i++)
+    close (report[i]), close (go[i]);
+
+  /* The process that made the sockets goes with the supervisor, reaped. */
+  sandlock_supervisor_free (sv);
+  g_assert_cmpint (waitid (P_ALL, 0, &info, WEXITED | WNOHANG | __WALL), ==, -1);
+  g_assert_cmpint (errno, ==, ECHILD);
+  return status;
+}
+
+static void
+test_netlink_view (void)
+{
+  g_assert_cmpint (netlink_under_supervisor (TRUE, FALSE), ==, 0);
+  /* High bits on the family: still AF_NETLINK to the kernel, still
+   * trapped. */
+  g_assert_cmpint (netlink_under_supervisor (TRUE, TRUE), ==, 0);
+}
+
+/* Unless told the sandbox has a user namespace, which the view's own
+ * must not be under, the supervisor refuses. */
+static void
+test_netlink_refused_by_default (void)
+{
+  g_assert_cmpint (netlink_under_supervisor (FALSE, FALSE), ==, EAFNOSUPPORT);
+}
+
+/* Without a supervisor, a filter answers the same trap with an errno. */
+static void
+test_errno_filter (void)
+{
+  static const SandlockTrap netlink[] = {
+    { .nr = __NR_socket, .trap_if_arg_nonzero = -1, .match_arg0 = TRUE, .arg0 = AF_NETLINK },
+  };
+  g_autoptr(SandlockFilter) filter =
+    sandlock_notify_filter_build_errno (netlink, G_N_ELEMENTS (netlink), EAFNOSUPPORT);
+  pid_t pid = fork ();
+
+  if (pid == 0)
+    {
+      int fd;
+
+      if (prctl (PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0) < 0 ||
+          sandlock_seccomp_load (filter) < 0)
+        _exit (101);
+      if (netlink_result (FALSE) != EAFNOSUPPORT || netlink_result (TRUE) != EAFNOSUPPORT)
+        _exit (102);
+      fd = socket (AF_UNIX, SOCK_STREAM, 0);
+      _exit (fd >= 0 ? 0 : errno);
+    }
+  g_assert_cmpint (child_status (pid), ==, 0);
+}
+
 /* The hand-built filter stays a short program. */
 static void
 test_filter_size (void)
@@ -139,5 +273,8 @@ main (int    argc,
   g_test_add_func ("/supervisor/cannot-count-denies", test_cannot_count_denies);
   g_test_add_func ("/supervisor/no-supervisor-denies", test_no_supervisor_denies);
   g_test_add_func ("/supervisor/filter-size", test_filter_size);
+  g_test_add_func ("/supervisor/netlink/view", test_netlink_view);
+  g_test_add_func ("/supervisor/netlink/refused-by-default", test_netlink_refused_by_default);
+  g_test_add_func ("/supervisor/netlink/errno-filter", test_errno_filter);
   return g_test_run ();
 }

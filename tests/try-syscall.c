@@ -295,6 +295,13 @@ static int try_socket_tcp6 (void) { return try_socket (AF_INET6, SOCK_STREAM | S
 static int try_socket_unix (void) { return try_socket (AF_UNIX, SOCK_STREAM, 0); }
 static int try_socket_netlink (void) { return try_socket (AF_NETLINK, SOCK_RAW | SOCK_CLOEXEC, NETLINK_ROUTE); }
 static int try_socket_netlink_audit (void) { return try_socket (AF_NETLINK, SOCK_RAW | SOCK_CLOEXEC, NETLINK_AUDIT); }
+static int try_socket_netlink_uevent (void) { return try_socket (AF_NETLINK, SOCK_DGRAM, NETLINK_KOBJECT_UEVENT); }
+static int try_socket_netlink_diag (void) { return try_socket (AF_NETLINK, SOCK_RAW, NETLINK_SOCK_DIAG); }
+static int try_socket_netlink_generic (void) { return try_socket (AF_NETLINK, SOCK_RAW, NETLINK_GENERIC); }
+static int try_socket_netlink_netfilter (void) { return try_socket (AF_NETLINK, SOCK_RAW, NETLINK_NETFILTER); }
+/* The kernel reads the protocol as an int: this is NETLINK_ROUTE, and
+ * must be refused rather than let past a check of the low half. */
+static int try_socket_netlink_proto_high (void) { return try_socket (AF_NETLINK, SOCK_RAW, 0x100000000L | NETLINK_ROUTE); }
 static int try_socket_unix_dgram (void) { return try_socket (AF_UNIX, SOCK_DGRAM | SOCK_CLOEXEC, 0); }
 
 /* TCP Fast Open: a connect inside sendto() (or sendmsg()) to the
@@ -490,6 +497,11 @@ static const TryEntry try_entries[] = {
   TRY (socket_unix),
   TRY (socket_netlink),
   TRY (socket_netlink_audit),
+  TRY (socket_netlink_uevent),
+  TRY (socket_netlink_diag),
+  TRY (socket_netlink_generic),
+  TRY (socket_netlink_netfilter),
+  TRY (socket_netlink_proto_high),
   TRY (socket_unix_dgram),
   TRY (sendto_fastopen),
   TRY (sendmsg_fastopen),

@@ -34,9 +34,10 @@ emit (GArray *prog, guint16 code, guint8 jt, guint8 jf, guint32 k)
   g_array_append_val (prog, insn);
 }
 
-SandlockFilter *
-sandlock_notify_filter_build (const SandlockTrap *traps,
-                              guint               n_traps)
+static SandlockFilter *
+build (const SandlockTrap *traps,
+       guint               n_traps,
+       guint32             action)
 {
   g_autoptr(GArray) prog = g_array_new (FALSE, FALSE, sizeof (struct sock_filter));
   SandlockFilter *filter;
@@ -57,7 +58,16 @@ sandlock_notify_filter_build (const SandlockTrap *traps,
           emit (prog, BPF_JMP | BPF_JEQ | BPF_K, 0, 4, trap->nr);
           emit (prog, BPF_LD | BPF_W | BPF_ABS, 0, 0, ARG_LO (0));
           emit (prog, BPF_JMP | BPF_JSET | BPF_K, 1, 0, trap->skip_arg0_mask);
-          emit (prog, BPF_RET | BPF_K, 0, 0, SECCOMP_RET_USER_NOTIF);
+          emit (prog, BPF_RET | BPF_K, 0, 0, action);
+          emit (prog, BPF_RET | BPF_K, 0, 0, SECCOMP_RET_ALLOW);
+        }
+      else if (trap->match_arg0)
+        {
+          /* nr? -> load arg0, not the value -> allow, else trap */
+          emit (prog, BPF_JMP | BPF_JEQ | BPF_K, 0, 4, trap->nr);
+          emit (prog, BPF_LD | BPF_W | BPF_ABS, 0, 0, ARG_LO (0));
+          emit (prog, BPF_JMP | BPF_JEQ | BPF_K, 0, 1, trap->arg0);
+          emit (prog, BPF_RET | BPF_K, 0, 0, action);
           emit (prog, BPF_RET | BPF_K, 0, 0, SECCOMP_RET_ALLOW);
         }
       else if (trap->trap_if_arg_nonzero >= 0)
@@ -68,13 +78,13 @@ sandlock_notify_filter_build (const SandlockTrap *traps,
           emit (prog, BPF_JMP | BPF_JEQ | BPF_K, 0, 2, 0);
           emit (prog, BPF_LD | BPF_W | BPF_ABS, 0, 0, ARG_HI (trap->trap_if_arg_nonzero));
           emit (prog, BPF_JMP | BPF_JEQ | BPF_K, 1, 0, 0);
-          emit (prog, BPF_RET | BPF_K, 0, 0, SECCOMP_RET_USER_NOTIF);
+          emit (prog, BPF_RET | BPF_K, 0, 0, action);
           emit (prog, BPF_RET | BPF_K, 0, 0, SECCOMP_RET_ALLOW);
         }
       else
         {
           emit (prog, BPF_JMP | BPF_JEQ | BPF_K, 0, 1, trap->nr);
-          emit (prog, BPF_RET | BPF_K, 0, 0, SECCOMP_RET_USER_NOTIF);
+          emit (prog, BPF_RET | BPF_K, 0, 0, action);
         }
     }
   emit (prog, BPF_RET | BPF_K, 0, 0, SECCOMP_RET_ALLOW);
@@ -83,6 +93,23 @@ sandlock_notify_filter_build (const SandlockTrap *traps,
   filter->prog.len = prog->len;
   filter->prog.filter = (struct sock_filter *) g_array_free (g_steal_pointer (&prog), FALSE);
   return filter;
+}
+
+SandlockFilter *
+sandlock_notify_filter_build (const SandlockTrap *traps,
+                              guint               n_traps)
+{
+  return build (traps, n_traps, SECCOMP_RET_USER_NOTIF);
+}
+
+SandlockFilter *
+sandlock_notify_filter_build_errno (const SandlockTrap *traps,
+                                    guint               n_traps,
+                                    int                 error)
+{
+  g_return_val_if_fail (error > 0 && (guint32) error <= SECCOMP_RET_DATA, NULL);
+
+  return build (traps, n_traps, SECCOMP_RET_ERRNO | (guint32) error);
 }
 
 int

@@ -10,12 +10,16 @@ G_BEGIN_DECLS
  * syscall passes untrapped when its first argument (a register, so no
  * TOCTOU) has any of those bits, e.g. clone with CLONE_THREAD; with
  * @trap_if_arg_nonzero >= 0 it is trapped only when that argument is
- * non-zero (sendto with a destination address).
+ * non-zero (sendto with a destination address); with @match_arg0 only when
+ * the low 32 bits of the first argument are @arg0, which is all of it the
+ * kernel reads for an int (socket's family).
  */
 typedef struct {
-  int     nr;
-  guint32 skip_arg0_mask;
-  int     trap_if_arg_nonzero;
+  int      nr;
+  guint32  skip_arg0_mask;
+  int      trap_if_arg_nonzero;
+  gboolean match_arg0;
+  guint32  arg0;
 } SandlockTrap;
 
 /*
@@ -27,6 +31,11 @@ typedef struct {
  */
 SandlockFilter *sandlock_notify_filter_build (const SandlockTrap *traps,
                                               guint               n_traps);
+/* The same program answering the trapped calls with @error itself, for a
+ * sandbox that has no supervisor to ask. */
+SandlockFilter *sandlock_notify_filter_build_errno (const SandlockTrap *traps,
+                                                    guint               n_traps,
+                                                    int                 error);
 
 /* Async-signal-safe: loads the filter with a listener (needs
  * no_new_privs) and returns the listener fd, or -errno. */

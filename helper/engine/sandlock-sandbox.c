@@ -604,6 +604,7 @@ sandlock_sandbox_spawn (SandlockSandbox     *sandbox,
   SandlockPolicy *policy;
   g_autoptr(SandlockLandlock) landlock = NULL;
   g_autoptr(SandlockFilter) filter = NULL;
+  g_autoptr(SandlockFilter) netlink_refusal = NULL;
   g_autoptr(GArray) keep = NULL;
   g_auto(GStrv) envp = NULL;
   g_autofree char *exec_path = NULL;
@@ -675,9 +676,21 @@ sandlock_sandbox_spawn (SandlockSandbox     *sandbox,
       return FALSE;
     }
   if (sandbox->supervisor == NULL)
-    g_ptr_array_add (sandbox->warnings, g_strdup (
-      "inside another supervised sandbox: pathname unix sockets are gated by "
-      "that sandbox's supervisor and its writable grants"));
+    {
+      /* Only a supervisor of ours gives netlink its loopback-only view
+       * (sandlock-sv-netlink.c); the outer one may show the host's. */
+      static const SandlockTrap netlink[] = {
+        { .nr = __NR_socket, .trap_if_arg_nonzero = -1, .match_arg0 = TRUE, .arg0 = AF_NETLINK },
+      };
+
+      g_ptr_array_add (sandbox->warnings, g_strdup (
+        "inside another supervised sandbox: pathname unix sockets are gated by "
+        "that sandbox's supervisor and its writable grants, and netlink sockets "
+        "are refused"));
+      netlink_refusal = sandlock_notify_filter_build_errno (netlink, G_N_ELEMENTS (netlink),
+                                                            EAFNOSUPPORT);
+      plan.netlink_refusal = netlink_refusal;
+    }
   if (sandbox->supervisor != NULL && needs_proctree (policy) &&
       !sandlock_proctree_usable ())
     {
@@ -886,6 +899,8 @@ sandlock_sandbox_spawn (SandlockSandbox     *sandbox,
   sandbox->layer = g_steal_pointer (&layer);
   sandbox->pid_namespace = plan.pid_namespace;
   sandlock_close_fd (&control_init);
+  if (sandbox->supervisor != NULL)
+    sandlock_supervisor_set_netlink_view (sandbox->supervisor, plan.pid_namespace);
   if (sandbox->supervisor != NULL && plan.pid_namespace && control_parent >= 0)
     sandlock_supervisor_set_init_control (sandbox->supervisor,
                                           sandlock_steal_fd (&control_parent), pidfd);

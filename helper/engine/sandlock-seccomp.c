@@ -189,7 +189,9 @@ typedef struct {
 } AllowedValues;
 
 static const AllowedValues allowed_socket_families[] = {
-  /* Netlink is how getaddrinfo() and if_nameindex() learn the addresses. */
+  /* Netlink is how getaddrinfo() and if_nameindex() learn the addresses;
+   * the supervisor answers it with a loopback-only view
+   * (sandlock-sv-netlink.c). */
   { "socket",     DENY_EAFNOSUPPORT, 0, 4, { AF_UNIX, AF_INET, AF_INET6, AF_NETLINK } },
   /* Only unix sockets come in pairs anyway. */
   { "socketpair", DENY_EAFNOSUPPORT, 0, 1, { AF_UNIX } },
@@ -490,8 +492,10 @@ add_socket_type_rules (Builder  *b,
     MASKED_EQ (1, 0xf, SOCK_DGRAM),
   };
   /* Netlink is there for what getaddrinfo() and if_nameindex() ask the
-   * routing family; every other netlink protocol talks to the kernel about
-   * things a sandbox has no business with (audit, netfilter, uevents...). */
+   * routing family (whose sockets the supervisor makes in a loopback-only
+   * network namespace: this EPERM wins over its trap); every other netlink
+   * protocol talks to the kernel about things a sandbox has no business
+   * with (audit, netfilter, uevents...). */
   struct scmp_arg_cmp other_netlink[] = {
     MASKED_EQ (0, 0xffffffff, AF_NETLINK),
     { .arg = 2, .op = SCMP_CMP_NE, .datum_a = NETLINK_ROUTE },

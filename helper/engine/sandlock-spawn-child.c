@@ -305,7 +305,9 @@ run_program (void *data)
   if (close_inherited_fds (plan) < 0)
     fail (plan, SANDLOCK_STAGE_CLOSE_FDS, errno);
   /* The filter comes last: in allowlist mode it may deny the calls the
-   * steps above make. */
+   * steps above make, loading another filter among them. */
+  if (plan->netlink_refusal != NULL && (ret = sandlock_seccomp_load (plan->netlink_refusal)) < 0)
+    fail (plan, SANDLOCK_STAGE_SECCOMP, -ret);
   if (plan->filter != NULL && (ret = sandlock_seccomp_load (plan->filter)) < 0)
     fail (plan, SANDLOCK_STAGE_SECCOMP, -ret);
 

@@ -75,6 +75,8 @@ typedef struct {
   int            init_ruleset_fd; /* without a PID namespace: init's own
                                      signal scope, -1 when unavailable */
   const SandlockFilter *filter;
+  const SandlockFilter *netlink_refusal; /* no supervisor: netlink sockets
+                                            fail (EAFNOSUPPORT); else NULL */
 } SandlockChildPlan;
 
 /* A failed setup step, written by the child to err_fd. */

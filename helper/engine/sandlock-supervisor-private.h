@@ -59,6 +59,9 @@ SandlockPolicyHook *sandlock_policy_hook_new  (SandlockPolicyFunc func,
                                                double             timeout);
 void                sandlock_policy_hook_free (SandlockPolicyHook *hook);
 
+/* netlink's loopback-only view (sandlock-sv-netlink.c). */
+typedef struct _SandlockNetlink SandlockNetlink;
+
 /* A connect the supervisor started for a program that waits for it. */
 typedef struct {
   int     fd;      /* our duplicate of its socket */
@@ -127,6 +130,7 @@ struct _SandlockSupervisor {
   GHashTable            *socket_ports;
 
   GArray                *pending_connects;  /* SandlockPendingConnect */
+  SandlockNetlink       *netlink;
   /* The D-Bus sockets (struct stat's dev and ino): never reachable, even
    * under a writable grant. */
   GArray                *bus_sockets;
@@ -141,6 +145,13 @@ void     sandlock_supervisor_trap     (SandlockSupervisor     *sv,
                                        SandlockSyscallHandler  handler,
                                        guint32                 skip_arg0_mask,
                                        int                     trap_if_arg_nonzero);
+
+/* The same, trapped only when the low 32 bits of the first argument are
+ * @arg0 (socket's family). */
+void     sandlock_supervisor_trap_arg0 (SandlockSupervisor     *sv,
+                                        int                     nr,
+                                        SandlockSyscallHandler  handler,
+                                        guint32                 arg0);
 
 /* A handler that answered itself (SECCOMP_ADDFD_FLAG_SEND) marks the
  * response with this, so the core sends nothing more. */
@@ -263,6 +274,8 @@ void sandlock_sv_dirs_install    (SandlockSupervisor *sv);
 void sandlock_sv_ports_install   (SandlockSupervisor *sv);
 void sandlock_sv_send_install    (SandlockSupervisor *sv);
 void sandlock_sv_cpus_install    (SandlockSupervisor *sv);
+void sandlock_sv_netlink_install (SandlockSupervisor *sv);
+void sandlock_sv_netlink_free    (SandlockNetlink    *netlink);
 /* /proc views (meminfo, mount tables): answers the open; TRUE when it did. */
 gboolean sandlock_sv_proc_open   (SandlockSupervisor         *sv,
                                   const struct seccomp_notif *req,

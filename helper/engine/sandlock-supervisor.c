@@ -53,6 +53,20 @@ sandlock_supervisor_trap (SandlockSupervisor     *sv,
   g_array_append_val (sv->traps, trap);
 }
 
+void
+sandlock_supervisor_trap_arg0 (SandlockSupervisor     *sv,
+                               int                     nr,
+                               SandlockSyscallHandler  handler,
+                               guint32                 arg0)
+{
+  SandlockTrap *trap;
+
+  sandlock_supervisor_trap (sv, nr, handler, 0, -1);
+  trap = &g_array_index (sv->traps, SandlockTrap, sv->traps->len - 1);
+  trap->match_arg0 = TRUE;
+  trap->arg0 = arg0;
+}
+
 SandlockSupervisor *
 sandlock_supervisor_new (SandlockPolicy     *policy,
                          SandlockSpawnFlags  flags,
@@ -124,6 +138,7 @@ sandlock_supervisor_new (SandlockPolicy     *policy,
   sandlock_sv_ports_install (sv);
   sandlock_sv_send_install (sv);
   sandlock_sv_cpus_install (sv);
+  sandlock_sv_netlink_install (sv);
   if (!sandlock_sv_time_install (sv, error))
     return NULL;
   sandlock_sv_observe_install (sv);
@@ -538,6 +553,7 @@ sandlock_supervisor_free (SandlockSupervisor *sv)
   g_clear_pointer (&sv->port_map, g_hash_table_unref);
   g_clear_pointer (&sv->socket_ports, g_hash_table_unref);
   g_clear_pointer (&sv->bus_sockets, g_array_unref);
+  g_clear_pointer (&sv->netlink, sandlock_sv_netlink_free);
   g_mutex_clear (&sv->ports_lock);
   g_clear_pointer (&sv->policy_hook, sandlock_policy_hook_free);
   g_clear_pointer (&sv->cpu, sandlock_cpu_throttle_free);

@@ -35,6 +35,11 @@ void                sandlock_supervisor_set_control (SandlockSupervisor   *super
 void                sandlock_supervisor_set_init_control (SandlockSupervisor *supervisor,
                                                           int                 control_fd,
                                                           int                 init_pidfd);
+/* Does the sandbox have a user namespace of its own? Only then do its
+ * netlink sockets get a loopback-only view; otherwise they are refused
+ * (the default). Before start. */
+void                sandlock_supervisor_set_netlink_view (SandlockSupervisor *supervisor,
+                                                          gboolean            own_user_namespace);
 /* Takes @listener and starts serving it; @init_pid roots the sandbox's
  * process tree. */
 gboolean            sandlock_supervisor_start   (SandlockSupervisor *supervisor,
