@@ -796,6 +796,101 @@ test_ports (void)
   close (taken);
 }
 
+/* A tiny HTTP server on loopback: one fixed answer per connection. */
+static gpointer
+serve_http (gpointer data)
+{
+  int listener = GPOINTER_TO_INT (data);
+  static const char reply[] =
+    "HTTP/1.1 200 OK\r\nContent-Length: 9\r\nConnection: close\r\n\r\nupstream\n";
+
+  for (;;)
+    {
+      char request[4096];
+      int fd = accept (listener, NULL, NULL);
+
+      if (fd < 0)
+        return NULL;
+      if (read (fd, request, sizeof request) > 0 && write (fd, reply, strlen (reply)) < 0)
+        g_test_message ("the client left");
+      close (fd);
+    }
+}
+
+static void
+count_http (const SandlockEvent *event,
+            gpointer             user_data)
+{
+  guint *counts = user_data;
+
+  if (g_str_equal (event->syscall, "http"))
+    counts[event->verdict == SANDLOCK_VERDICT_ALLOW ? 0 : 1]++;
+}
+
+static int
+run_curl (SandlockPolicy *policy,
+          const char     *url,
+          guint          *counts,
+          char          **out)
+{
+  g_autofree char *curl = g_find_program_in_path ("curl");
+  const char *argv[] = { curl, "-sf", url, NULL };
+  g_autoptr(SandlockSandbox) sandbox = sandlock_sandbox_new (policy);
+  g_autoptr(SandlockResult) result = NULL;
+  g_autoptr(GError) error = NULL;
+
+  sandlock_sandbox_set_event_handler (sandbox, count_http, counts);
+  sandlock_sandbox_set_capture (sandbox, TRUE);
+  g_assert_true (sandlock_sandbox_spawn (sandbox, argv, &error));
+  result = sandlock_sandbox_wait (sandbox, &error);
+  g_assert_no_error (error);
+  {
+    GBytes *bytes = sandlock_result_get_stdout (result);
+    *out = g_strndup (g_bytes_get_data (bytes, NULL), g_bytes_get_size (bytes));
+  }
+  return sandlock_result_get_status (result);
+}
+
+/* The HTTP ACL through the C API, on a port of our own (http_ports). */
+static void
+test_http_rules (void)
+{
+  g_autoptr(SandlockPolicy) policy = sandlock_policy_new ();
+  g_autofree char *curl = g_find_program_in_path ("curl");
+  g_autofree char *port = NULL, *allowed = NULL, *other = NULL;
+  g_autofree char *out = NULL;
+  guint counts[2] = { 0, 0 };
+  int number;
+  int listener;
+
+  if (curl == NULL)
+    {
+      g_test_skip ("curl is not installed");
+      return;
+    }
+  listener = tc_listen_loopback (&number);
+  g_thread_unref (g_thread_new ("http", serve_http, GINT_TO_POINTER (listener)));
+  port = g_strdup_printf ("%d", number);
+  allowed = g_strdup_printf ("http://127.0.0.1:%d/ok/x", number);
+  other = g_strdup_printf ("http://127.0.0.1:%d/other", number);
+
+  for (const char * const *dir = (const char * const[]) { "/usr", "/lib", "/lib64", "/etc", NULL };
+       *dir != NULL; dir++)
+    if (g_file_test (*dir, G_FILE_TEST_EXISTS))
+      g_assert_true (sandlock_policy_set (policy, "fs_readable", *dir, NULL));
+  g_assert_true (sandlock_policy_set (policy, "http_allow", "GET 127.0.0.1/ok/*", NULL));
+  g_assert_true (sandlock_policy_set (policy, "http_ports", port, NULL));
+
+  g_assert_cmpint (run_curl (policy, allowed, counts, &out), ==, 0);
+  g_assert_cmpstr (out, ==, "upstream\n");
+  g_clear_pointer (&out, g_free);
+  /* curl -f: 22 for an HTTP error (the proxy's 403). */
+  g_assert_cmpint (run_curl (policy, other, counts, &out), ==, 22);
+  g_assert_cmpuint (counts[0], ==, 1);
+  g_assert_cmpuint (counts[1], ==, 1);
+  /* The listener stays open: the server thread lives as long as the test. */
+}
+
 int
 main (int    argc,
       char **argv)
@@ -821,6 +916,7 @@ main (int    argc,
   g_test_add_func ("/api/pause-outlasts-max-cpu", test_pause_outlasts_max_cpu);
   g_test_add_func ("/api/stats", test_stats);
   g_test_add_func ("/api/ports", test_ports);
+  g_test_add_func ("/api/http-rules", test_http_rules);
 
   return g_test_run ();
 }

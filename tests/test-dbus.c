@@ -10,6 +10,7 @@
 #include <fcntl.h>
 #include <signal.h>
 #include <string.h>
+#include <sys/socket.h>
 #include <sys/stat.h>
 #include <sys/wait.h>
 #include <unistd.h>
@@ -575,6 +576,74 @@ test_event_stream (void)
   sandlock_dbus_sandbox_call_open_event_stream_sync (sandbox, g_variant_builder_end (bad), NULL,
                                                      &handle, &fds, NULL, &error);
   assert_dbus_error (error, "org.sandlock.Helper1.Error.InvalidArgument");
+  remove_sandbox (sandbox);
+}
+
+/* The HTTP ACL through the helper: a rule in an a{sv} policy, and each
+ * request an event in the stream (denied ones in the audit count too). */
+static gpointer
+serve_http_once_per_connection (gpointer data)
+{
+  int listener = GPOINTER_TO_INT (data);
+  static const char reply[] =
+    "HTTP/1.1 200 OK\r\nContent-Length: 9\r\nConnection: close\r\n\r\nupstream\n";
+
+  for (;;)
+    {
+      char request[4096];
+      int fd = accept (listener, NULL, NULL);
+
+      if (fd < 0)
+        return NULL;
+      if (read (fd, request, sizeof request) > 0 && write (fd, reply, strlen (reply)) < 0)
+        g_test_message ("the client left");
+      close (fd);
+    }
+}
+
+static void
+test_http_rules (void)
+{
+  g_autoptr(SandlockDbusManager) mgr = manager ();
+  g_autofree char *curl = g_find_program_in_path ("curl");
+  g_autoptr(SandlockDbusSandbox) sandbox = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autofree char *allowed = NULL, *other = NULL, *events = NULL;
+  GVariantBuilder policy;
+  const char *rules[] = { "GET 127.0.0.1/ok/*", NULL };
+  int number, exit_code, sig;
+  int listener;
+
+  if (curl == NULL)
+    {
+      g_test_skip ("curl is not installed");
+      return;
+    }
+  listener = tc_listen_loopback (&number);
+  g_thread_unref (g_thread_new ("http", serve_http_once_per_connection,
+                                GINT_TO_POINTER (listener)));
+  allowed = g_strdup_printf ("http://127.0.0.1:%d/ok/x", number);
+  other = g_strdup_printf ("http://127.0.0.1:%d/other", number);
+
+  g_variant_builder_init (&policy, G_VARIANT_TYPE_VARDICT);
+  add_system (&policy);
+  g_variant_builder_add (&policy, "{sv}", "http_allow", g_variant_new_strv (rules, -1));
+  g_variant_builder_add (&policy, "{sv}", "http_ports",
+                         g_variant_new_array (G_VARIANT_TYPE_UINT16,
+                                              (GVariant *[]) { g_variant_new_uint16 (number) }, 1));
+  {
+    const char *argv[] = { curl, "-s", allowed, other, NULL };
+    sandbox = launch_full (mgr, g_variant_builder_end (&policy), argv, no_options (), NULL, &error);
+  }
+  g_assert_no_error (error);
+  events = read_stream (sandbox, TRUE, no_options ());
+  wait_for (sandbox, &exit_code, &sig);
+  g_test_message ("%s", events);
+  g_assert_cmpint (exit_code, ==, 0);
+  g_assert_nonnull (strstr (events, "\"syscall\":\"http\""));
+  g_assert_nonnull (strstr (events, "/ok/x\",\"verdict\":\"allow\""));
+  g_assert_nonnull (strstr (events, "/other\",\"verdict\":\"deny\""));
+  g_assert_cmpuint (sandlock_dbus_sandbox_get_denied (sandbox), >=, 1);
   remove_sandbox (sandbox);
 }
 
@@ -1407,6 +1476,7 @@ main (int    argc,
   g_test_add_func ("/dbus/pause-resume", test_pause_resume);
   g_test_add_func ("/dbus/live-properties", test_live_properties);
   g_test_add_func ("/dbus/event-stream", test_event_stream);
+  g_test_add_func ("/dbus/http-rules", test_http_rules);
   g_test_add_func ("/dbus/slow-event-reader", test_slow_event_reader);
   g_test_add_func ("/dbus/output-bounded", test_output_bounded);
   g_test_add_func ("/dbus/profiles", test_profiles);

@@ -393,7 +393,8 @@ static const char * const supported[] = {
   "max_open_files", "cpu_cores", "deny_syscalls", "allow_syscalls",
   "no_randomize_memory", "no_huge_pages", "no_coredump", "clean_env", "env",
   "name", "uid", "max_memory", "max_processes", "max_cpu", "random_seed", "deterministic_dirs", "port_remap", "allow_icmp", "allow_udp", "time_start", "num_cpus", "fs_denied",
-  "workdir", "fs_storage", "on_exit", "on_error", "max_disk", NULL,
+  "workdir", "fs_storage", "on_exit", "on_error", "max_disk",
+  "http_allow", "http_deny", "http_ports", "https_ca", "https_key", NULL,
 };
 
 static void

@@ -8,6 +8,7 @@
 #include <netinet/in.h>
 #include <stdlib.h>
 
+#include "sandlock-http-rules.h"
 #include "sandlock-net.h"
 
 static void
@@ -64,16 +65,18 @@ add_name (SandlockNetAllow  *allow,
           const char        *name,
           GArray            *ports,
           GString           *hosts,
+          const char        *field,
           GError           **error)
 {
   struct addrinfo hints = { .ai_family = AF_UNSPEC, .ai_socktype = SOCK_STREAM };
   struct addrinfo *result = NULL;
   int ret = getaddrinfo (name, NULL, &hints, &result);
+  g_autofree char *lower = g_ascii_strdown (name, -1);
 
   if (ret != 0)
     {
       g_set_error (error, SANDLOCK_ERROR, SANDLOCK_ERROR_SETUP,
-                   "net_allow: cannot resolve %s: %s", name, gai_strerror (ret));
+                   "%s: cannot resolve %s: %s", field, name, gai_strerror (ret));
       return FALSE;
     }
   for (struct addrinfo *ai = result; ai != NULL; ai = ai->ai_next)
@@ -88,8 +91,49 @@ add_name (SandlockNetAllow  *allow,
       add_endpoint (allow, ai->ai_family, bytes, ai->ai_family == AF_INET ? 32 : 128, ports);
       inet_ntop (ai->ai_family, bytes, text, sizeof text);
       g_string_append_printf (hosts, "%s\t%s\n", text, name);
+      /* Names compare without case (the proxy's Host check). */
+      g_hash_table_add (allow->pinned, g_strdup_printf ("%s\t%s", text, lower));
     }
   freeaddrinfo (result);
+  return TRUE;
+}
+
+/* The hosts http_allow names can be reached on the HTTP ports, and on 443
+ * when HTTPS is intercepted: the proxy decides what goes there. */
+static gboolean
+add_http_hosts (SandlockNetAllow  *allow,
+                SandlockPolicy    *policy,
+                GString           *hosts,
+                gboolean          *names,
+                GError           **error)
+{
+  g_autoptr(SandlockHttpRules) rules = NULL;
+  g_autoptr(GPtrArray) rule_hosts = NULL;
+  g_autoptr(GArray) http_ports = sandlock_policy_http_ports (policy);
+  g_autoptr(GArray) ports = g_array_copy (http_ports);
+  static const guint16 https = 443;
+
+  if (policy->http_allow->len == 0)
+    return TRUE;
+  rules = sandlock_http_rules_new (policy->http_allow, policy->http_deny, error);
+  if (rules == NULL)
+    return FALSE;
+  rule_hosts = sandlock_http_rules_get_hosts (rules);
+  if (policy->https_ca != NULL)
+    g_array_append_val (ports, https);
+
+  for (guint i = 0; i < rule_hosts->len; i++)
+    {
+      const char *host = rule_hosts->pdata[i];
+
+      if (!add_literal (allow, host, ports))
+        {
+          if (!add_name (allow, host, ports, hosts, "http_allow", error))
+            return FALSE;
+          *names = TRUE;
+        }
+      allow->has_hosts = TRUE;
+    }
   return TRUE;
 }
 
@@ -106,6 +150,7 @@ sandlock_net_allow_resolve (SandlockPolicy  *policy,
 
   allow->endpoints = g_array_new (FALSE, FALSE, sizeof (SandlockEndpoint));
   g_array_set_clear_func (allow->endpoints, endpoint_clear);
+  allow->pinned = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
 
   for (guint i = 0; i < policy->net_allow->len; i++)
     {
@@ -115,12 +160,15 @@ sandlock_net_allow_resolve (SandlockPolicy  *policy,
         add_endpoint (allow, 0, NULL, 0, rule->ports);
       else if (!add_literal (allow, rule->host, rule->ports))
         {
-          if (!add_name (allow, rule->host, rule->ports, hosts, error))
+          if (!add_name (allow, rule->host, rule->ports, hosts, "net_allow", error))
             return NULL;
           names = TRUE;
         }
       allow->has_hosts |= rule->host != NULL;
     }
+
+  if (!add_http_hosts (allow, policy, hosts, &names, error))
+    return NULL;
 
   if (names)
     allow->hosts_file = g_string_free_to_bytes (g_steal_pointer (&hosts));
@@ -134,7 +182,34 @@ sandlock_net_allow_free (SandlockNetAllow *allow)
     return;
   g_clear_pointer (&allow->endpoints, g_array_unref);
   g_clear_pointer (&allow->hosts_file, g_bytes_unref);
+  g_clear_pointer (&allow->pinned, g_hash_table_unref);
   g_free (allow);
+}
+
+gboolean
+sandlock_net_allow_is_pinned (SandlockNetAllow *allow,
+                              const char       *address,
+                              const char       *name)
+{
+  g_autofree char *key = g_strdup_printf ("%s\t%s", address, name);
+
+  return g_hash_table_contains (allow->pinned, key);
+}
+
+GPtrArray *
+sandlock_net_allow_pinned_names (SandlockNetAllow *allow,
+                                 const char       *address)
+{
+  GPtrArray *names = g_ptr_array_new_with_free_func (g_free);
+  g_autofree char *prefix = g_strdup_printf ("%s\t", address);
+  GHashTableIter iter;
+  const char *key;
+
+  g_hash_table_iter_init (&iter, allow->pinned);
+  while (g_hash_table_iter_next (&iter, (gpointer *) &key, NULL))
+    if (g_str_has_prefix (key, prefix))
+      g_ptr_array_add (names, g_strdup (key + strlen (prefix)));
+  return names;
 }
 
 static gboolean

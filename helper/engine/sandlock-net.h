@@ -23,6 +23,7 @@ typedef struct {
   GArray  *endpoints;   /* SandlockEndpoint */
   gboolean has_hosts;   /* some rule names a host */
   GBytes  *hosts_file;  /* NULL unless some rule names a host by name */
+  GHashTable *pinned;   /* "address\tname" of every name resolved */
 } SandlockNetAllow;
 
 SandlockNetAllow *sandlock_net_allow_resolve (SandlockPolicy    *policy,
@@ -34,6 +35,14 @@ void              sandlock_net_allow_free    (SandlockNetAllow  *allow);
 int               sandlock_net_allow_check   (SandlockNetAllow       *allow,
                                               const struct sockaddr  *addr,
                                               socklen_t               length);
+
+/* Was @name resolved to @address (inet_ntop's spelling) at start? */
+gboolean          sandlock_net_allow_is_pinned    (SandlockNetAllow *allow,
+                                                   const char       *address,
+                                                   const char       *name);
+/* The names resolved to @address at start (char*, owned). */
+GPtrArray        *sandlock_net_allow_pinned_names (SandlockNetAllow *allow,
+                                                   const char       *address);
 
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (SandlockNetAllow, sandlock_net_allow_free)
 

@@ -271,6 +271,16 @@ collect_problems (SandlockPolicy *policy,
                  "fs_storage, max_disk, on_exit and on_error apply to a workdir's changes; "
                  "set workdir too");
 
+  if ((policy->https_ca == NULL) != (policy->https_key == NULL))
+    add_problem (problems, SANDLOCK_ERROR_INVALID_POLICY,
+                 "https_ca and https_key go together (a CA certificate and its "
+                 "private key); set both, or neither");
+  if (policy->http_allow->len == 0 && policy->http_deny->len == 0 &&
+      (policy->https_ca != NULL || policy->http_ports->len > 0))
+    add_problem (problems, SANDLOCK_ERROR_INVALID_POLICY,
+                 "http_ports, https_ca and https_key apply to HTTP rules; "
+                 "add http_allow or http_deny rules too");
+
   /* Syscall names are the seccomp module's: it knows the table. It adds
    * plain sentences, which are invalid values rather than unsupported. */
   sandlock_seccomp_check_policy (policy, problems->messages);

@@ -85,6 +85,8 @@ struct _SandlockPolicy {
   GArray    *gpu_devices;     /* guint; NULL = unset, empty = all */
 };
 
+/* http_ports, or port 80 when it is empty. */
+GArray *sandlock_policy_http_ports    (SandlockPolicy *policy);
 /* The port lists of net_allow rules without a host (Landlock's part). */
 GArray *sandlock_policy_connect_ports (SandlockPolicy *policy);
 

@@ -38,11 +38,11 @@ static const SandlockField fields[] = {
   FIELD (port_remap,          BOOL,        TRUE),
   FIELD (allow_udp,           BOOL,        TRUE),
   FIELD (allow_icmp,          BOOL,        TRUE),
-  FIELD (http_allow,          HTTP_RULES,  FALSE),
-  FIELD (http_deny,           HTTP_RULES,  FALSE),
-  FIELD (http_ports,          PORT_LIST,   FALSE),
-  FIELD (https_ca,            PATH,        FALSE),
-  FIELD (https_key,           PATH,        FALSE),
+  FIELD (http_allow,          HTTP_RULES,  TRUE),
+  FIELD (http_deny,           HTTP_RULES,  TRUE),
+  FIELD (http_ports,          PORT_LIST,   TRUE),
+  FIELD (https_ca,            PATH,        TRUE,  CHECK (EXISTS)),
+  FIELD (https_key,           PATH,        TRUE,  CHECK (EXISTS)),
   /* Resources */
   FIELD (max_memory,          SIZE,        TRUE),
   FIELD (max_processes,       INT,         TRUE,  RANGE (1, G_MAXINT64)),
@@ -187,6 +187,16 @@ sandlock_net_rule_to_string (const SandlockNetRule *rule)
     g_string_append_printf (text, "%c%u", i == 0 ? ':' : ',',
                             g_array_index (rule->ports, guint16, i));
   return g_string_free (text, FALSE);
+}
+
+GArray *
+sandlock_policy_http_ports (SandlockPolicy *policy)
+{
+  static const guint16 http = 80;
+
+  if (policy->http_ports->len > 0)
+    return g_array_ref (policy->http_ports);
+  return g_array_append_val (g_array_new (FALSE, FALSE, sizeof (guint16)), http);
 }
 
 GArray *

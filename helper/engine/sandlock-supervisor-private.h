@@ -5,6 +5,7 @@
 #include <linux/seccomp.h>
 #include <sys/types.h>
 
+#include "sandlock-http-proxy.h"
 #include "sandlock-net.h"
 #include "sandlock-registry.h"
 #include "sandlock-supervisor.h"
@@ -107,6 +108,7 @@ struct _SandlockSupervisor {
   gint64                 max_processes;  /* -1 = none */
   guint64                max_memory;     /* 0 = none */
   SandlockNetAllow      *net_allow;      /* net_allow, resolved */
+  SandlockHttpProxy     *http_proxy;     /* NULL = no HTTP rules */
   GArray                *net_ports;      /* outbound TCP ports left; NULL = all */
   GArray                *in_flight;      /* SandlockInFlight */
   GArray                *procs;          /* scratch: SandlockProc */

@@ -98,9 +98,13 @@ sandlock_supervisor_new (SandlockPolicy     *policy,
   sv->net_allow = sandlock_net_allow_resolve (policy, error);
   if (sv->net_allow == NULL)
     return NULL;
+  sv->http_proxy = sandlock_http_proxy_new (policy, sv->net_allow, error);
+  if (sv->http_proxy == NULL && (policy->http_allow->len > 0 || policy->http_deny->len > 0))
+    return NULL;
 
   /* Features that cannot do without a supervisor. */
-  required_by = sv->net_allow->has_hosts ? "net_allow with hosts" : policy->max_processes >= 0 ? "max_processes"
+  required_by = sv->http_proxy != NULL ? "http_allow and http_deny"
+              : sv->net_allow->has_hosts ? "net_allow with hosts" : policy->max_processes >= 0 ? "max_processes"
               : policy->max_memory > 0 ? "max_memory"
               : policy->max_cpu > 0 ? "max_cpu"
               : policy->has_random_seed ? "random_seed"
@@ -277,14 +281,16 @@ read_ppid (pid_t pid)
   return line ? atoi (line + strlen ("\nPPid:")) : 0;
 }
 
-void
-sandlock_supervisor_emit (SandlockSupervisor         *sv,
-                          const struct seccomp_notif *req,
-                          const char                 *category,
-                          const char                 *detail,
-                          SandlockVerdict             verdict,
-                          int                         error,
-                          const char                 *rule)
+/* Counts denials and audits even without a handler. */
+static void
+emit (SandlockSupervisor *sv,
+      pid_t               pid,
+      const char         *syscall_name,
+      const char         *category,
+      const char         *detail,
+      SandlockVerdict     verdict,
+      int                 error,
+      const char         *rule)
 {
   struct timespec now;
   SandlockEvent event;
@@ -299,10 +305,9 @@ sandlock_supervisor_emit (SandlockSupervisor         *sv,
   clock_gettime (CLOCK_REALTIME, &now);
   event = (SandlockEvent) {
     .time_ns = (guint64) now.tv_sec * G_GUINT64_CONSTANT (1000000000) + now.tv_nsec,
-    .pid = req->pid,
-    .ppid = read_ppid (req->pid),
-    .syscall = req->data.nr < SANDLOCK_MAX_SYSCALL && sv->names[req->data.nr]
-               ? sv->names[req->data.nr] : "unknown",
+    .pid = pid,
+    .ppid = read_ppid (pid),
+    .syscall = syscall_name,
     .category = category,
     .detail = detail ? detail : "",
     .verdict = verdict,
@@ -310,6 +315,35 @@ sandlock_supervisor_emit (SandlockSupervisor         *sv,
     .rule = rule ? rule : "",
   };
   sv->event_func (&event, sv->event_data);
+}
+
+void
+sandlock_supervisor_emit (SandlockSupervisor         *sv,
+                          const struct seccomp_notif *req,
+                          const char                 *category,
+                          const char                 *detail,
+                          SandlockVerdict             verdict,
+                          int                         error,
+                          const char                 *rule)
+{
+  const char *name = req->data.nr < SANDLOCK_MAX_SYSCALL && sv->names[req->data.nr]
+                     ? sv->names[req->data.nr] : "unknown";
+
+  emit (sv, req->pid, name, category, detail, verdict, error, rule);
+}
+
+/* The HTTP proxy's requests, reported like trapped calls ("http"). */
+static void
+emit_http_events (SandlockSupervisor *sv)
+{
+  SandlockHttpEvent *event;
+
+  while ((event = sandlock_http_proxy_pop_event (sv->http_proxy)) != NULL)
+    {
+      emit (sv, event->pid, "http", "network", event->detail, event->verdict, event->error,
+            event->rule);
+      sandlock_http_event_free (event);
+    }
 }
 
 static void
@@ -423,11 +457,13 @@ supervise (gpointer data)
 
   for (;;)
     {
-      struct pollfd fixed[3] = {
+      struct pollfd fixed[4] = {
         { .fd = sv->listener, .events = POLLIN },
         { .fd = sv->stop_fd, .events = POLLIN },
         { .fd = sv->registration ? sandlock_registration_get_control_fd (sv->registration)
                                  : -1, .events = POLLIN },   /* -1 is skipped */
+        { .fd = sv->http_proxy ? sandlock_http_proxy_get_event_fd (sv->http_proxy) : -1,
+          .events = POLLIN },
       };
       struct pollfd *all;
       int ready;
@@ -455,6 +491,8 @@ supervise (gpointer data)
         break;
       if (all[2].revents & POLLIN)
         serve_control (sv);
+      if (all[3].revents & POLLIN)
+        emit_http_events (sv);
       /* Backwards, as finishing one moves the last into its place. */
       for (guint i = fds->len; i-- > G_N_ELEMENTS (fixed);)
         if (all[i].revents != 0)
@@ -504,6 +542,9 @@ sandlock_supervisor_start (SandlockSupervisor  *sv,
       return FALSE;
     }
 
+  if (sv->http_proxy != NULL && !sandlock_http_proxy_start (sv->http_proxy, error))
+    return FALSE;
+
   sv->thread = g_thread_try_new ("sandlock-supervisor", supervise, sv, &local_error);
   if (sv->thread == NULL)
     {
@@ -535,6 +576,8 @@ sandlock_supervisor_free (SandlockSupervisor *sv)
         g_warning ("cannot stop the supervisor thread: %s", g_strerror (errno));
       g_thread_join (sv->thread);
     }
+  /* Before net_allow, which it reads. */
+  g_clear_pointer (&sv->http_proxy, sandlock_http_proxy_free);
   /* Closing the listener makes any call still waiting fail (ENOSYS). */
   sandlock_close_fd (&sv->listener);
   sandlock_close_fd (&sv->stop_fd);

@@ -46,6 +46,17 @@ socket_domain (int fd)
   return value;
 }
 
+static int
+socket_type (int fd)
+{
+  int value = -1;
+  socklen_t len = sizeof value;
+
+  if (getsockopt (fd, SOL_SOCKET, SO_TYPE, &value, &len) < 0)
+    return -1;
+  return value;
+}
+
 typedef struct {
   dev_t dev;
   ino_t ino;
@@ -305,6 +316,7 @@ on_connect (SandlockSupervisor         *sv,
   socklen_t length = req->data.args[2];
   struct sockaddr_storage addr = { 0 };
   struct sockaddr_un pinned = { 0 };
+  struct sockaddr_storage proxied;
   const struct sockaddr *target = (struct sockaddr *) &addr;
   socklen_t target_length = length;
   const char *rule = "observe";
@@ -343,7 +355,17 @@ on_connect (SandlockSupervisor         *sv,
     {
       rule = "net_allow";
       error = check_destination (sv, (struct sockaddr *) &addr, length);
-      redirect_loopback (sv, &addr);
+      if (error == 0 && socket_type (sock) == SOCK_STREAM &&
+          sandlock_http_proxy_intercepts (sv->http_proxy, (struct sockaddr *) &addr))
+        {
+          /* Through the HTTP proxy, which goes on where it was headed. */
+          error = sandlock_http_proxy_redirect (sv->http_proxy, sock, (struct sockaddr *) &addr,
+                                                req->pid, &proxied, &target_length);
+          target = (struct sockaddr *) &proxied;
+          g_strlcat (detail, " (HTTP proxy)", sizeof detail);
+        }
+      else
+        redirect_loopback (sv, &addr);
     }
 
   if (error == 0 &&

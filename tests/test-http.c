@@ -1,0 +1,623 @@
+/* SPDX-License-Identifier: Apache-2.0 */
+/*
+ * The HTTP ACL end to end: curl (and a raw client in Python) inside real
+ * sandboxes, through the proxy, to HTTP and HTTPS servers of this test.
+ *
+ * The test moves itself into a network namespace of its own first (a user
+ * namespace gives it the right to), so that its servers can listen on the
+ * real ports 80 and 443, which is what the proxy intercepts, and nothing
+ * it does can reach or disturb the machine's network.
+ */
+#define G_LOG_DOMAIN "test-http"
+#include "config.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <net/if.h>
+#include <sched.h>
+#include <sys/ioctl.h>
+#include <sys/socket.h>
+#include <unistd.h>
+
+#include <libsoup/soup.h>
+
+#include "test-common.h"
+
+static const char *private_network_problem;
+static char *tmpdir;
+static char *ca_cert, *ca_key;      /* the user's CA, for interception */
+static char *curl_path;
+static char *python_path;
+
+/* What the servers saw. */
+static GMutex seen_lock;
+static guint seen_requests;
+
+/* ------------------------------------------------------------------------ */
+/* A network of our own                                                     */
+/* ------------------------------------------------------------------------ */
+
+static gboolean
+write_file (const char *path,
+            const char *text)
+{
+  int fd = open (path, O_WRONLY | O_CLOEXEC);
+  gboolean ok = fd >= 0 && write (fd, text, strlen (text)) == (ssize_t) strlen (text);
+
+  if (fd >= 0)
+    close (fd);
+  return ok;
+}
+
+/* Before any thread: capabilities are per thread, and later threads
+ * inherit the first one's. */
+static const char *
+enter_private_network (void)
+{
+  g_autofree char *uid_map = g_strdup_printf ("%d %d 1\n", getuid (), getuid ());
+  g_autofree char *gid_map = g_strdup_printf ("%d %d 1\n", getgid (), getgid ());
+  struct ifreq ifr = { .ifr_name = "lo" };
+  int fd;
+
+  if (unshare (CLONE_NEWUSER | CLONE_NEWNET) < 0)
+    return "no unprivileged user and network namespaces here";
+  if (!write_file ("/proc/self/setgroups", "deny") ||
+      !write_file ("/proc/self/uid_map", uid_map) ||
+      !write_file ("/proc/self/gid_map", gid_map))
+    return "cannot map our ids in a new user namespace";
+  fd = socket (AF_INET, SOCK_DGRAM | SOCK_CLOEXEC, 0);
+  if (fd < 0 || ioctl (fd, SIOCGIFFLAGS, &ifr) < 0)
+    return "cannot see the loopback interface";
+  ifr.ifr_flags |= IFF_UP;
+  if (ioctl (fd, SIOCSIFFLAGS, &ifr) < 0)
+    return "cannot bring the loopback interface up";
+  close (fd);
+  return NULL;
+}
+
+/* ------------------------------------------------------------------------ */
+/* Servers                                                                  */
+/* ------------------------------------------------------------------------ */
+
+#define BIG_SIZE (4 * 1024 * 1024)
+
+static void
+on_upstream_request (SoupServer        *server,
+                     SoupServerMessage *msg,
+                     const char        *path,
+                     GHashTable        *query,
+                     gpointer           data)
+{
+  const char *host = soup_message_headers_get_one (soup_server_message_get_request_headers (msg),
+                                                   "Host");
+  GUri *uri = soup_server_message_get_uri (msg);
+  g_autofree char *body = NULL;
+
+  g_mutex_lock (&seen_lock);
+  seen_requests++;
+  g_mutex_unlock (&seen_lock);
+
+  soup_message_headers_append (soup_server_message_get_response_headers (msg),
+                               "X-Upstream", "yes");
+  soup_server_message_set_status (msg, SOUP_STATUS_OK, NULL);
+  if (g_str_equal (g_uri_get_path (uri), "/ok/big"))
+    {
+      char *big = g_malloc (BIG_SIZE);
+
+      memset (big, 'b', BIG_SIZE);
+      soup_server_message_set_response (msg, "application/octet-stream", SOUP_MEMORY_TAKE,
+                                        big, BIG_SIZE);
+      return;
+    }
+  body = g_strdup_printf ("upstream %s %s host=%s body=%zu\n",
+                          soup_server_message_get_method (msg), g_uri_get_path (uri),
+                          host ? host : "-",
+                          (gsize) soup_server_message_get_request_body (msg)->length);
+  soup_server_message_set_response (msg, "text/plain", SOUP_MEMORY_COPY, body, strlen (body));
+}
+
+static guint
+requests_seen (void)
+{
+  guint n;
+
+  g_mutex_lock (&seen_lock);
+  n = seen_requests;
+  g_mutex_unlock (&seen_lock);
+  return n;
+}
+
+static gboolean
+run_command (const char * const *argv)
+{
+  g_autoptr(GError) error = NULL;
+  int status = -1;
+
+  if (!g_spawn_sync (NULL, (char **) argv, NULL, G_SPAWN_STDOUT_TO_DEV_NULL |
+                     G_SPAWN_STDERR_TO_DEV_NULL, NULL, NULL, NULL, NULL, &status, &error))
+    return FALSE;
+  return g_spawn_check_wait_status (status, NULL);
+}
+
+/* A CA of the user's and a server certificate for localhost it signed
+ * (the upstream's: the proxy trusts servers the user's CA certifies). */
+static gboolean
+make_certificates (char **server_cert,
+                   char **server_key)
+{
+  g_autofree char *openssl = g_find_program_in_path ("openssl");
+  g_autofree char *csr = g_build_filename (tmpdir, "server.csr", NULL);
+  g_autofree char *ext = tc_make_file (tmpdir, "server.ext",
+                                       "subjectAltName=DNS:localhost,IP:127.0.0.1,IP:::1\n"
+                                       "basicConstraints=CA:FALSE\n"
+                                       "extendedKeyUsage=serverAuth\n");
+
+  ca_cert = g_build_filename (tmpdir, "ca.pem", NULL);
+  ca_key = g_build_filename (tmpdir, "ca.key", NULL);
+  *server_cert = g_build_filename (tmpdir, "server.pem", NULL);
+  *server_key = g_build_filename (tmpdir, "server.key", NULL);
+  if (openssl == NULL)
+    return FALSE;
+  {
+    const char *ca[] = {
+      openssl, "req", "-x509", "-newkey", "ec", "-pkeyopt", "ec_paramgen_curve:P-256",
+      "-nodes", "-keyout", ca_key, "-out", ca_cert, "-days", "2",
+      "-subj", "/CN=Sandlock Test CA",
+      "-addext", "basicConstraints=critical,CA:TRUE",
+      "-addext", "keyUsage=critical,keyCertSign,cRLSign", NULL,
+    };
+    const char *request[] = {
+      openssl, "req", "-newkey", "ec", "-pkeyopt", "ec_paramgen_curve:P-256", "-nodes",
+      "-keyout", *server_key, "-out", csr, "-subj", "/CN=localhost", NULL,
+    };
+    const char *sign[] = {
+      openssl, "x509", "-req", "-in", csr, "-CA", ca_cert, "-CAkey", ca_key,
+      "-CAcreateserial", "-out", *server_cert, "-days", "2", "-extfile", ext, NULL,
+    };
+
+    return run_command (ca) && run_command (request) && run_command (sign);
+  }
+}
+
+typedef struct {
+  GMainContext *context;
+  GMutex        lock;
+  GCond         cond;
+  gboolean      ready;
+  char         *error;
+} Servers;
+
+static gboolean
+listen_both (SoupServer              *server,
+             guint                    port,
+             SoupServerListenOptions  options,
+             GError                 **error)
+{
+  g_autoptr(GInetAddress) v4 = g_inet_address_new_loopback (G_SOCKET_FAMILY_IPV4);
+  g_autoptr(GInetAddress) v6 = g_inet_address_new_loopback (G_SOCKET_FAMILY_IPV6);
+  g_autoptr(GSocketAddress) a4 = g_inet_socket_address_new (v4, port);
+  g_autoptr(GSocketAddress) a6 = g_inet_socket_address_new (v6, port);
+
+  return soup_server_listen (server, a4, options, error) &&
+         soup_server_listen (server, a6, options, error);
+}
+
+static gpointer
+serve (gpointer data)
+{
+  Servers *servers = data;
+  g_autoptr(GError) error = NULL;
+  g_autofree char *cert_path = NULL, *key_path = NULL;
+  g_autoptr(GTlsCertificate) certificate = NULL;
+  g_autoptr(SoupServer) http = NULL;
+  g_autoptr(SoupServer) https = NULL;
+  g_autoptr(GMainLoop) loop = NULL;
+
+  g_main_context_push_thread_default (servers->context);
+  http = soup_server_new (NULL, NULL);
+  soup_server_add_handler (http, NULL, on_upstream_request, NULL, NULL);
+  if (!listen_both (http, 80, 0, &error))
+    servers->error = g_strdup_printf ("HTTP server: %s", error->message);
+  else if (!make_certificates (&cert_path, &key_path))
+    servers->error = g_strdup ("cannot make test certificates (is openssl installed?)");
+  else if ((certificate = g_tls_certificate_new_from_files (cert_path, key_path, &error)) == NULL)
+    servers->error = g_strdup_printf ("server certificate: %s", error->message);
+  else
+    {
+      https = soup_server_new ("tls-certificate", certificate, NULL);
+      soup_server_add_handler (https, NULL, on_upstream_request, NULL, NULL);
+      if (!listen_both (https, 443, SOUP_SERVER_LISTEN_HTTPS, &error))
+        servers->error = g_strdup_printf ("HTTPS server: %s", error->message);
+    }
+
+  loop = g_main_loop_new (servers->context, FALSE);
+  g_mutex_lock (&servers->lock);
+  servers->ready = TRUE;
+  g_cond_signal (&servers->cond);
+  g_mutex_unlock (&servers->lock);
+  g_main_loop_run (loop);   /* until the test exits */
+  return NULL;
+}
+
+static const char *
+start_servers (void)
+{
+  static Servers servers;
+
+  servers.context = g_main_context_new ();
+  g_mutex_init (&servers.lock);
+  g_cond_init (&servers.cond);
+  g_thread_new ("servers", serve, &servers);
+  g_mutex_lock (&servers.lock);
+  while (!servers.ready)
+    g_cond_wait (&servers.cond, &servers.lock);
+  g_mutex_unlock (&servers.lock);
+  return servers.error;
+}
+
+/* ------------------------------------------------------------------------ */
+/* Clients in sandboxes                                                     */
+/* ------------------------------------------------------------------------ */
+
+static gboolean
+ready (void)
+{
+  if (private_network_problem != NULL)
+    {
+      g_test_skip (private_network_problem);
+      return FALSE;
+    }
+  if (curl_path == NULL)
+    {
+      g_test_skip ("curl is not installed");
+      return FALSE;
+    }
+  return TRUE;
+}
+
+/* Runs `sandlock run POLICY... -- curl CURL_ARGS...`. Returns the HTTP
+ * status curl saw (0 when it got none: its exit code in @curl_exit). */
+static int
+curl_in_sandbox (char               **body,
+                 int                 *curl_exit,
+                 const char * const  *policy,
+                 const char * const  *curl_args)
+{
+  g_autoptr(GPtrArray) args = g_ptr_array_new ();
+  g_autofree char *out = NULL;
+  g_autofree char *err = NULL;
+  char *status_line;
+  int status;
+
+  g_ptr_array_add (args, "run");
+  g_ptr_array_add (args, "-r");
+  g_ptr_array_add (args, "/usr");
+  g_ptr_array_add (args, "-r");
+  g_ptr_array_add (args, "/lib");
+  if (g_file_test ("/lib64", G_FILE_TEST_EXISTS))
+    {
+      g_ptr_array_add (args, "-r");
+      g_ptr_array_add (args, "/lib64");
+    }
+  g_ptr_array_add (args, "-r");
+  g_ptr_array_add (args, "/etc");
+  g_ptr_array_add (args, "-r");
+  g_ptr_array_add (args, tmpdir);
+  for (guint i = 0; policy[i] != NULL; i++)
+    g_ptr_array_add (args, (gpointer) policy[i]);
+  g_ptr_array_add (args, "--");
+  g_ptr_array_add (args, curl_path);
+  g_ptr_array_add (args, "-sS");
+  g_ptr_array_add (args, "--path-as-is");
+  g_ptr_array_add (args, "--max-time");
+  g_ptr_array_add (args, "20");
+  g_ptr_array_add (args, "-w");
+  g_ptr_array_add (args, "\n%{http_code}");
+  for (guint i = 0; curl_args[i] != NULL; i++)
+    g_ptr_array_add (args, (gpointer) curl_args[i]);
+  g_ptr_array_add (args, NULL);
+
+  status = tc_sandlockv (&out, &err, (const char * const *) args->pdata);
+  if (err != NULL && err[0] != '\0')
+    g_test_message ("stderr: %s", err);
+  *curl_exit = status;
+  status_line = strrchr (out, '\n');
+  if (status_line == NULL)
+    {
+      *body = g_steal_pointer (&out);
+      return 0;
+    }
+  *status_line = '\0';
+  *body = g_steal_pointer (&out);
+  return atoi (status_line + 1);
+}
+
+#define POLICY(...) ((const char * const []) { __VA_ARGS__, NULL })
+#define CURL(...) ((const char * const []) { __VA_ARGS__, NULL })
+
+static void
+expect_status (int                 expected,
+               const char         *needle,
+               const char * const *policy,
+               const char * const *curl_args)
+{
+  g_autofree char *body = NULL;
+  int curl_exit = 0;
+  int status = curl_in_sandbox (&body, &curl_exit, policy, curl_args);
+
+  g_test_message ("%s -> %d (curl exit %d): %s", curl_args[0], status, curl_exit, body);
+  g_assert_cmpint (status, ==, expected);
+  if (needle != NULL)
+    g_assert_nonnull (strstr (body, needle));
+}
+
+static void
+test_allowed_path (void)
+{
+  if (!ready ())
+    return;
+  expect_status (200, "upstream GET /ok/x host=localhost",
+                 POLICY ("--http-allow", "GET localhost/ok/*"), CURL ("http://localhost/ok/x"));
+  /* Addresses of both families. */
+  expect_status (200, "upstream GET /ok/y host=[::1]", POLICY ("--http-allow", "GET [::1]/ok/*"),
+                 CURL ("http://[::1]/ok/y"));
+  expect_status (200, "upstream GET /ok/z host=127.0.0.1",
+                 POLICY ("--http-allow", "GET 127.0.0.1/ok/*"), CURL ("http://127.0.0.1/ok/z"));
+}
+
+static void
+test_other_path_method_port (void)
+{
+  guint before;
+  g_autofree char *body = NULL;
+  int curl_exit = 0;
+
+  if (!ready ())
+    return;
+  before = requests_seen ();
+  expect_status (403, "sandlock", POLICY ("--http-allow", "GET localhost/ok/*"),
+                 CURL ("http://localhost/other"));
+  expect_status (403, "sandlock", POLICY ("--http-allow", "GET localhost/ok/*"),
+                 CURL ("-X", "POST", "-d", "x=1", "http://localhost/ok/x"));
+  g_assert_cmpuint (requests_seen (), ==, before);
+
+  /* The rules open port 80 of their hosts, nothing else. */
+  g_assert_cmpint (curl_in_sandbox (&body, &curl_exit, POLICY ("--http-allow", "GET localhost/ok/*"),
+                                    CURL ("http://localhost:443/ok/x")), ==, 0);
+  g_assert_cmpint (curl_exit, !=, 0);
+}
+
+static void
+test_post_body (void)
+{
+  if (!ready ())
+    return;
+  expect_status (200, "upstream POST /api/v1 host=localhost body=11",
+                 POLICY ("--http-allow", "POST localhost/api/v1"),
+                 CURL ("-d", "hello=world", "http://localhost/api/v1"));
+}
+
+static void
+test_deny_beats_allow (void)
+{
+  const char * const *policy = POLICY ("--http-allow", "* localhost/*",
+                                       "--http-deny", "* localhost/ok/secret*");
+
+  if (!ready ())
+    return;
+  expect_status (403, "localhost/ok/secret", policy, CURL ("http://localhost/ok/secret/1"));
+  expect_status (200, "upstream GET /ok/public", policy, CURL ("http://localhost/ok/public"));
+}
+
+static void
+test_spellings (void)
+{
+  static const char * const paths[] = {
+    "/ok/x/../secret", "/ok/%73ecret", "/ok//secret", "/ok/./secret", "/ok/x/%2e%2e/secret",
+    "/ok/x%2f..%2fsecret", "/ok/%252e%252e/secret", "/OK/../ok/secret", "/ok/x/..%5csecret",
+  };
+  const char * const *policy = POLICY ("--http-allow", "GET localhost/ok/*",
+                                       "--http-deny", "GET localhost/ok/secret");
+  guint before;
+
+  if (!ready ())
+    return;
+  before = requests_seen ();
+  for (gsize i = 0; i < G_N_ELEMENTS (paths); i++)
+    {
+      g_autofree char *url = g_strconcat ("http://localhost", paths[i], NULL);
+      g_autofree char *body = NULL;
+      int curl_exit = 0;
+      int status = curl_in_sandbox (&body, &curl_exit, policy, CURL (url));
+
+      g_test_message ("%s -> %d", paths[i], status);
+      g_assert_true (status == 403 || status == 400);
+    }
+  /* None reached the server. */
+  g_assert_cmpuint (requests_seen (), ==, before);
+}
+
+static void
+test_host_header (void)
+{
+  const char * const *wildcard = POLICY ("--http-allow", "GET */ok/*", "--net-allow", "127.0.0.1:80");
+  const char * const *pinned = POLICY ("--http-allow", "GET localhost/ok/*");
+  guint before;
+
+  if (!ready ())
+    return;
+  before = requests_seen ();
+  /* A name that is not where the connection goes. */
+  expect_status (403, "does not name the destination", wildcard,
+                 CURL ("-H", "Host: example.com", "http://127.0.0.1/ok/x"));
+  expect_status (403, "does not name the destination", pinned,
+                 CURL ("-H", "Host: 127.0.0.2", "http://localhost/ok/x"));
+  expect_status (400, NULL, pinned, CURL ("-H", "Host: local host", "http://localhost/ok/x"));
+  g_assert_cmpuint (requests_seen (), ==, before);
+  /* A name that is: resolved now, or pinned at start. */
+  expect_status (200, "host=localhost", wildcard,
+                 CURL ("-H", "Host: localhost", "http://127.0.0.1/ok/x"));
+  expect_status (200, "host=localhost", pinned, CURL ("-H", "Host: LOCALHOST.", "http://localhost/ok/x"));
+}
+
+static void
+test_https_intercepted (void)
+{
+  g_autofree char *body = NULL;
+  int curl_exit = 0;
+  const char * const *policy = POLICY ("--http-allow", "GET localhost/ok/*",
+                                       "--https-ca", ca_cert, "--https-key", ca_key);
+
+  if (!ready ())
+    return;
+  expect_status (200, "upstream GET /ok/x host=localhost", policy,
+                 CURL ("--cacert", ca_cert, "https://localhost/ok/x"));
+  expect_status (403, "sandlock", policy, CURL ("--cacert", ca_cert, "https://localhost/other"));
+  /* The leaf is the proxy's, made for the name, signed by the CA: a
+   * client that does not trust the CA refuses it. */
+  g_assert_cmpint (curl_in_sandbox (&body, &curl_exit, policy,
+                                    CURL ("https://localhost/ok/x")), ==, 0);
+  g_assert_cmpint (curl_exit, ==, 60);   /* CURLE_PEER_FAILED_VERIFICATION */
+}
+
+static void
+test_https_not_intercepted (void)
+{
+  if (!ready ())
+    return;
+  /* No CA: 443 goes straight to the server, rules or not. */
+  expect_status (200, "upstream GET /other",
+                 POLICY ("--http-allow", "GET localhost/ok/*", "--net-allow", "localhost:443"),
+                 CURL ("--cacert", ca_cert, "https://localhost/other"));
+}
+
+static void
+test_big_response (void)
+{
+  g_autofree char *body = NULL;
+  int curl_exit = 0;
+
+  if (!ready ())
+    return;
+  g_assert_cmpint (curl_in_sandbox (&body, &curl_exit, POLICY ("--http-allow", "GET localhost/ok/*"),
+                                    CURL ("http://localhost/ok/big")), ==, 200);
+  g_assert_cmpuint (strlen (body), ==, BIG_SIZE);
+}
+
+static void
+test_events (void)
+{
+  g_autofree char *events = g_build_filename (tmpdir, "events.jsonl", NULL);
+  g_autofree char *text = NULL;
+  g_autofree char *body = NULL;
+  int curl_exit = 0;
+
+  if (!ready ())
+    return;
+  curl_in_sandbox (&body, &curl_exit,
+                   POLICY ("--http-allow", "GET localhost/ok/*", "--events", events),
+                   CURL ("http://localhost/ok/a", "http://localhost/no"));
+  g_assert_true (g_file_get_contents (events, &text, NULL, NULL));
+  g_test_message ("%s", text);
+  g_assert_nonnull (strstr (text, "\"syscall\":\"http\""));
+  g_assert_nonnull (strstr (text, "GET http://localhost/ok/a\",\"verdict\":\"allow\""));
+  g_assert_nonnull (strstr (text, "GET http://localhost/no\",\"verdict\":\"deny\""));
+}
+
+/* A raw client: garbage, a half request left hanging, then good ones. */
+static const char raw_client[] =
+  "import socket, sys, time\n"
+  "def connect():\n"
+  "    return socket.create_connection(('127.0.0.1', 80), timeout=10)\n"
+  "def ask(s, data):\n"
+  "    s.sendall(data)\n"
+  "    out = b''\n"
+  "    while True:\n"
+  "        chunk = s.recv(65536)\n"
+  "        if not chunk: break\n"
+  "        out += chunk\n"
+  "        if b'\\r\\n\\r\\n' in out and (b'upstream' in out or b'sandlock' in out or b' 400 ' in out): break\n"
+  "    return out.split(b'\\r\\n')[0].decode()\n"
+  "results = []\n"
+  "results.append(ask(connect(), b'\\x00\\x01garbage\\r\\n\\r\\n'))\n"
+  "results.append(ask(connect(), b'GET /ok/x HTTP/1.1\\r\\nHost: localhost\\r\\nContent-Length: -5\\r\\n\\r\\n'))\n"
+  "slow = connect()\n"
+  "slow.sendall(b'GET /ok/slow HTTP/1.1\\r\\nHo')\n"
+  "results.append(ask(connect(), b'GET /ok/fast HTTP/1.1\\r\\nHost: localhost\\r\\nConnection: close\\r\\n\\r\\n'))\n"
+  "time.sleep(0.5)\n"
+  "results.append(ask(slow, b'st: localhost\\r\\nConnection: close\\r\\n\\r\\n'))\n"
+  "print('|'.join(results))\n";
+
+static void
+test_malformed_and_slow (void)
+{
+  g_autofree char *script = NULL;
+  g_autofree char *out = NULL;
+  g_autofree char *err = NULL;
+  g_auto(GStrv) results = NULL;
+
+  if (!ready ())
+    return;
+  if (python_path == NULL)
+    {
+      g_test_skip ("python3 is not installed");
+      return;
+    }
+  script = tc_make_file (tmpdir, "raw-client.py", raw_client);
+  g_assert_cmpint (tc_sandlock (&out, &err, "run", "-r", "/usr", "-r", "/lib",
+                                "-r", g_file_test ("/lib64", G_FILE_TEST_EXISTS) ? "/lib64" : "/lib",
+                                "-r", "/etc", "-r", tmpdir,
+                                "--http-allow", "GET */ok/*", "--net-allow", "127.0.0.1:80",
+                                "--", python_path, script, NULL), ==, 0);
+  g_test_message ("%s", out);
+  results = g_strsplit (g_strstrip (out), "|", -1);
+  g_assert_cmpuint (g_strv_length (results), ==, 4);
+  /* Garbage: 400. A negative length: the proxy frames what it forwards
+   * itself, so nothing odd reaches the server; it may answer. Then both
+   * the quick client and the one that hung half-way get their answers. */
+  g_assert_nonnull (strstr (results[0], " 400 "));
+  g_assert_cmpstr (results[2], ==, "HTTP/1.1 200 OK");
+  g_assert_cmpstr (results[3], ==, "HTTP/1.1 200 OK");
+}
+
+static void
+test_bad_rules (void)
+{
+  g_autofree char *err = NULL;
+
+  g_assert_cmpint (tc_sandlock (NULL, &err, "run", "--http-allow", "GET", "--", "true", NULL), ==, 2);
+  g_assert_nonnull (strstr (err, "GET"));
+  g_clear_pointer (&err, g_free);
+  /* Half a CA. */
+  g_assert_cmpint (tc_sandlock (NULL, &err, "run", "--http-allow", "GET localhost/*",
+                                "--https-ca", "/etc/hostname", "--", "true", NULL), ==, 2);
+  g_assert_nonnull (strstr (err, "https_key"));
+}
+
+int
+main (int    argc,
+      char **argv)
+{
+  private_network_problem = enter_private_network ();
+  g_test_init (&argc, &argv, NULL);
+
+  tmpdir = tc_make_tmpdir ();
+  curl_path = g_find_program_in_path ("curl");
+  python_path = g_find_program_in_path ("python3");
+  if (private_network_problem == NULL)
+    private_network_problem = start_servers ();
+
+  g_test_add_func ("/http/allowed-path", test_allowed_path);
+  g_test_add_func ("/http/other-path-method-port", test_other_path_method_port);
+  g_test_add_func ("/http/post-body", test_post_body);
+  g_test_add_func ("/http/deny-beats-allow", test_deny_beats_allow);
+  g_test_add_func ("/http/spellings", test_spellings);
+  g_test_add_func ("/http/host-header", test_host_header);
+  g_test_add_func ("/http/https-intercepted", test_https_intercepted);
+  g_test_add_func ("/http/https-not-intercepted", test_https_not_intercepted);
+  g_test_add_func ("/http/big-response", test_big_response);
+  g_test_add_func ("/http/events", test_events);
+  g_test_add_func ("/http/malformed-and-slow", test_malformed_and_slow);
+  g_test_add_func ("/http/bad-rules", test_bad_rules);
+  return g_test_run ();
+}
