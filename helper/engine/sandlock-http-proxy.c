@@ -27,6 +27,7 @@
 #include <arpa/inet.h>
 #include <errno.h>
 #include <netinet/in.h>
+#include <netinet/tcp.h>
 #include <sys/eventfd.h>
 #include <unistd.h>
 
@@ -866,6 +867,9 @@ on_accepted (GObject      *source,
       return;
     }
   accept_next (proxy);
+  /* Responses go out as headers, then body pieces: no waiting for ACKs. */
+  g_socket_set_option (g_socket_connection_get_socket (socket_connection), IPPROTO_TCP,
+                       TCP_NODELAY, 1, NULL);
 
   remote = g_socket_connection_get_remote_address (socket_connection, NULL);
   key = remote ? socket_address_key (remote) : NULL;
