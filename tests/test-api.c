@@ -796,27 +796,6 @@ test_ports (void)
   close (taken);
 }
 
-/* A tiny HTTP server on loopback: one fixed answer per connection. */
-static gpointer
-serve_http (gpointer data)
-{
-  int listener = GPOINTER_TO_INT (data);
-  static const char reply[] =
-    "HTTP/1.1 200 OK\r\nContent-Length: 9\r\nConnection: close\r\n\r\nupstream\n";
-
-  for (;;)
-    {
-      char request[4096];
-      int fd = accept (listener, NULL, NULL);
-
-      if (fd < 0)
-        return NULL;
-      if (read (fd, request, sizeof request) > 0 && write (fd, reply, strlen (reply)) < 0)
-        g_test_message ("the client left");
-      close (fd);
-    }
-}
-
 static void
 count_http (const SandlockEvent *event,
             gpointer             user_data)
@@ -869,7 +848,7 @@ test_http_rules (void)
       return;
     }
   listener = tc_listen_loopback (&number);
-  g_thread_unref (g_thread_new ("http", serve_http, GINT_TO_POINTER (listener)));
+  tc_serve_http (listener);
   port = g_strdup_printf ("%d", number);
   allowed = g_strdup_printf ("http://127.0.0.1:%d/ok/x", number);
   other = g_strdup_printf ("http://127.0.0.1:%d/other", number);

@@ -4,6 +4,7 @@
 #include <errno.h>
 #include <signal.h>
 #include <stdio.h>
+#include <string.h>
 #include <netinet/in.h>
 #include <sys/socket.h>
 #include <sys/wait.h>
@@ -186,6 +187,32 @@ tc_listen_loopback (int *port)
   g_assert_cmpint (getsockname (fd, (struct sockaddr *) &addr, &len), ==, 0);
   *port = ntohs (addr.sin_port);
   return fd;
+}
+
+static gpointer
+serve_http (gpointer data)
+{
+  int listener = GPOINTER_TO_INT (data);
+  static const char reply[] =
+    "HTTP/1.1 200 OK\r\nContent-Length: 9\r\nConnection: close\r\n\r\nupstream\n";
+
+  for (;;)
+    {
+      char request[4096];
+      int fd = accept (listener, NULL, NULL);
+
+      if (fd < 0)
+        return NULL;
+      if (read (fd, request, sizeof request) > 0 && write (fd, reply, strlen (reply)) < 0)
+        g_debug ("the client left");
+      close (fd);
+    }
+}
+
+void
+tc_serve_http (int listener)
+{
+  g_thread_unref (g_thread_new ("http", serve_http, GINT_TO_POINTER (listener)));
 }
 
 guint

@@ -30,6 +30,11 @@ int tc_probe_in (char **out, ...) G_GNUC_NULL_TERMINATED;
 /* A TCP socket of ours listening on 127.0.0.1; its port in @port. */
 int tc_listen_loopback (int *port);
 
+/* Answers every connection to @listener (tc_listen_loopback) with one
+ * fixed HTTP response, body "upstream\n", from a thread of its own that
+ * lives as long as the test. */
+void tc_serve_http (int listener);
+
 /* How many live processes (as this test's /proc sees them) have @needle
  * among their arguments. */
 guint tc_count_processes_with (const char *needle);

@@ -10,7 +10,6 @@
 #include <fcntl.h>
 #include <signal.h>
 #include <string.h>
-#include <sys/socket.h>
 #include <sys/stat.h>
 #include <sys/wait.h>
 #include <unistd.h>
@@ -581,26 +580,6 @@ test_event_stream (void)
 
 /* The HTTP ACL through the helper: a rule in an a{sv} policy, and each
  * request an event in the stream (denied ones in the audit count too). */
-static gpointer
-serve_http_once_per_connection (gpointer data)
-{
-  int listener = GPOINTER_TO_INT (data);
-  static const char reply[] =
-    "HTTP/1.1 200 OK\r\nContent-Length: 9\r\nConnection: close\r\n\r\nupstream\n";
-
-  for (;;)
-    {
-      char request[4096];
-      int fd = accept (listener, NULL, NULL);
-
-      if (fd < 0)
-        return NULL;
-      if (read (fd, request, sizeof request) > 0 && write (fd, reply, strlen (reply)) < 0)
-        g_test_message ("the client left");
-      close (fd);
-    }
-}
-
 static void
 test_http_rules (void)
 {
@@ -620,8 +599,7 @@ test_http_rules (void)
       return;
     }
   listener = tc_listen_loopback (&number);
-  g_thread_unref (g_thread_new ("http", serve_http_once_per_connection,
-                                GINT_TO_POINTER (listener)));
+  tc_serve_http (listener);
   allowed = g_strdup_printf ("http://127.0.0.1:%d/ok/x", number);
   other = g_strdup_printf ("http://127.0.0.1:%d/other", number);
 

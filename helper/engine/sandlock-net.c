@@ -90,7 +90,9 @@ add_name (SandlockNetAllow  *allow,
         continue;
       add_endpoint (allow, ai->ai_family, bytes, ai->ai_family == AF_INET ? 32 : 128, ports);
       inet_ntop (ai->ai_family, bytes, text, sizeof text);
-      g_string_append_printf (hosts, "%s\t%s\n", text, name);
+      /* The file names localhost already. */
+      if (g_ascii_strcasecmp (name, "localhost") != 0)
+        g_string_append_printf (hosts, "%s\t%s\n", text, name);
       /* Names compare without case (the proxy's Host check). */
       g_hash_table_add (allow->pinned, g_strdup_printf ("%s\t%s", text, lower));
     }
