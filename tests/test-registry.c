@@ -86,6 +86,35 @@ test_ps_kill_inspect (void)
   g_assert_cmpint (tc_sandlock (NULL, NULL, "kill", "api.local", NULL), ==, 1);
 }
 
+/* `ps` running all along while sandboxes register: none is taken for a
+ * dead one and removed (an entry appears whole, lock held, or not at all). */
+static void
+test_ps_during_registration (void)
+{
+  const char *names[] = { "race1.local", "race2.local", "race3.local", "race4.local" };
+  GPid pids[G_N_ELEMENTS (names)];
+  const char *ps_loop[] = { "/bin/sh", "-c", "i=0; while [ $i -lt 200 ]; do \"$0\" ps >/dev/null; "
+                            "i=$((i+1)); done", tc_cli (), NULL };
+  g_autoptr(GError) error = NULL;
+  GPid looper;
+
+  g_assert_true (g_spawn_async (NULL, (char **) ps_loop, NULL, G_SPAWN_DO_NOT_REAP_CHILD,
+                                NULL, NULL, &looper, &error));
+  g_assert_no_error (error);
+  for (gsize i = 0; i < G_N_ELEMENTS (names); i++)
+    pids[i] = start_named (names[i]);
+  for (gsize i = 0; i < G_N_ELEMENTS (names); i++)
+    wait_listed (names[i], TRUE);
+  g_assert_cmpint (exit_status (looper), ==, 0);
+  /* Still there once the ps storm is over. */
+  for (gsize i = 0; i < G_N_ELEMENTS (names); i++)
+    {
+      wait_listed (names[i], TRUE);
+      g_assert_cmpint (tc_sandlock (NULL, NULL, "kill", names[i], NULL), ==, 0);
+      g_assert_cmpint (exit_status (pids[i]), ==, 128 + SIGKILL);
+    }
+}
+
 static void
 test_stale_entries_cleaned (void)
 {
@@ -120,6 +149,7 @@ main (int    argc,
   g_setenv ("XDG_RUNTIME_DIR", runtime, TRUE);
 
   g_test_add_func ("/registry/ps-kill-inspect", test_ps_kill_inspect);
+  g_test_add_func ("/registry/ps-during-registration", test_ps_during_registration);
   g_test_add_func ("/registry/stale-entries-cleaned", test_stale_entries_cleaned);
   g_test_add_func ("/registry/names-validated", test_names_validated);
   return g_test_run ();

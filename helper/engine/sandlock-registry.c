@@ -73,16 +73,19 @@ entry_alive (const char *dir)
   return errno == EWOULDBLOCK;
 }
 
+/* Empties the entry through a descriptor of the directory itself, so a
+ * new entry renamed onto the same name meanwhile is not touched; then the
+ * rmdir, which fails on that one: it is never empty. */
 static void
 remove_entry (const char *dir)
 {
   const char *files[] = { "control", "info.json", "lock" };
+  sandlock_autofd int fd = open (dir, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
 
+  if (fd < 0)
+    return;
   for (guint i = 0; i < G_N_ELEMENTS (files); i++)
-    {
-      g_autofree char *path = g_build_filename (dir, files[i], NULL);
-      g_unlink (path);
-    }
+    unlinkat (fd, files[i], 0);
   g_rmdir (dir);
 }
 
@@ -157,6 +160,42 @@ sandlock_registration_set_ports (SandlockRegistration *reg,
     g_warning ("cannot update %s: %s", reg->dir, error->message);
 }
 
+/* Moves the finished entry @tmp to its name. Another one there that is
+ * alive wins; a stale one goes. */
+static gboolean
+publish (const char  *tmp,
+         const char  *dir,
+         const char  *name,
+         GError     **error)
+{
+  for (guint attempt = 0; attempt < 3; attempt++)
+    {
+      if (rename (tmp, dir) == 0)
+        return TRUE;
+      if (errno != EEXIST && errno != ENOTEMPTY)
+        break;
+      if (entry_alive (dir))
+        {
+          g_set_error (error, SANDLOCK_ERROR, SANDLOCK_ERROR_SETUP,
+                       "a sandbox named \"%s\" is already running (see sandlock ps)", name);
+          return FALSE;
+        }
+      remove_entry (dir);   /* stale: its owner died */
+    }
+  {
+    int saved = errno;
+    g_set_error (error, SANDLOCK_ERROR, SANDLOCK_ERROR_SETUP,
+                 "cannot register the sandbox \"%s\" as %s: %s", name, dir, g_strerror (saved));
+    return FALSE;
+  }
+}
+
+/*
+ * The entry is made whole under a hidden name (lock held, record written,
+ * control socket bound) and then renamed into place: nobody ever sees a
+ * named entry without its lock held, so `sandlock ps` cannot take a
+ * starting sandbox for a dead one and remove it.
+ */
 SandlockRegistration *
 sandlock_registry_register (const char          *name,
                             pid_t                pid,
@@ -166,13 +205,14 @@ sandlock_registry_register (const char          *name,
 {
   g_autoptr(SandlockRegistration) reg = g_new0 (SandlockRegistration, 1);
   g_autofree char *base = sandlock_registry_dir ();
+  g_autofree char *final_dir = entry_dir (name);
+  g_autofree char *final_control = g_build_filename (final_dir, "control", NULL);
   g_autofree char *lock = NULL;
   g_autofree char *control = NULL;
   struct sockaddr_un addr = { .sun_family = AF_UNIX };
 
   reg->lock_fd = -1;
   reg->control_fd = -1;
-  reg->dir = entry_dir (name);
   reg->name = g_strdup (name);
   reg->pid = pid;
   reg->argv = g_strdupv ((char **) argv);
@@ -181,21 +221,11 @@ sandlock_registry_register (const char          *name,
 
   if (g_mkdir_with_parents (base, 0700) < 0)
     goto failed;
-  if (g_mkdir (reg->dir, 0700) < 0)
+  reg->dir = g_build_filename (base, ".new-XXXXXX", NULL);
+  if (g_mkdtemp_full (reg->dir, 0700) == NULL)
     {
-      if (errno != EEXIST)
-        goto failed;
-      if (entry_alive (reg->dir))
-        {
-          g_set_error (error, SANDLOCK_ERROR, SANDLOCK_ERROR_SETUP,
-                       "a sandbox named \"%s\" is already running (see sandlock ps)",
-                       name);
-          g_clear_pointer (&reg->dir, g_free);
-          return NULL;
-        }
-      remove_entry (reg->dir);   /* stale: its owner died */
-      if (g_mkdir (reg->dir, 0700) < 0)
-        goto failed;
+      g_clear_pointer (&reg->dir, g_free);
+      goto failed;
     }
 
   lock = g_build_filename (reg->dir, "lock", NULL);
@@ -208,10 +238,10 @@ sandlock_registry_register (const char          *name,
     return NULL;
 
   control = g_build_filename (reg->dir, "control", NULL);
-  if (strlen (control) >= sizeof addr.sun_path)
+  if (MAX (strlen (control), strlen (final_control)) >= sizeof addr.sun_path)
     {
       g_set_error (error, SANDLOCK_ERROR, SANDLOCK_ERROR_SETUP,
-                   "cannot register \"%s\": %s is too long a socket path", name, control);
+                   "cannot register \"%s\": %s is too long a socket path", name, final_control);
       return NULL;
     }
   strcpy (addr.sun_path, control);
@@ -221,6 +251,10 @@ sandlock_registry_register (const char          *name,
       listen (reg->control_fd, 8) < 0)
     goto failed;
 
+  if (!publish (reg->dir, final_dir, name, error))
+    return NULL;
+  g_free (reg->dir);
+  reg->dir = g_steal_pointer (&final_dir);
   return g_steal_pointer (&reg);
 
 failed:
@@ -286,6 +320,16 @@ sandlock_registry_list (GError **error)
       g_autofree char *info_path = g_build_filename (path, "info.json", NULL);
       char *info = NULL;
 
+      /* Entries being made; one left by a crash goes once it is old. */
+      if (name[0] == '.')
+        {
+          struct stat st;
+
+          if (stat (path, &st) == 0 && st.st_mtime < g_get_real_time () / G_USEC_PER_SEC - 60 &&
+              !entry_alive (path))
+            remove_entry (path);
+          continue;
+        }
       if (!entry_alive (path))
         {
           remove_entry (path);   /* stale entries of dead sandboxes go */
