@@ -480,6 +480,21 @@ test_https_intercepted (void)
   g_assert_cmpint (curl_exit, ==, 60);   /* CURLE_PEER_FAILED_VERIFICATION */
 }
 
+/* A wildcard rule: no name is pinned, so the leaf is made for the name
+ * the client sends (SNI), and the Host is checked by resolving it. */
+static void
+test_https_server_name (void)
+{
+  const char * const *policy = POLICY ("--http-allow", "GET */ok/*", "--net-allow", ":443",
+                                       "--https-ca", ca_cert, "--https-key", ca_key);
+
+  if (!ready ())
+    return;
+  expect_status (200, "upstream GET /ok/x host=localhost", policy,
+                 CURL ("--cacert", ca_cert, "https://localhost/ok/x"));
+  expect_status (403, "sandlock", policy, CURL ("--cacert", ca_cert, "https://localhost/no"));
+}
+
 static void
 test_https_not_intercepted (void)
 {
@@ -614,6 +629,7 @@ main (int    argc,
   g_test_add_func ("/http/spellings", test_spellings);
   g_test_add_func ("/http/host-header", test_host_header);
   g_test_add_func ("/http/https-intercepted", test_https_intercepted);
+  g_test_add_func ("/http/https-server-name", test_https_server_name);
   g_test_add_func ("/http/https-not-intercepted", test_https_not_intercepted);
   g_test_add_func ("/http/big-response", test_big_response);
   g_test_add_func ("/http/events", test_events);

@@ -17,9 +17,11 @@
  * else (the upstream session connects to the address, not to the name).
  *
  * With a CA, port 443 is intercepted too: TLS is terminated with a leaf
- * certificate for the names pinned to the destination, and the upstream
- * connection is TLS again, verified against the system's trust store or
- * the user's CA.
+ * certificate for the name the client asks for (SNI, read from its
+ * ClientHello before the handshake), or else for the names pinned to the
+ * destination; the upstream connection is TLS again, verified against the
+ * system's trust store or the user's CA. Which name the certificate holds
+ * decides nothing: the Host check and the rules do.
  */
 #define G_LOG_DOMAIN "sandlock"
 #include "config.h"
@@ -38,6 +40,7 @@
 #include "sandlock-fd.h"
 #include "sandlock-http-proxy.h"
 #include "sandlock-http-rules.h"
+#include "sandlock-tls-hello.h"
 
 #define HTTPS_PORT        443
 /* A response body is read from upstream only while less than this waits
@@ -799,15 +802,26 @@ on_handshake (GObject      *source,
   g_free (handshake);
 }
 
-/* The names a leaf certificate for @connection's destination carries:
- * every name pinned to its address, and the address itself. */
+/* The names a leaf certificate for @connection's destination carries: the
+ * one the client asked for, or every name pinned to its address and the
+ * address itself. */
 static GPtrArray *
 certificate_names (SandlockHttpProxy *proxy,
-                   Connection        *connection)
+                   Connection        *connection,
+                   const char        *server_name)
 {
-  GPtrArray *names = sandlock_net_allow_pinned_names (proxy->net_allow, connection->address);
+  GPtrArray *names;
 
-  g_ptr_array_add (names, g_strdup (connection->address));
+  if (server_name != NULL)
+    {
+      names = g_ptr_array_new_with_free_func (g_free);
+      g_ptr_array_add (names, g_strdup (server_name));
+    }
+  else
+    {
+      names = sandlock_net_allow_pinned_names (proxy->net_allow, connection->address);
+      g_ptr_array_add (names, g_strdup (connection->address));
+    }
   g_ptr_array_add (names, NULL);
   return names;
 }
@@ -815,9 +829,10 @@ certificate_names (SandlockHttpProxy *proxy,
 static void
 start_tls (SandlockHttpProxy *proxy,
            Connection        *connection,
-           GSocketConnection *socket_connection)
+           GSocketConnection *socket_connection,
+           const char        *server_name)
 {
-  g_autoptr(GPtrArray) names = certificate_names (proxy, connection);
+  g_autoptr(GPtrArray) names = certificate_names (proxy, connection, server_name);
   g_autoptr(GError) error = NULL;
   g_autoptr(GTlsCertificate) certificate =
     sandlock_cert_mint_get (proxy->mint, (const char * const *) names->pdata, &error);
@@ -839,6 +854,86 @@ start_tls (SandlockHttpProxy *proxy,
   handshake->socket_connection = g_object_ref (socket_connection);
   g_tls_connection_handshake_async (G_TLS_CONNECTION (tls), G_PRIORITY_DEFAULT,
                                     proxy->cancellable, on_handshake, handshake);
+}
+
+/* Waiting for a TLS client's ClientHello, to learn the name it wants. */
+typedef struct {
+  SandlockHttpProxy *proxy;
+  Connection        *connection;
+  GSocketConnection *socket_connection;
+  gint64             deadline;
+} Hello;
+
+#define HELLO_WAIT_US   (10 * G_USEC_PER_SEC)
+#define HELLO_MAX       (64 * 1024)
+
+static gboolean peek_hello (gpointer data);
+
+static gboolean
+on_hello_readable (GSocket      *socket,
+                   GIOCondition  condition,
+                   gpointer      data)
+{
+  return peek_hello (data);
+}
+
+/* Peeks (the handshake reads it all again), and waits for more when the
+ * ClientHello is not all there yet. */
+static gboolean
+peek_hello (gpointer data)
+{
+  Hello *hello = data;
+  GSocket *socket = g_socket_connection_get_socket (hello->socket_connection);
+  g_autofree guint8 *buffer = g_malloc (HELLO_MAX);
+  g_autofree char *server_name = NULL;
+  gboolean complete = TRUE;
+  ssize_t n = recv (g_socket_get_fd (socket), buffer, HELLO_MAX, MSG_PEEK | MSG_DONTWAIT);
+  GSource *source;
+
+  if (g_cancellable_is_cancelled (hello->proxy->cancellable))
+    n = 0;   /* the proxy is stopping */
+  else if (n < 0 && (errno == EAGAIN || errno == EINTR) && g_get_monotonic_time () < hello->deadline)
+    {
+      source = g_socket_create_source (socket, G_IO_IN | G_IO_HUP | G_IO_ERR,
+                                       hello->proxy->cancellable);
+      g_source_set_callback (source, (GSourceFunc) (void (*) (void)) on_hello_readable, hello, NULL);
+      g_source_attach (source, hello->proxy->context);
+      g_source_unref (source);
+      return G_SOURCE_REMOVE;
+    }
+  if (n > 0)
+    server_name = sandlock_tls_hello_server_name (buffer, n, &complete);
+  if (n > 0 && !complete && g_get_monotonic_time () < hello->deadline)
+    {
+      /* Still readable: polling would spin; look again a little later. */
+      source = g_timeout_source_new (20);
+      g_source_set_callback (source, peek_hello, hello, NULL);
+      g_source_attach (source, hello->proxy->context);
+      g_source_unref (source);
+      return G_SOURCE_REMOVE;
+    }
+
+  if (n > 0)
+    start_tls (hello->proxy, hello->connection, hello->socket_connection, server_name);
+  else
+    connection_free (hello->connection);   /* gone, or silent too long */
+  g_object_unref (hello->socket_connection);
+  g_free (hello);
+  return G_SOURCE_REMOVE;
+}
+
+static void
+await_hello (SandlockHttpProxy *proxy,
+             Connection        *connection,
+             GSocketConnection *socket_connection)
+{
+  Hello *hello = g_new0 (Hello, 1);
+
+  hello->proxy = proxy;
+  hello->connection = connection;
+  hello->socket_connection = g_object_ref (socket_connection);
+  hello->deadline = g_get_monotonic_time () + HELLO_WAIT_US;
+  peek_hello (hello);
 }
 
 static void accept_next (SandlockHttpProxy *proxy);
@@ -892,7 +987,7 @@ on_accepted (GObject      *source,
   expected_free (expected);
 
   if (connection->tls)
-    start_tls (proxy, connection, socket_connection);
+    await_hello (proxy, connection, socket_connection);
   else
     serve (proxy, connection, G_IO_STREAM (socket_connection), socket_connection);
 }
