@@ -506,6 +506,25 @@ test_https_not_intercepted (void)
                  CURL ("--cacert", ca_cert, "https://localhost/other"));
 }
 
+/* Requests on one connection stay on it (and on one upstream connection):
+ * curl makes one connect for three transfers. */
+static void
+test_keep_alive (void)
+{
+  g_autofree char *out = NULL;
+
+  if (!ready ())
+    return;
+  g_assert_cmpint (tc_sandlock (&out, NULL, "run", "-r", "/usr", "-r", "/lib",
+                                "-r", g_file_test ("/lib64", G_FILE_TEST_EXISTS) ? "/lib64" : "/lib",
+                                "-r", "/etc", "-w", "/dev/null",
+                                "--http-allow", "GET localhost/ok/*", "--",
+                                curl_path, "-sS", "-o", "/dev/null", "-o", "/dev/null", "-o", "/dev/null",
+                                "-w", "%{num_connects} ", "http://localhost/ok/1",
+                                "http://localhost/ok/2", "http://localhost/ok/3", NULL), ==, 0);
+  g_assert_cmpstr (out, ==, "1 0 0 ");
+}
+
 static void
 test_big_response (void)
 {
@@ -631,6 +650,7 @@ main (int    argc,
   g_test_add_func ("/http/https-intercepted", test_https_intercepted);
   g_test_add_func ("/http/https-server-name", test_https_server_name);
   g_test_add_func ("/http/https-not-intercepted", test_https_not_intercepted);
+  g_test_add_func ("/http/keep-alive", test_keep_alive);
   g_test_add_func ("/http/big-response", test_big_response);
   g_test_add_func ("/http/events", test_events);
   g_test_add_func ("/http/malformed-and-slow", test_malformed_and_slow);

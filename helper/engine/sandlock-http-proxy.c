@@ -34,6 +34,7 @@
 #include <unistd.h>
 
 #include <gio/gio.h>
+#include <gio/gunixsocketaddress.h>
 #include <libsoup/soup.h>
 
 #include "sandlock-cert-mint.h"
@@ -442,6 +443,10 @@ on_upstream_sent (GObject      *source,
   soup_server_message_set_status (forward->msg, soup_message_get_status (forward->upstream),
                                   soup_message_get_reason_phrase (forward->upstream));
   copy_headers (upstream_headers, headers);
+  /* The server adds a Date of its own: one is enough, the origin's. */
+  if (soup_message_headers_get_one (upstream_headers, "Date") != NULL)
+    soup_message_headers_replace (headers, "Date",
+                                  soup_message_headers_get_one (upstream_headers, "Date"));
   if (soup_message_headers_get_encoding (upstream_headers) == SOUP_ENCODING_CONTENT_LENGTH)
     soup_message_headers_set_content_length (headers,
                                              soup_message_headers_get_content_length (upstream_headers));
@@ -1165,6 +1170,34 @@ sandlock_http_proxy_redirect (SandlockHttpProxy       *proxy,
 /* Life cycle                                                               */
 /* ------------------------------------------------------------------------ */
 
+/* libsoup keeps a connection open after a response only when the server
+ * has a listener of its own; ours hand it connections instead. So it
+ * gets one nobody can reach: a unix socket whose name is gone. */
+static gboolean
+add_unreachable_listener (SoupServer  *server,
+                          GError     **error)
+{
+  g_autofree char *dir = g_dir_make_tmp ("sandlock-proxy-XXXXXX", error);
+  g_autofree char *path = NULL;
+  g_autoptr(GSocketAddress) address = NULL;
+  g_autoptr(GSocket) socket = NULL;
+  gboolean ok;
+
+  if (dir == NULL)
+    return FALSE;
+  path = g_build_filename (dir, "s", NULL);
+  address = g_unix_socket_address_new (path);
+  socket = g_socket_new (G_SOCKET_FAMILY_UNIX, G_SOCKET_TYPE_STREAM, G_SOCKET_PROTOCOL_DEFAULT,
+                         error);
+  ok = socket != NULL &&
+       g_socket_bind (socket, address, FALSE, error) &&
+       g_socket_listen (socket, error) &&
+       soup_server_listen_socket (server, socket, 0, error);
+  unlink (path);
+  rmdir (dir);
+  return ok;
+}
+
 static guint16
 listen_on (SandlockHttpProxy  *proxy,
            GInetAddress       *loopback,
@@ -1229,7 +1262,8 @@ sandlock_http_proxy_new (SandlockPolicy    *policy,
   /* The server only parses and answers: we hand it each connection. */
   proxy->server = soup_server_new ("server-header", NULL, NULL);
   soup_server_add_handler (proxy->server, NULL, on_request, proxy, NULL);
-  proxy->port4 = listen_on (proxy, loopback4, error);
+  if (add_unreachable_listener (proxy->server, error))
+    proxy->port4 = listen_on (proxy, loopback4, error);
   if (proxy->port4 != 0)
     proxy->port6 = listen_on (proxy, loopback6, &v6_error);   /* a host without IPv6 is fine */
   g_main_context_pop_thread_default (proxy->context);
