@@ -2,6 +2,7 @@
 #define G_LOG_DOMAIN "sandlock-gtk"
 #include "config.h"
 
+#include <string.h>
 #include <glib/gi18n.h>
 
 #include "sandlock-application.h"
@@ -20,7 +21,6 @@ struct _SandlockApplication {
   SandlockSandboxList *sandboxes;
   GListStore          *empty;
   GError              *connect_error;
-  GStrv                run_argv;    /* --run PROGRAM ARGS */
   SandlockNotifier    *notifier;
 };
 
@@ -77,45 +77,129 @@ sandlock_application_startup (GApplication *app)
   self->notifier = sandlock_notifier_new (self);
 }
 
+/* The main window, made if there is none. Not simply the active window:
+ * the audit log is a window of the application too. */
+static SandlockWindow *
+main_window (SandlockApplication *self)
+{
+  SandlockWindow *window;
+
+  for (GList *l = gtk_application_get_windows (GTK_APPLICATION (self)); l != NULL; l = l->next)
+    if (SANDLOCK_IS_WINDOW (l->data))
+      return l->data;
+  window = sandlock_window_new (self);
+  if (self->connect_error != NULL)
+    sandlock_window_show_error (window, _("Cannot reach the Sandlock helper"),
+                                self->connect_error->message);
+  return window;
+}
+
 static void
 sandlock_application_activate (GApplication *app)
 {
-  SandlockApplication *self = SANDLOCK_APPLICATION (app);
-  GtkWindow *window = gtk_application_get_active_window (GTK_APPLICATION (app));
+  gtk_window_present (GTK_WINDOW (main_window (SANDLOCK_APPLICATION (app))));
+}
 
-  if (window == NULL)
+static void
+open_launch (SandlockApplication *self,
+             const char * const  *argv)
+{
+  SandlockWindow *window = main_window (self);
+
+  gtk_window_present (GTK_WINDOW (window));
+  sandlock_window_open_launch (window, argv);
+}
+
+static char *
+not_local_message (const char *name)
+{
+  return g_strdup_printf (_("Cannot run “%s”: it is not on this computer (copy it here first)"), name);
+}
+
+/* "Open With → Sandlock" through D-Bus activation (the desktop file is
+ * DBusActivatable): each file is a program to run, in a dialog of its own. */
+static void
+sandlock_application_open (GApplication  *app,
+                           GFile        **files,
+                           int            n_files,
+                           const char    *hint)
+{
+  SandlockApplication *self = SANDLOCK_APPLICATION (app);
+
+  for (int i = 0; i < n_files; i++)
     {
-      window = GTK_WINDOW (sandlock_window_new (self));
-      if (self->connect_error != NULL)
-        sandlock_window_show_error (SANDLOCK_WINDOW (window),
-                                    _("Cannot reach the Sandlock helper"),
-                                    self->connect_error->message);
-    }
-  gtk_window_present (window);
-  if (self->run_argv != NULL)
-    {
-      sandlock_window_open_launch (SANDLOCK_WINDOW (window), (const char * const *) self->run_argv);
-      g_clear_pointer (&self->run_argv, g_strfreev);
+      g_autofree char *path = g_file_get_path (files[i]);
+      const char *argv[] = { path, NULL };
+
+      if (path == NULL)
+        {
+          g_autofree char *uri = g_file_get_uri (files[i]);
+          g_autofree char *message = not_local_message (uri);
+          SandlockWindow *window = main_window (self);
+
+          gtk_window_present (GTK_WINDOW (window));
+          sandlock_window_toast (window, message);
+          continue;
+        }
+      open_launch (self, argv);
     }
 }
 
+/* In the primary instance, for its own command line or one a later start
+ * sent (that one has already checked it in handle_local_options). */
+static int
+sandlock_application_command_line (GApplication            *app,
+                                   GApplicationCommandLine *cmdline)
+{
+  SandlockApplication *self = SANDLOCK_APPLICATION (app);
+  GVariantDict *options = g_application_command_line_get_options_dict (cmdline);
+  g_auto(GStrv) argv = NULL;
+  gboolean run = FALSE;
+
+  g_variant_dict_lookup (options, "run", "b", &run);
+  if (!run)
+    {
+      g_application_activate (app);
+      return 0;
+    }
+  /* The desktop file's "--run %f" gives no program when started from the
+   * menu (without D-Bus activation): then the launch dialog opens empty. */
+  if (!g_variant_dict_lookup (options, G_OPTION_REMAINING, "^aay", &argv))
+    argv = g_new0 (char *, 1);
+  /* A program named by a path is found from the caller's working
+   * directory, not this instance's; a bare name is looked up in PATH at
+   * launch. The arguments are the program's business. */
+  if (argv[0] != NULL && strchr (argv[0], '/') != NULL)
+    {
+      g_autoptr(GFile) file = g_application_command_line_create_file_for_arg (cmdline, argv[0]);
+      char *path = g_file_get_path (file);
+
+      if (path == NULL)
+        {
+          g_autofree char *message = not_local_message (argv[0]);
+
+          g_application_command_line_printerr (cmdline, "%s\n", message);
+          return 2;
+        }
+      g_free (argv[0]);
+      argv[0] = path;
+    }
+  open_launch (self, (const char * const *) argv);
+  return 0;
+}
+
+/* In every process, before it becomes or calls the primary instance: a
+ * mistake is told to whoever made it. */
 static int
 sandlock_application_handle_local_options (GApplication *app,
                                            GVariantDict *options)
 {
-  SandlockApplication *self = SANDLOCK_APPLICATION (app);
   g_auto(GStrv) remaining = NULL;
   gboolean run = FALSE;
 
   g_variant_dict_lookup (options, "run", "b", &run);
   g_variant_dict_lookup (options, G_OPTION_REMAINING, "^aay", &remaining);
-  if (run)
-    {
-      /* The desktop file's "--run %f" gives no program when started from
-       * the menu: then the launch dialog opens empty. */
-      self->run_argv = remaining != NULL ? g_strdupv (remaining) : g_new0 (char *, 1);
-    }
-  else if (remaining != NULL && remaining[0] != NULL)
+  if (!run && remaining != NULL && remaining[0] != NULL)
     {
       g_printerr (_("Unexpected argument “%s” (did you mean --run?)\n"), remaining[0]);
       return 2;
@@ -134,7 +218,6 @@ sandlock_application_finalize (GObject *object)
   g_clear_object (&self->manager);
   g_clear_object (&self->empty);
   g_clear_error (&self->connect_error);
-  g_strfreev (self->run_argv);
   G_OBJECT_CLASS (sandlock_application_parent_class)->finalize (object);
 }
 
@@ -146,6 +229,8 @@ sandlock_application_class_init (SandlockApplicationClass *klass)
   G_OBJECT_CLASS (klass)->finalize = sandlock_application_finalize;
   app_class->startup = sandlock_application_startup;
   app_class->activate = sandlock_application_activate;
+  app_class->open = sandlock_application_open;
+  app_class->command_line = sandlock_application_command_line;
   app_class->handle_local_options = sandlock_application_handle_local_options;
 }
 
@@ -179,6 +264,8 @@ sandlock_application_new (void)
 {
   return g_object_new (SANDLOCK_TYPE_APPLICATION,
                        "application-id", "org.sandlock.Sandlock",
-                       "flags", G_APPLICATION_NON_UNIQUE,
+                       /* One instance: a later start (a file manager's "Open
+                        * With", the menu) hands its command line over. */
+                       "flags", G_APPLICATION_HANDLES_COMMAND_LINE | G_APPLICATION_HANDLES_OPEN,
                        NULL);
 }
