@@ -578,6 +578,12 @@ test_event_stream (void)
   remove_sandbox (sandbox);
 }
 
+static GVariant *query (SandlockDbusManager *mgr,
+                        const char          *key,
+                        GVariant            *value,
+                        const char          *key2,
+                        GVariant            *value2);
+
 /* The HTTP ACL through the helper: a rule in an a{sv} policy, and each
  * request an event in the stream (denied ones in the audit count too). */
 static void
@@ -622,6 +628,24 @@ test_http_rules (void)
   g_assert_nonnull (strstr (events, "/ok/x\",\"verdict\":\"allow\""));
   g_assert_nonnull (strstr (events, "/other\",\"verdict\":\"deny\""));
   g_assert_cmpuint (sandlock_dbus_sandbox_get_denied (sandbox), >=, 1);
+
+  /* The denied request is in the audit log (written just after the end). */
+  {
+    g_autofree char *id = g_strdup (sandlock_dbus_sandbox_get_id (sandbox));
+    gint64 deadline = g_get_monotonic_time () + 10 * G_USEC_PER_SEC;
+    g_autofree char *printed = NULL;
+
+    do
+      {
+        g_autoptr(GVariant) denied = query (mgr, "run", g_variant_new_string (id),
+                                            "verdict", g_variant_new_string ("deny"));
+        g_free (printed);
+        printed = g_variant_print (denied, FALSE);
+      }
+    while (strstr (printed, "/other") == NULL && g_get_monotonic_time () < deadline);
+    g_assert_nonnull (strstr (printed, "'syscall': <'http'>"));
+    g_assert_nonnull (strstr (printed, "/other"));
+  }
   remove_sandbox (sandbox);
 }
 
