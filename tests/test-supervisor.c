@@ -254,6 +254,46 @@ test_errno_filter (void)
   g_assert_cmpint (child_status (pid), ==, 0);
 }
 
+/* A trap on values and ranges of the second argument: the low 32 bits
+ * only, the ends included, nothing around them. */
+static void
+test_arg1_ranges (void)
+{
+  static const SandlockArgRange ranges[] = {
+    { 0x8913, 0x8913 }, { 0x89f0, 0x89ff }, { 0x8b00, 0x8bff },
+  };
+  static const SandlockTrap trap[] = {
+    { .nr = __NR_ioctl, .trap_if_arg_nonzero = -1,
+      .arg1_ranges = ranges, .n_arg1_ranges = G_N_ELEMENTS (ranges) },
+  };
+  static const struct {
+    unsigned long value;
+    gboolean      trapped;
+  } cases[] = {
+    { 0x8912, FALSE }, { 0x8913, TRUE }, { 0x8914, FALSE },
+    { 0x89ef, FALSE }, { 0x89f0, TRUE }, { 0x89f7, TRUE }, { 0x89ff, TRUE }, { 0x8a00, FALSE },
+    { 0x8aff, FALSE }, { 0x8b00, TRUE }, { 0x8bff, TRUE }, { 0x8c00, FALSE },
+    { 0x8913 | 0x100000000UL, TRUE }, { 0x8c00 | 0x100000000UL, FALSE },
+    { 0, FALSE }, { 0xffffffff, FALSE },
+  };
+  g_autoptr(SandlockFilter) filter =
+    sandlock_notify_filter_build_errno (trap, G_N_ELEMENTS (trap), EHWPOISON);
+  pid_t pid = fork ();
+
+  if (pid == 0)
+    {
+      if (prctl (PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0) < 0 || sandlock_seccomp_load (filter) < 0)
+        _exit (255);
+      /* fd -1: untrapped, the kernel says EBADF. */
+      for (guint i = 0; i < G_N_ELEMENTS (cases); i++)
+        if (syscall (SYS_ioctl, -1, cases[i].value, NULL) != -1 ||
+            errno != (cases[i].trapped ? EHWPOISON : EBADF))
+          _exit (i + 1);
+      _exit (0);
+    }
+  g_assert_cmpint (child_status (pid), ==, 0);
+}
+
 /* The hand-built filter stays a short program. */
 static void
 test_filter_size (void)
@@ -276,5 +316,6 @@ main (int    argc,
   g_test_add_func ("/supervisor/netlink/view", test_netlink_view);
   g_test_add_func ("/supervisor/netlink/refused-by-default", test_netlink_refused_by_default);
   g_test_add_func ("/supervisor/netlink/errno-filter", test_errno_filter);
+  g_test_add_func ("/supervisor/filter/arg1-ranges", test_arg1_ranges);
   return g_test_run ();
 }

@@ -155,6 +155,14 @@ void     sandlock_supervisor_trap_arg0 (SandlockSupervisor     *sv,
                                         SandlockSyscallHandler  handler,
                                         guint32                 arg0);
 
+/* The same, trapped only when the low 32 bits of the second argument lie
+ * in one of @ranges, a static table (ioctl's request). */
+void     sandlock_supervisor_trap_arg1_in (SandlockSupervisor     *sv,
+                                           int                     nr,
+                                           SandlockSyscallHandler  handler,
+                                           const SandlockArgRange *ranges,
+                                           guint                   n_ranges);
+
 /* A handler that answered itself (SECCOMP_ADDFD_FLAG_SEND) marks the
  * response with this, so the core sends nothing more. */
 #define SANDLOCK_RESP_SENT (1u << 31)

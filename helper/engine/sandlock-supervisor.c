@@ -67,6 +67,22 @@ sandlock_supervisor_trap_arg0 (SandlockSupervisor     *sv,
   trap->arg0 = arg0;
 }
 
+void
+sandlock_supervisor_trap_arg1_in (SandlockSupervisor     *sv,
+                                  int                     nr,
+                                  SandlockSyscallHandler  handler,
+                                  const SandlockArgRange *ranges,
+                                  guint                   n_ranges)
+{
+  SandlockTrap *trap;
+
+  g_assert (n_ranges > 0);
+  sandlock_supervisor_trap (sv, nr, handler, 0, -1);
+  trap = &g_array_index (sv->traps, SandlockTrap, sv->traps->len - 1);
+  trap->arg1_ranges = ranges;
+  trap->n_arg1_ranges = n_ranges;
+}
+
 SandlockSupervisor *
 sandlock_supervisor_new (SandlockPolicy     *policy,
                          SandlockSpawnFlags  flags,
