@@ -159,6 +159,7 @@ sandlock_supervisor_new (SandlockPolicy     *policy,
   sandlock_sv_send_install (sv);
   sandlock_sv_cpus_install (sv);
   sandlock_sv_netlink_install (sv);
+  sandlock_sv_ifioctl_install (sv);
   if (!sandlock_sv_time_install (sv, error))
     return NULL;
   sandlock_sv_observe_install (sv);
@@ -198,6 +199,21 @@ sandlock_supervisor_read (SandlockSupervisor         *sv,
   /* The pid might be another process by now: only a live notification
    * proves that we read the memory of the caller. */
   return sandlock_supervisor_id_valid (sv, req);
+}
+
+gboolean
+sandlock_supervisor_write (SandlockSupervisor         *sv,
+                           const struct seccomp_notif *req,
+                           guint64                     address,
+                           const void                 *buffer,
+                           gsize                       length)
+{
+  struct iovec local = { (void *) buffer, length };
+  struct iovec remote = { (void *) (guintptr) address, length };
+
+  /* Checked first: a dead caller's pid may be another process's now. */
+  return sandlock_supervisor_id_valid (sv, req) &&
+         process_vm_writev (req->pid, &local, 1, &remote, 1, 0) == (ssize_t) length;
 }
 
 gboolean
