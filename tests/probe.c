@@ -49,6 +49,17 @@
  *                             type flag), high (high bits on the family) with
  *                             commas. Prints "type=T cloexec=C nonblock=N
  *                             names=lo,..." (SIOCGIFNAME of indexes 1-64)
+ *                             and "ifconf NAME IP" per SIOCGIFCONF entry
+ *                             (an IPv4 socket's interface ioctl)
+ *   probe ifreq REQUEST NAME [inet6|unix|pipe]   one interface ioctl on
+ *                             a stream socket (IPv4 unless told), or on a
+ *                             pipe: flags
+ *                             (prints "up=U loopback=L"), index (prints
+ *                             it), name (NAME is an index; prints the
+ *                             name), link (ethtool's link state), setflags
+ *                             (reads the flags and sets the same ones, a
+ *                             change of nothing)
+ *   probe tcgets              TCGETS on a pipe (a terminal ioctl)
  *   probe no-pidns PROG ARGS...   runs PROG under a seccomp filter that
  *                             refuses new PID namespaces (EPERM) and clone3
  *                             (ENOSYS): a sandlock there has a supervisor
@@ -61,6 +72,8 @@
 #include <fcntl.h>
 #include <ifaddrs.h>
 #include <linux/audit.h>
+#include <linux/ethtool.h>
+#include <linux/sockios.h>
 #include <linux/filter.h>
 #include <linux/netlink.h>
 #include <linux/seccomp.h>
@@ -80,6 +93,7 @@
 #include <sys/resource.h>
 #include <sys/socket.h>
 #include <sys/stat.h>
+#include <termios.h>
 #include <sys/syscall.h>
 #include <sys/un.h>
 #include <sys/utsname.h>
@@ -360,9 +374,92 @@ print_affinity (void)
   return 0;
 }
 
+/* SIOCGIFCONF on an IPv4 socket, as ifconfig lists the interfaces. */
+static int
+list_ifconf (void)
+{
+  struct ifreq entries[64];
+  struct ifconf ifc = { .ifc_len = sizeof entries, .ifc_req = entries };
+  int fd = socket (AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
+
+  if (fd < 0 || ioctl (fd, SIOCGIFCONF, &ifc) < 0)
+    return errno;
+  for (int i = 0; i < ifc.ifc_len / (int) sizeof (struct ifreq); i++)
+    {
+      char ip[INET_ADDRSTRLEN];
+
+      inet_ntop (AF_INET, &((struct sockaddr_in *) &entries[i].ifr_addr)->sin_addr,
+                 ip, sizeof ip);
+      printf ("ifconf %s %s\n", entries[i].ifr_name, ip);
+    }
+  close (fd);
+  return 0;
+}
+
+static int
+interface_request (const char *request,
+                   const char *name,
+                   const char *family_name)
+{
+  int family = !strcmp (family_name, "inet6") ? AF_INET6
+             : !strcmp (family_name, "unix") ? AF_UNIX : AF_INET;
+  int fd, fds[2];
+  struct ifreq ifr;
+
+  if (!strcmp (family_name, "pipe"))
+    fd = pipe (fds) < 0 ? -1 : fds[0];
+  else
+    fd = socket (family, SOCK_STREAM | SOCK_CLOEXEC, 0);
+  if (fd < 0)
+    return errno;
+  memset (&ifr, 0, sizeof ifr);
+  strncpy (ifr.ifr_name, name, IFNAMSIZ - 1);
+  if (!strcmp (request, "flags"))
+    {
+      if (ioctl (fd, SIOCGIFFLAGS, &ifr) < 0)
+        return errno;
+      printf ("up=%d loopback=%d\n", (ifr.ifr_flags & IFF_UP) != 0,
+              (ifr.ifr_flags & IFF_LOOPBACK) != 0);
+    }
+  else if (!strcmp (request, "index"))
+    {
+      if (ioctl (fd, SIOCGIFINDEX, &ifr) < 0)
+        return errno;
+      printf ("%d\n", ifr.ifr_ifindex);
+    }
+  else if (!strcmp (request, "name"))
+    {
+      memset (&ifr, 0, sizeof ifr);
+      ifr.ifr_ifindex = atoi (name);
+      if (ioctl (fd, SIOCGIFNAME, &ifr) < 0)
+        return errno;
+      printf ("%s\n", ifr.ifr_name);
+    }
+  else if (!strcmp (request, "link"))
+    {
+      struct ethtool_value value = { .cmd = ETHTOOL_GLINK };
+
+      ifr.ifr_data = (void *) &value;
+      if (ioctl (fd, SIOCETHTOOL, &ifr) < 0)
+        return errno;
+      printf ("%u\n", value.data);
+    }
+  else if (!strcmp (request, "setflags"))
+    {
+      if (ioctl (fd, SIOCGIFFLAGS, &ifr) < 0 || ioctl (fd, SIOCSIFFLAGS, &ifr) < 0)
+        return errno;
+    }
+  else
+    return EINVAL;
+  close (fd);
+  return 0;
+}
+
 static int
 list_interfaces (const char *port)
 {
+  int error;
+
   struct if_nameindex *names = if_nameindex ();
   struct ifaddrs *addrs;
 
@@ -389,6 +486,8 @@ list_interfaces (const char *port)
       printf ("addr %s %s\n", a->ifa_name, ip);
     }
   freeifaddrs (addrs);
+  if ((error = list_ifconf ()) != 0)
+    return error;
   fflush (stdout);
   return *port != '\0' ? tcp (port, 0) : 0;
 }
@@ -699,6 +798,17 @@ main (int    argc,
     return list_interfaces (a);
   if (!strcmp (op, "netlink"))
     return netlink_socket (a);
+  if (!strcmp (op, "ifreq"))
+    return interface_request (a, b, argc > 4 ? argv[4] : "");
+  if (!strcmp (op, "tcgets"))
+    {
+      struct termios t;
+      int fds[2];
+
+      if (pipe (fds) < 0)
+        return errno;
+      return result (ioctl (fds[0], TCGETS, &t));
+    }
   if (!strcmp (op, "no-pidns"))
     return exec_without_pid_namespaces (argv + 2);
   if (!strcmp (op, "exit"))

@@ -8,6 +8,7 @@
 
 #include <errno.h>
 #include <fcntl.h>
+#include <net/if.h>
 #include <netinet/in.h>
 #include <signal.h>
 #include <sys/socket.h>
@@ -584,6 +585,22 @@ test_nested_fallback (void)
   /* No supervisor of its own to give netlink a loopback-only view: refused
    * (the outer one might show the host's). */
   g_assert_cmpint (run_nested (NULL, dir, "--", tc_probe (), "interfaces", NULL), ==, EAFNOSUPPORT);
+  /* Its interface ioctls reach the outer supervisor, which answers them
+   * from its own loopback-only view. */
+  g_assert_cmpint (run_nested (NULL, dir, "--", tc_probe (), "ifreq", "flags", "lo", NULL), ==, 0);
+  {
+    struct if_nameindex *names = if_nameindex ();
+
+    g_assert_nonnull (names);
+    for (struct if_nameindex *n = names; n->if_index != 0; n++)
+      if (!g_str_equal (n->if_name, "lo"))
+        {
+          g_assert_cmpint (run_nested (NULL, dir, "--", tc_probe (), "ifreq", "index",
+                                       n->if_name, NULL), ==, ENODEV);
+          break;
+        }
+    if_freenameindex (names);
+  }
   /* The inner program cannot signal its init either. */
   g_assert_cmpint (run_nested (NULL, dir, "-r", "/proc", "--", tc_probe (), "kill", "1", "0", NULL), !=, 0);
 

@@ -644,12 +644,13 @@ read_events (const char *path)
 /* ---- netlink: loopback only ---------------------------------------------- */
 
 /* What a sandbox may see of the interfaces: lo and its two addresses (::1
- * unless IPv6 is off). */
+ * unless IPv6 is off), by netlink, and lo's IPv4 address by SIOCGIFCONF. */
 static gboolean
 is_loopback_line (const char *line)
 {
   return g_str_equal (line, "if lo") || g_str_equal (line, "addr lo 127.0.0.1") ||
-         g_str_equal (line, "addr lo ::1") || *line == '\0';
+         g_str_equal (line, "addr lo ::1") || g_str_equal (line, "ifconf lo 127.0.0.1") ||
+         *line == '\0';
 }
 
 static void
@@ -662,6 +663,7 @@ assert_loopback_only (const char *out)
       g_error ("the sandbox sees \"%s\"; it must see lo alone", lines[i]);
   g_assert_true (g_strv_contains ((const char * const *) lines, "if lo"));
   g_assert_true (g_strv_contains ((const char * const *) lines, "addr lo 127.0.0.1"));
+  g_assert_true (g_strv_contains ((const char * const *) lines, "ifconf lo 127.0.0.1"));
 }
 
 /* The machine's own interfaces and addresses, by the same probe unconfined;
@@ -836,6 +838,134 @@ test_netlink_getaddrinfo (void)
                         "-r", "/etc", "--net-allow", "localhost:80", "--",
                         "/usr/bin/getent", "ahostsv4", "localhost", NULL);
   g_test_message ("getent ahostsv4 localhost: status %d", status);
+}
+
+/* ---- interface ioctls: the same view ------------------------------------ */
+
+/* SIOCGIFCONF lists lo alone (the "interfaces" probe, as in the netlink
+ * tests), and the machine's own interfaces are unknown by name whatever
+ * the socket's family, while lo answers. */
+static void
+test_ifioctl_loopback_only (void)
+{
+  static const char * const families[] = { "inet", "inet6", "unix" };
+  g_autofree char *host = host_interfaces ();
+  g_autofree char *out = NULL;
+  g_auto(GStrv) lines = NULL;
+  guint checked = 0;
+
+  if (host == NULL)
+    return;
+  g_assert_cmpint (tc_probe_in (&out, NULL, "interfaces", NULL), ==, 0);
+  assert_loopback_only (out);
+
+  lines = g_strsplit (host, "\n", -1);
+  for (guint i = 0; lines[i] != NULL; i++)
+    {
+      const char *name = lines[i] + strlen ("if ");
+      const char *argv[] = { tc_probe (), "ifreq", "index", name, NULL };
+      g_autoptr(GError) error = NULL;
+      int status;
+
+      if (!g_str_has_prefix (lines[i], "if ") || g_str_equal (name, "lo"))
+        continue;
+      /* The machine knows it... */
+      g_assert_true (g_spawn_sync (NULL, (char **) argv, NULL, G_SPAWN_STDOUT_TO_DEV_NULL,
+                                   NULL, NULL, NULL, NULL, &status, &error));
+      g_assert_no_error (error);
+      g_assert_true (g_spawn_check_wait_status (status, NULL));
+      /* ... the sandbox does not. */
+      for (guint f = 0; f < G_N_ELEMENTS (families); f++)
+        {
+          g_test_message ("SIOCGIFINDEX %s on a %s socket", name, families[f]);
+          g_assert_cmpint (tc_probe_in (NULL, NULL, "ifreq", "index", name, families[f], NULL),
+                           ==, ENODEV);
+        }
+      checked++;
+    }
+  g_assert_cmpuint (checked, >, 0);
+}
+
+static void
+test_ifioctl_lo_answers (void)
+{
+  g_autofree char *flags = NULL;
+  g_autofree char *index = NULL;
+  g_autofree char *name = NULL;
+  g_autofree char *link = NULL;
+
+  g_assert_cmpint (tc_probe_in (&flags, NULL, "ifreq", "flags", "lo", NULL), ==, 0);
+  g_assert_cmpstr (flags, ==, "up=1 loopback=1\n");
+  g_assert_cmpint (tc_probe_in (&index, NULL, "ifreq", "index", "lo", "inet6", NULL), ==, 0);
+  g_assert_cmpstr (index, ==, "1\n");
+  g_assert_cmpint (tc_probe_in (&name, NULL, "ifreq", "name", "1", "unix", NULL), ==, 0);
+  g_assert_cmpstr (name, ==, "lo\n");
+  /* Ethtool, through a buffer of the supervisor's. */
+  g_assert_cmpint (tc_probe_in (&link, NULL, "ifreq", "link", "lo", NULL), ==, 0);
+  g_assert_cmpstr (link, ==, "1\n");
+  /* Changing lo (to what it is) is the kernel's to refuse, as for any
+   * unprivileged program. */
+  g_assert_cmpint (tc_probe_in (NULL, NULL, "ifreq", "setflags", "lo", NULL), ==, EPERM);
+  /* A file that is no socket answers as files do. */
+  g_assert_cmpint (tc_probe_in (NULL, NULL, "ifreq", "flags", "lo", "pipe", NULL), ==, ENOTTY);
+}
+
+/* Other ioctls never reach the supervisor: observed, a terminal ioctl
+ * makes no event, an interface ioctl does. */
+static void
+test_ifioctl_others_untrapped (void)
+{
+  g_autofree char *dir = tc_make_tmpdir ();
+  g_autofree char *tcgets_path = g_build_filename (dir, "tcgets.jsonl", NULL);
+  g_autofree char *flags_path = g_build_filename (dir, "flags.jsonl", NULL);
+  g_autoptr(GPtrArray) tcgets_events = NULL;
+  g_autoptr(GPtrArray) flags_events = NULL;
+
+  g_assert_cmpint (tc_probe_in (NULL, "--events", tcgets_path, NULL, "tcgets", NULL), ==, ENOTTY);
+  tcgets_events = read_events (tcgets_path);
+  g_assert_null (find_event (tcgets_events, "ioctl", ""));
+
+  g_assert_cmpint (tc_probe_in (NULL, "--events", flags_path, NULL,
+                                "ifreq", "flags", "lo", NULL), ==, 0);
+  flags_events = read_events (flags_path);
+  g_assert_nonnull (find_event (flags_events, "ioctl", "SIOCGIFFLAGS (loopback only)"));
+}
+
+/* Without a user namespace there is no view: refused (EPERM) and
+ * reported, while other ioctls are the kernel's as ever. */
+static void
+test_ifioctl_without_user_namespace (void)
+{
+  g_autofree char *dir = tc_make_tmpdir ();
+  g_autofree char *events_path = g_build_filename (dir, "events.jsonl", NULL);
+  const char *flags[] = { tc_probe (), "no-pidns", tc_cli (), "run", "--events", events_path,
+                          "-r", tc_probe (), "--", tc_probe (), "ifreq", "flags", "lo", NULL };
+  const char *tcgets[] = { tc_probe (), "no-pidns", tc_cli (), "run", "-r", tc_probe (), "--",
+                           tc_probe (), "tcgets", NULL };
+  g_autoptr(GPtrArray) events = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autofree char *err = NULL;
+  JsonObject *event;
+  int status;
+
+  g_assert_true (g_spawn_sync (NULL, (char **) flags, NULL, G_SPAWN_DEFAULT, NULL, NULL,
+                               NULL, &err, &status, &error));
+  g_assert_no_error (error);
+  g_assert_nonnull (strstr (err, "user namespaces are unavailable"));
+  g_assert_true (WIFEXITED (status));
+  g_assert_cmpint (WEXITSTATUS (status), ==, EPERM);
+  events = read_events (events_path);
+  event = find_event (events, "ioctl", "SIOCGIFFLAGS");
+  g_assert_nonnull (event);
+  g_assert_cmpstr (json_object_get_string_member (event, "verdict"), ==, "deny");
+  g_assert_cmpstr (json_object_get_string_member (event, "rule"), ==, "netlink");
+  g_assert_cmpint (json_object_get_int_member (event, "errno"), ==, EPERM);
+
+  g_assert_true (g_spawn_sync (NULL, (char **) tcgets, NULL, G_SPAWN_STDERR_TO_DEV_NULL, NULL,
+                               NULL, NULL, NULL, &status, &error));
+  g_assert_no_error (error);
+  g_assert_true (WIFEXITED (status));
+  g_assert_cmpint (WEXITSTATUS (status), ==, ENOTTY);
 }
 
 static void
@@ -1043,6 +1173,11 @@ main (int    argc,
   g_test_add_func ("/supervise/netlink/socket-flags", test_netlink_socket_flags);
   g_test_add_func ("/supervise/netlink/without-user-namespace", test_netlink_without_user_namespace);
   g_test_add_func ("/supervise/netlink/getaddrinfo", test_netlink_getaddrinfo);
+  g_test_add_func ("/supervise/ifioctl/loopback-only", test_ifioctl_loopback_only);
+  g_test_add_func ("/supervise/ifioctl/lo-answers", test_ifioctl_lo_answers);
+  g_test_add_func ("/supervise/ifioctl/others-untrapped", test_ifioctl_others_untrapped);
+  g_test_add_func ("/supervise/ifioctl/without-user-namespace",
+                   test_ifioctl_without_user_namespace);
 
   return g_test_run ();
 }

@@ -4,8 +4,10 @@
 #include "config.h"
 
 #include <errno.h>
-#include <linux/netlink.h>
 #include <net/if.h>
+#include <linux/netlink.h>
+#include <linux/sockios.h>
+#include <linux/wireless.h>
 #include <sched.h>
 #include <signal.h>
 #include <sys/ioctl.h>
@@ -13,6 +15,7 @@
 #include <sys/socket.h>
 #include <sys/syscall.h>
 #include <sys/wait.h>
+#include <termios.h>
 #include <unistd.h>
 
 #include "sandlock-supervisor.h"
@@ -146,13 +149,16 @@ netlink_result (gboolean family_high)
   return names == 1 ? 0 : 100;
 }
 
+typedef int (*ChildBody) (gconstpointer data);
+
 /* A child that loads @filter, hands its listener's number over @report,
- * waits for a byte on @go, then exits with netlink_result(). */
+ * waits for a byte on @go, then exits with what @body returns. */
 static pid_t
-start_netlink_child (const SandlockFilter *filter,
-                     int                   report,
-                     int                   go,
-                     gboolean              family_high)
+start_served_child (const SandlockFilter *filter,
+                    int                   report,
+                    int                   go,
+                    ChildBody             body,
+                    gconstpointer         data)
 {
   pid_t pid = fork ();
 
@@ -167,16 +173,24 @@ start_netlink_child (const SandlockFilter *filter,
       if (write (report, &listener, sizeof listener) != sizeof listener ||
           read (go, &byte, 1) != 1)
         _exit (102);
-      _exit (netlink_result (family_high));
+      _exit (body (data));
     }
   return pid;
 }
 
-/* Serves a netlink child; the supervisor gives it the loopback-only view
- * only when told the sandbox has a user namespace of its own. */
 static int
-netlink_under_supervisor (gboolean view,
-                          gboolean family_high)
+netlink_body (gconstpointer data)
+{
+  return netlink_result (GPOINTER_TO_INT (data));
+}
+
+/* Serves a child running @body; the supervisor has the loopback-only view
+ * (for netlink and the interface ioctls) only when told the sandbox has a
+ * user namespace of its own. */
+static int
+under_supervisor (gboolean      view,
+                  ChildBody     body,
+                  gconstpointer data)
 {
   SandlockSupervisor *sv = new_supervisor ();
   g_autoptr(GError) error = NULL;
@@ -188,8 +202,8 @@ netlink_under_supervisor (gboolean view,
     sandlock_supervisor_set_netlink_view (sv, TRUE);
   g_assert_cmpint (pipe (report), ==, 0);
   g_assert_cmpint (pipe (go), ==, 0);
-  child = start_netlink_child (sandlock_supervisor_get_filter (sv), report[1], go[0],
-                               family_high);
+  child = start_served_child (sandlock_supervisor_get_filter (sv), report[1], go[0],
+                              body, data);
   g_assert_cmpint (read (report[0], &number, sizeof number), ==, sizeof number);
   pidfd = syscall (SYS_pidfd_open, child, 0);
   g_assert_cmpint (pidfd, >=, 0);
@@ -209,6 +223,13 @@ netlink_under_supervisor (gboolean view,
   g_assert_cmpint (waitid (P_ALL, 0, &info, WEXITED | WNOHANG | __WALL), ==, -1);
   g_assert_cmpint (errno, ==, ECHILD);
   return status;
+}
+
+static int
+netlink_under_supervisor (gboolean view,
+                          gboolean family_high)
+{
+  return under_supervisor (view, netlink_body, GINT_TO_POINTER (family_high));
 }
 
 static void
@@ -254,6 +275,193 @@ test_errno_filter (void)
   g_assert_cmpint (child_status (pid), ==, 0);
 }
 
+/* A trap on values and ranges of the second argument: the low 32 bits
+ * only, the ends included, nothing around them. */
+static void
+test_arg1_ranges (void)
+{
+  static const SandlockArgRange ranges[] = {
+    { 0x8913, 0x8913 }, { 0x89f0, 0x89ff }, { 0x8b00, 0x8bff },
+  };
+  static const SandlockTrap trap[] = {
+    { .nr = __NR_ioctl, .trap_if_arg_nonzero = -1,
+      .arg1_ranges = ranges, .n_arg1_ranges = G_N_ELEMENTS (ranges) },
+  };
+  static const struct {
+    unsigned long value;
+    gboolean      trapped;
+  } cases[] = {
+    { 0x8912, FALSE }, { 0x8913, TRUE }, { 0x8914, FALSE },
+    { 0x89ef, FALSE }, { 0x89f0, TRUE }, { 0x89f7, TRUE }, { 0x89ff, TRUE }, { 0x8a00, FALSE },
+    { 0x8aff, FALSE }, { 0x8b00, TRUE }, { 0x8bff, TRUE }, { 0x8c00, FALSE },
+    { 0x8913 | 0x100000000UL, TRUE }, { 0x8c00 | 0x100000000UL, FALSE },
+    { 0, FALSE }, { 0xffffffff, FALSE },
+  };
+  g_autoptr(SandlockFilter) filter =
+    sandlock_notify_filter_build_errno (trap, G_N_ELEMENTS (trap), EHWPOISON);
+  pid_t pid = fork ();
+
+  if (pid == 0)
+    {
+      if (prctl (PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0) < 0 || sandlock_seccomp_load (filter) < 0)
+        _exit (255);
+      /* fd -1: untrapped, the kernel says EBADF. */
+      for (guint i = 0; i < G_N_ELEMENTS (cases); i++)
+        if (syscall (SYS_ioctl, -1, cases[i].value, NULL) != -1 ||
+            errno != (cases[i].trapped ? EHWPOISON : EBADF))
+          _exit (i + 1);
+      _exit (0);
+    }
+  g_assert_cmpint (child_status (pid), ==, 0);
+}
+
+/* ---- interface ioctls ---------------------------------------------------- */
+
+typedef struct {
+  const char    *what;
+  unsigned long  request;
+  gboolean       on_pipe;
+  gboolean       trapped;
+  int            untrapped_errno;   /* 0: any answer but ENOSYS */
+} IoctlCase;
+
+/* The notify filter traps ioctl for the interface requests alone: with
+ * nobody serving the listener those fail (ENOSYS), and every other ioctl
+ * gets the kernel's own answer, without a round trip. */
+static const IoctlCase ioctl_cases[] = {
+  { "TCGETS on a pipe",        TCGETS,                       TRUE,  FALSE, ENOTTY },
+  { "FIONREAD",                FIONREAD,                     FALSE, FALSE, 0 },
+  { "SIOCSIFFLAGS",            SIOCSIFFLAGS,                 FALSE, FALSE, 0 },
+  { "SIOCGIFCOUNT",            SIOCGIFCOUNT,                 FALSE, FALSE, ENOTTY },
+  { "SIOCGIFFLAGS",            SIOCGIFFLAGS,                 FALSE, TRUE,  0 },
+  /* The kernel reads the request as 32 bits. */
+  { "SIOCGIFFLAGS, high bits", SIOCGIFFLAGS | 0x100000000UL, FALSE, TRUE,  0 },
+  { "SIOCGIFCONF",             SIOCGIFCONF,                  FALSE, TRUE,  0 },
+  { "SIOCGIFINDEX on a pipe",  SIOCGIFINDEX,                 TRUE,  TRUE,  0 },
+  { "SIOCETHTOOL",             SIOCETHTOOL,                  FALSE, TRUE,  0 },
+  { "SIOCGHWTSTAMP",           SIOCGHWTSTAMP,                FALSE, TRUE,  0 },
+  { "SIOCDEVPRIVATE",          SIOCDEVPRIVATE,               FALSE, TRUE,  0 },
+  { "SIOCDEVPRIVATE+15",       SIOCDEVPRIVATE + 15,          FALSE, TRUE,  0 },
+  { "SIOCPROTOPRIVATE+15",     SIOCDEVPRIVATE - 1,           FALSE, FALSE, 0 },
+  { "SIOCIWFIRST",             SIOCIWFIRST,                  FALSE, TRUE,  0 },
+  { "SIOCIWLAST",              SIOCIWLAST,                   FALSE, TRUE,  0 },
+  { "below the wireless ones", SIOCIWFIRST - 1,              FALSE, FALSE, 0 },
+  { "above the wireless ones", SIOCIWLAST + 1,               FALSE, FALSE, 0 },
+};
+
+static void
+test_ioctl_filter (void)
+{
+  g_autoptr(SandlockSupervisor) sv = new_supervisor ();
+  pid_t pid = fork ();
+  int status;
+
+  if (pid == 0)
+    {
+      int sock = socket (AF_INET, SOCK_STREAM, 0);
+      int pipe_fds[2];
+      int listener;
+
+      if (sock < 0 || pipe (pipe_fds) < 0 ||
+          prctl (PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0) < 0 ||
+          (listener = sandlock_notify_filter_load (sandlock_supervisor_get_filter (sv))) < 0)
+        _exit (255);
+      close (listener);
+      for (guint i = 0; i < G_N_ELEMENTS (ioctl_cases); i++)
+        {
+          const IoctlCase *c = &ioctl_cases[i];
+          /* A name no machine has: a SET that went through changes
+           * nothing. */
+          struct ifreq ifr = { .ifr_name = "sandlocknone0" };
+          int ret = syscall (SYS_ioctl, c->on_pipe ? pipe_fds[0] : sock, c->request, &ifr);
+          int error = ret < 0 ? errno : 0;
+
+          if (c->trapped ? error != ENOSYS
+                         : error == ENOSYS || (c->untrapped_errno != 0 && error != c->untrapped_errno))
+            _exit (i + 1);
+        }
+      _exit (0);
+    }
+  g_assert_cmpint (waitpid (pid, &status, 0), ==, pid);
+  g_assert_true (WIFEXITED (status));
+  if (WEXITSTATUS (status) != 0 && WEXITSTATUS (status) <= G_N_ELEMENTS (ioctl_cases))
+    g_error ("%s: %s", ioctl_cases[WEXITSTATUS (status) - 1].what,
+             ioctl_cases[WEXITSTATUS (status) - 1].trapped ? "not trapped" : "trapped");
+  g_assert_cmpint (WEXITSTATUS (status), ==, 0);
+}
+
+/* The machine's interface names, but lo. */
+typedef struct {
+  char  names[32][IF_NAMESIZE];
+  guint n;
+} HostNames;
+
+static void
+get_host_names (HostNames *host)
+{
+  struct if_nameindex *all = if_nameindex ();
+
+  g_assert_nonnull (all);
+  host->n = 0;
+  for (struct if_nameindex *i = all; i->if_index != 0 && host->n < G_N_ELEMENTS (host->names); i++)
+    if (!g_str_equal (i->if_name, "lo"))
+      g_strlcpy (host->names[host->n++], i->if_name, IF_NAMESIZE);
+  if_freenameindex (all);
+}
+
+/* In the child: SIOCGIFCONF lists lo alone, lo's flags say so, and no
+ * name of the machine's is known. 0, an errno, or 110+ for a wrong
+ * answer. */
+static int
+ifioctl_body (gconstpointer data)
+{
+  const HostNames *host = data;
+  struct ifreq entries[8];
+  struct ifconf ifc = { .ifc_len = sizeof entries, .ifc_req = entries };
+  struct ifreq ifr = { .ifr_name = "lo" };
+  int fd = socket (AF_INET, SOCK_STREAM, 0);
+
+  if (fd < 0)
+    return 103;
+  if (ioctl (fd, SIOCGIFCONF, &ifc) < 0)
+    return errno;
+  if (ifc.ifc_len != sizeof (struct ifreq) || strcmp (entries[0].ifr_name, "lo") != 0)
+    return 110;
+  if (ioctl (fd, SIOCGIFFLAGS, &ifr) < 0)
+    return errno;
+  if (!(ifr.ifr_flags & IFF_UP) || !(ifr.ifr_flags & IFF_LOOPBACK))
+    return 111;
+  for (guint i = 0; i < host->n; i++)
+    {
+      memset (&ifr, 0, sizeof ifr);
+      memcpy (ifr.ifr_name, host->names[i], IF_NAMESIZE);
+      if (ioctl (fd, SIOCGIFINDEX, &ifr) == 0 || errno != ENODEV)
+        return 112;
+    }
+  return 0;
+}
+
+static void
+test_ifioctl_view (void)
+{
+  HostNames host;
+
+  get_host_names (&host);
+  if (host.n == 0)
+    g_test_message ("this machine has no interface but lo: only lo's answers are checked");
+  g_assert_cmpint (under_supervisor (TRUE, ifioctl_body, &host), ==, 0);
+}
+
+/* Without the view (no user namespace of the sandbox's own), refused. */
+static void
+test_ifioctl_refused_without_view (void)
+{
+  HostNames host;
+
+  get_host_names (&host);
+  g_assert_cmpint (under_supervisor (FALSE, ifioctl_body, &host), ==, EPERM);
+}
+
 /* The hand-built filter stays a short program. */
 static void
 test_filter_size (void)
@@ -262,6 +470,7 @@ test_filter_size (void)
   const SandlockFilter *filter = sandlock_supervisor_get_filter (sv);
 
   g_assert_cmpuint (filter->prog.len, >, 4);
+  g_test_message ("%u instructions", filter->prog.len);
   g_assert_cmpuint (filter->prog.len, <, 64);
 }
 
@@ -276,5 +485,9 @@ main (int    argc,
   g_test_add_func ("/supervisor/netlink/view", test_netlink_view);
   g_test_add_func ("/supervisor/netlink/refused-by-default", test_netlink_refused_by_default);
   g_test_add_func ("/supervisor/netlink/errno-filter", test_errno_filter);
+  g_test_add_func ("/supervisor/filter/arg1-ranges", test_arg1_ranges);
+  g_test_add_func ("/supervisor/ifioctl/filter", test_ioctl_filter);
+  g_test_add_func ("/supervisor/ifioctl/view", test_ifioctl_view);
+  g_test_add_func ("/supervisor/ifioctl/refused-without-view", test_ifioctl_refused_without_view);
   return g_test_run ();
 }

@@ -52,7 +52,49 @@ build (const SandlockTrap *traps,
     {
       const SandlockTrap *trap = &traps[i];
 
-      if (trap->skip_arg0_mask != 0)
+      if (trap->n_arg1_ranges > 0)
+        {
+          /* nr? -> load arg1, outside all ranges' span -> allow, in any
+           * range -> notify, else allow. A value takes one comparison, a
+           * range two; every jump goes forward, to the end of this block.
+           * The span first, so that most values (terminal and file
+           * ioctls, for ioctl) leave after two. */
+          guint32 lowest = G_MAXUINT32, highest = 0;
+          guint checks = 2;
+          guint notify;
+
+          for (guint r = 0; r < trap->n_arg1_ranges; r++)
+            {
+              checks += trap->arg1_ranges[r].first == trap->arg1_ranges[r].last ? 1 : 2;
+              lowest = MIN (lowest, trap->arg1_ranges[r].first);
+              highest = MAX (highest, trap->arg1_ranges[r].last);
+            }
+          /* Offsets are 8 bits. */
+          g_assert (checks + 3 <= 255);
+          notify = prog->len + 3 + checks;
+          emit (prog, BPF_JMP | BPF_JEQ | BPF_K, 0, checks + 3, trap->nr);
+          emit (prog, BPF_LD | BPF_W | BPF_ABS, 0, 0, ARG_LO (1));
+          emit (prog, BPF_JMP | BPF_JGE | BPF_K, 0, notify - prog->len - 2, lowest);
+          emit (prog, BPF_JMP | BPF_JGT | BPF_K, notify - prog->len - 2, 0, highest);
+          for (guint r = 0; r < trap->n_arg1_ranges; r++)
+            {
+              const SandlockArgRange *range = &trap->arg1_ranges[r];
+
+              g_assert (range->first <= range->last);
+              if (range->first == range->last)
+                emit (prog, BPF_JMP | BPF_JEQ | BPF_K, notify - prog->len - 1, 0, range->first);
+              else
+                {
+                  /* Below: on to the next range. Above: likewise. */
+                  emit (prog, BPF_JMP | BPF_JGE | BPF_K, 0, 1, range->first);
+                  emit (prog, BPF_JMP | BPF_JGT | BPF_K, 0, notify - prog->len - 1, range->last);
+                }
+            }
+          g_assert (prog->len == notify - 1);
+          emit (prog, BPF_RET | BPF_K, 0, 0, SECCOMP_RET_ALLOW);
+          emit (prog, BPF_RET | BPF_K, 0, 0, action);
+        }
+      else if (trap->skip_arg0_mask != 0)
         {
           /* nr? -> load arg0, any skip bit -> allow, else notify */
           emit (prog, BPF_JMP | BPF_JEQ | BPF_K, 0, 4, trap->nr);

@@ -5,6 +5,12 @@
 
 G_BEGIN_DECLS
 
+/* The values @first to @last, both included. */
+typedef struct {
+  guint32 first;
+  guint32 last;
+} SandlockArgRange;
+
 /*
  * One syscall the supervisor wants to see. With @skip_arg0_mask set, the
  * syscall passes untrapped when its first argument (a register, so no
@@ -12,14 +18,19 @@ G_BEGIN_DECLS
  * @trap_if_arg_nonzero >= 0 it is trapped only when that argument is
  * non-zero (sendto with a destination address); with @match_arg0 only when
  * the low 32 bits of the first argument are @arg0, which is all of it the
- * kernel reads for an int (socket's family).
+ * kernel reads for an int (socket's family); with @n_arg1_ranges > 0 only
+ * when the low 32 bits of the second argument lie in one of @arg1_ranges
+ * (ioctl's request, which the kernel reads as 32 bits). @arg1_ranges must
+ * outlive the trap (a static table).
  */
 typedef struct {
-  int      nr;
-  guint32  skip_arg0_mask;
-  int      trap_if_arg_nonzero;
-  gboolean match_arg0;
-  guint32  arg0;
+  int                     nr;
+  guint32                 skip_arg0_mask;
+  int                     trap_if_arg_nonzero;
+  gboolean                match_arg0;
+  guint32                 arg0;
+  const SandlockArgRange *arg1_ranges;
+  guint                   n_arg1_ranges;
 } SandlockTrap;
 
 /*

@@ -155,6 +155,14 @@ void     sandlock_supervisor_trap_arg0 (SandlockSupervisor     *sv,
                                         SandlockSyscallHandler  handler,
                                         guint32                 arg0);
 
+/* The same, trapped only when the low 32 bits of the second argument lie
+ * in one of @ranges, a static table (ioctl's request). */
+void     sandlock_supervisor_trap_arg1_in (SandlockSupervisor     *sv,
+                                           int                     nr,
+                                           SandlockSyscallHandler  handler,
+                                           const SandlockArgRange *ranges,
+                                           guint                   n_ranges);
+
 /* A handler that answered itself (SECCOMP_ADDFD_FLAG_SEND) marks the
  * response with this, so the core sends nothing more. */
 #define SANDLOCK_RESP_SENT (1u << 31)
@@ -192,6 +200,14 @@ gboolean sandlock_supervisor_read     (SandlockSupervisor         *sv,
                                        const struct seccomp_notif *req,
                                        guint64                     address,
                                        void                       *buffer,
+                                       gsize                       length);
+/* Writes the program's memory; FALSE when it cannot, or when the
+ * notification is no longer pending (checked first, which narrows the
+ * window in which the pid could be another process's to the write). */
+gboolean sandlock_supervisor_write    (SandlockSupervisor         *sv,
+                                       const struct seccomp_notif *req,
+                                       guint64                     address,
+                                       const void                 *buffer,
                                        gsize                       length);
 /* A NUL-terminated string of at most @size - 1 bytes. */
 gboolean sandlock_supervisor_read_string (SandlockSupervisor         *sv,
@@ -278,6 +294,16 @@ void sandlock_sv_send_install    (SandlockSupervisor *sv);
 void sandlock_sv_cpus_install    (SandlockSupervisor *sv);
 void sandlock_sv_netlink_install (SandlockSupervisor *sv);
 void sandlock_sv_netlink_free    (SandlockNetlink    *netlink);
+/* The supervisor's own socket of @family (AF_INET, AF_INET6, AF_UNIX, or
+ * AF_NETLINK for NETLINK_ROUTE) in the loopback-only view, made at the
+ * first use and kept (not the caller's to close): for requests the
+ * supervisor makes there for the program. -1 when there is no view (the
+ * sandbox has no user namespace of its own, or the maker failed) or the
+ * kernel cannot make that socket. */
+int  sandlock_sv_netlink_view_socket (SandlockSupervisor *sv,
+                                      int                 family);
+/* Interface ioctls, answered from that view (sandlock-sv-ifioctl.c). */
+void sandlock_sv_ifioctl_install (SandlockSupervisor *sv);
 /* /proc views (meminfo, mount tables): answers the open; TRUE when it did. */
 gboolean sandlock_sv_proc_open   (SandlockSupervisor         *sv,
                                   const struct seccomp_notif *req,

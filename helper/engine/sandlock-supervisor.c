@@ -67,6 +67,22 @@ sandlock_supervisor_trap_arg0 (SandlockSupervisor     *sv,
   trap->arg0 = arg0;
 }
 
+void
+sandlock_supervisor_trap_arg1_in (SandlockSupervisor     *sv,
+                                  int                     nr,
+                                  SandlockSyscallHandler  handler,
+                                  const SandlockArgRange *ranges,
+                                  guint                   n_ranges)
+{
+  SandlockTrap *trap;
+
+  g_assert (n_ranges > 0);
+  sandlock_supervisor_trap (sv, nr, handler, 0, -1);
+  trap = &g_array_index (sv->traps, SandlockTrap, sv->traps->len - 1);
+  trap->arg1_ranges = ranges;
+  trap->n_arg1_ranges = n_ranges;
+}
+
 SandlockSupervisor *
 sandlock_supervisor_new (SandlockPolicy     *policy,
                          SandlockSpawnFlags  flags,
@@ -143,6 +159,7 @@ sandlock_supervisor_new (SandlockPolicy     *policy,
   sandlock_sv_send_install (sv);
   sandlock_sv_cpus_install (sv);
   sandlock_sv_netlink_install (sv);
+  sandlock_sv_ifioctl_install (sv);
   if (!sandlock_sv_time_install (sv, error))
     return NULL;
   sandlock_sv_observe_install (sv);
@@ -182,6 +199,21 @@ sandlock_supervisor_read (SandlockSupervisor         *sv,
   /* The pid might be another process by now: only a live notification
    * proves that we read the memory of the caller. */
   return sandlock_supervisor_id_valid (sv, req);
+}
+
+gboolean
+sandlock_supervisor_write (SandlockSupervisor         *sv,
+                           const struct seccomp_notif *req,
+                           guint64                     address,
+                           const void                 *buffer,
+                           gsize                       length)
+{
+  struct iovec local = { (void *) buffer, length };
+  struct iovec remote = { (void *) (guintptr) address, length };
+
+  /* Checked first: a dead caller's pid may be another process's now. */
+  return sandlock_supervisor_id_valid (sv, req) &&
+         process_vm_writev (req->pid, &local, 1, &remote, 1, 0) == (ssize_t) length;
 }
 
 gboolean

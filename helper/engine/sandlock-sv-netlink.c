@@ -29,6 +29,12 @@
  * view: there NETLINK_ROUTE is refused (EAFNOSUPPORT), as in a sandbox
  * without a supervisor (see sandlock-sandbox.c).
  *
+ * The interface ioctls (SIOCGIFCONF...) on the program's other sockets are
+ * answered from the same view (sandlock-sv-ifioctl.c): for them the
+ * supervisor keeps sockets of its own there, one per family, which the
+ * maker makes like the program's. The supervisor's user owns the view's
+ * user namespace, so only GET requests are ever made on them.
+ *
  * What programs make of it: glibc's getaddrinfo() with AI_ADDRCONFIG
  * counts only addresses other than 127.0.0.1 and ::1 (check_pf.c). With
  * AF_UNSPEC, seeing none filters nothing; with AF_INET or AF_INET6 it is
@@ -60,17 +66,30 @@
 /* The maker answers at once; this only bounds a wedged one. */
 #define MAKER_TIMEOUT_MS 2000
 
+/* The families the maker makes sockets of, and the supervisor keeps one
+ * of each for its own requests (sandlock-sv-ifioctl.c). */
+static const int view_families[] = { AF_NETLINK, AF_INET, AF_INET6, AF_UNIX };
+
 struct _SandlockNetlink {
   gboolean enabled;   /* the sandbox has a user namespace of its own */
   gboolean failed;    /* no view: the maker could not start, or broke */
   int      sock;      /* our end of the maker's socketpair, -1 = none yet */
   int      pidfd;     /* the maker's */
+  int      own[G_N_ELEMENTS (view_families)];   /* -1 = not made yet */
 };
+
+/* What the supervisor asks the maker for. */
+typedef struct {
+  gint32 family;
+  gint32 type;
+} MakerRequest;
 
 /*
  * The maker, in a fresh copy of a possibly multi-threaded process: only
  * async-signal-safe calls. Tells the setup's errno (0 when lo is up), then
- * answers each requested socket type with an errno and, when 0, the socket.
+ * answers each request (a family of view_families and a socket type) with
+ * an errno and, when 0, the socket: NETLINK_ROUTE for netlink, the
+ * family's default protocol for the others.
  */
 static G_GNUC_NORETURN void
 run_maker (int sock)
@@ -108,16 +127,23 @@ run_maker (int sock)
       char control[CMSG_SPACE (sizeof (int))];
       struct iovec iov = { &error, sizeof error };
       struct msghdr msg = { .msg_iov = &iov, .msg_iovlen = 1 };
-      gint32 type;
-      ssize_t n = recv (sock, &type, sizeof type, 0);
+      MakerRequest request;
+      ssize_t n = recv (sock, &request, sizeof request, 0);
 
       if (n < 0 && errno == EINTR)
         continue;
-      if (n != sizeof type)
+      if (n != sizeof request)
         _exit (0);   /* the supervisor is done */
 
-      fd = socket (AF_NETLINK, type | SOCK_CLOEXEC, NETLINK_ROUTE);
-      error = fd < 0 ? errno : 0;
+      fd = -1;
+      error = EAFNOSUPPORT;
+      for (guint i = 0; i < G_N_ELEMENTS (view_families); i++)
+        if (request.family == view_families[i])
+          {
+            fd = socket (request.family, request.type | SOCK_CLOEXEC,
+                         request.family == AF_NETLINK ? NETLINK_ROUTE : 0);
+            error = fd < 0 ? errno : 0;
+          }
       if (fd >= 0)
         {
           struct cmsghdr *c;
@@ -194,15 +220,17 @@ start_maker (SandlockNetlink *nl)
   return error;
 }
 
-/* A NETLINK_ROUTE socket of the view in @out; 0, or the errno socket()
- * gave the maker. FALSE when there is no view. */
+/* A socket of the view in @out (NETLINK_ROUTE for AF_NETLINK); 0, or the
+ * errno socket() gave the maker. FALSE when there is no view. */
 static gboolean
 make_socket (SandlockNetlink *nl,
+             int              family,
              int              type,
              int             *out,
              int             *error)
 {
-  gint32 request = type, answer = 0;
+  MakerRequest request = { family, type };
+  gint32 answer = 0;
   union {
     char           buf[CMSG_SPACE (sizeof (int))];
     struct cmsghdr align;
@@ -260,7 +288,7 @@ on_socket (SandlockSupervisor         *sv,
     return;   /* EPERM */
 
   if (!sv->netlink->enabled ||
-      !make_socket (sv->netlink, type & ~SOCK_CLOEXEC, &sock, &error))
+      !make_socket (sv->netlink, AF_NETLINK, type & ~SOCK_CLOEXEC, &sock, &error))
     {
       sandlock_resp_deny (resp, EAFNOSUPPORT);
       sandlock_supervisor_emit (sv, req, "network",
@@ -299,12 +327,40 @@ sandlock_supervisor_set_netlink_view (SandlockSupervisor *sv,
   sv->netlink->enabled = own_user_namespace;
 }
 
+int
+sandlock_sv_netlink_view_socket (SandlockSupervisor *sv,
+                                 int                 family)
+{
+  SandlockNetlink *nl = sv->netlink;
+  int error = 0;
+
+  if (!nl->enabled)
+    return -1;
+  for (guint i = 0; i < G_N_ELEMENTS (view_families); i++)
+    if (family == view_families[i])
+      {
+        /* Made once: a socket the kernel refused (IPv6 disabled) is asked
+         * for again, which costs a round trip to the maker, no more.
+         * Stream sockets: an outer sandbox may refuse datagram ones, and
+         * the type makes no difference to the interface ioctls. */
+        if (nl->own[i] < 0 &&
+            make_socket (nl, family, family == AF_NETLINK ? SOCK_RAW : SOCK_STREAM,
+                         &nl->own[i], &error) && error != 0)
+          g_debug ("netlink: no %d socket in the loopback-only view: %s",
+                   family, g_strerror (error));
+        return nl->own[i];
+      }
+  return -1;
+}
+
 void
 sandlock_sv_netlink_install (SandlockSupervisor *sv)
 {
   sv->netlink = g_new0 (SandlockNetlink, 1);
   sv->netlink->sock = -1;
   sv->netlink->pidfd = -1;
+  for (guint i = 0; i < G_N_ELEMENTS (sv->netlink->own); i++)
+    sv->netlink->own[i] = -1;
   sandlock_supervisor_trap_arg0 (sv, __NR_socket, on_socket, AF_NETLINK);
 }
 
@@ -314,5 +370,7 @@ sandlock_sv_netlink_free (SandlockNetlink *nl)
   if (nl == NULL)
     return;
   stop_maker (nl);
+  for (guint i = 0; i < G_N_ELEMENTS (nl->own); i++)
+    sandlock_close_fd (&nl->own[i]);
   g_free (nl);
 }
