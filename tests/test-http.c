@@ -620,6 +620,47 @@ test_malformed_and_slow (void)
   g_assert_cmpstr (results[3], ==, "HTTP/1.1 200 OK");
 }
 
+/* Request bodies are bounded (the proxy reads them whole): a declared
+ * length over the bound gets 413 at once; a chunked body that grows past
+ * it loses its connection. */
+static const char big_body_client[] =
+  "import socket\n"
+  "s = socket.create_connection(('127.0.0.1', 80), timeout=20)\n"
+  "s.sendall(b'POST /ok/x HTTP/1.1\\r\\nHost: localhost\\r\\nContent-Length: 100000000\\r\\n\\r\\n')\n"
+  "print(s.recv(200).split(b'\\r\\n')[0].decode())\n"
+  "s = socket.create_connection(('127.0.0.1', 80), timeout=20)\n"
+  "s.sendall(b'POST /ok/x HTTP/1.1\\r\\nHost: localhost\\r\\nTransfer-Encoding: chunked\\r\\n\\r\\n')\n"
+  "chunk = b'100000\\r\\n' + b'x' * 0x100000 + b'\\r\\n'\n"
+  "try:\n"
+  "    for i in range(100):\n"
+  "        s.sendall(chunk)\n"
+  "    s.sendall(b'0\\r\\n\\r\\n')\n"
+  "    print('answered' if s.recv(200) else 'closed')\n"
+  "except (BrokenPipeError, ConnectionResetError):\n"
+  "    print('closed')\n";
+
+static void
+test_request_body_bound (void)
+{
+  g_autofree char *script = NULL;
+  g_autofree char *out = NULL;
+
+  if (!ready ())
+    return;
+  if (python_path == NULL)
+    {
+      g_test_skip ("python3 is not installed");
+      return;
+    }
+  script = tc_make_file (tmpdir, "big-body.py", big_body_client);
+  g_assert_cmpint (tc_sandlock (&out, NULL, "run", "-r", "/usr", "-r", "/lib",
+                                "-r", g_file_test ("/lib64", G_FILE_TEST_EXISTS) ? "/lib64" : "/lib",
+                                "-r", "/etc", "-r", tmpdir,
+                                "--http-allow", "* */ok/*", "--net-allow", "127.0.0.1:80",
+                                "--", python_path, script, NULL), ==, 0);
+  g_assert_cmpstr (out, ==, "HTTP/1.1 413 Request Entity Too Large\nclosed\n");
+}
+
 static void
 test_bad_rules (void)
 {
@@ -660,6 +701,7 @@ main (int    argc,
   g_test_add_func ("/http/big-response", test_big_response);
   g_test_add_func ("/http/events", test_events);
   g_test_add_func ("/http/malformed-and-slow", test_malformed_and_slow);
+  g_test_add_func ("/http/request-body-bound", test_request_body_bound);
   g_test_add_func ("/http/bad-rules", test_bad_rules);
   return g_test_run ();
 }

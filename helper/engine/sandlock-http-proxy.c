@@ -48,6 +48,9 @@
  * for a slow client: the proxy's memory stays bounded. */
 #define BODY_HIGH_WATER   (1024 * 1024)
 #define BODY_CHUNK        (64 * 1024)
+/* The server reads a request body whole before the rules see it: a bound,
+ * or a program could fill the supervisor's (the helper's) memory. */
+#define MAX_REQUEST_BODY  (64 * 1024 * 1024)
 /* A connect the proxy never saw (the program gave up) is forgotten. */
 #define EXPECTED_TTL_US   (60 * G_USEC_PER_SEC)
 
@@ -658,6 +661,72 @@ is_literal (const char *host,
   return literal != NULL && destination != NULL && g_inet_address_equal (literal, destination);
 }
 
+/* Answers 413 on a connection taken from the server, and closes it: the
+ * server would read (and drop) the whole body first. */
+static void
+refuse_body (SoupServerMessage *msg)
+{
+  g_autofree char *body = g_strdup_printf ("Refused by sandlock: request bodies are limited "
+                                           "to %d MiB\n", MAX_REQUEST_BODY / (1024 * 1024));
+  g_autofree char *reply = g_strdup_printf ("HTTP/1.1 413 Request Entity Too Large\r\n"
+                                            "Connection: close\r\nContent-Type: text/plain\r\n"
+                                            "Content-Length: %zu\r\n\r\n%s",
+                                            strlen (body), body);
+  g_autoptr(GIOStream) stream = soup_server_message_steal_connection (msg);
+  GOutputStream *out = stream ? g_io_stream_get_output_stream (stream) : NULL;
+
+  if (out != NULL && G_IS_POLLABLE_OUTPUT_STREAM (out))
+    g_pollable_output_stream_write_nonblocking (G_POLLABLE_OUTPUT_STREAM (out), reply,
+                                                strlen (reply), NULL, NULL);
+  if (stream != NULL)
+    g_io_stream_close (stream, NULL, NULL);
+}
+
+/* A chunked body is counted as it comes. */
+static void
+on_request_chunk (SoupServerMessage *msg,
+                  GBytes            *chunk,
+                  gpointer           data)
+{
+  gsize *received = g_object_get_data (G_OBJECT (msg), "sandlock-received");
+
+  *received += g_bytes_get_size (chunk);
+  if (*received > MAX_REQUEST_BODY)
+    {
+      g_signal_handlers_disconnect_by_func (msg, on_request_chunk, data);
+      refuse_body (msg);
+    }
+}
+
+/* After the headers, before the body. */
+static void
+on_request_headers (SoupServer        *server,
+                    SoupServerMessage *msg,
+                    const char        *path,
+                    GHashTable        *query,
+                    gpointer           data)
+{
+  SoupMessageHeaders *headers = soup_server_message_get_request_headers (msg);
+
+  switch (soup_message_headers_get_encoding (headers))
+    {
+    case SOUP_ENCODING_CONTENT_LENGTH:
+      if (soup_message_headers_get_content_length (headers) > MAX_REQUEST_BODY)
+        refuse_body (msg);
+      break;
+    case SOUP_ENCODING_CHUNKED:
+      g_object_set_data_full (G_OBJECT (msg), "sandlock-received", g_new0 (gsize, 1), g_free);
+      g_signal_connect (msg, "got-chunk", G_CALLBACK (on_request_chunk), data);
+      break;
+    case SOUP_ENCODING_UNRECOGNIZED:
+    case SOUP_ENCODING_NONE:
+    case SOUP_ENCODING_EOF:
+    case SOUP_ENCODING_BYTERANGES:
+    default:
+      break;
+    }
+}
+
 static void
 on_request (SoupServer        *server,
             SoupServerMessage *msg,
@@ -1261,6 +1330,7 @@ sandlock_http_proxy_new (SandlockPolicy    *policy,
   proxy->resolver = g_resolver_get_default ();
   /* The server only parses and answers: we hand it each connection. */
   proxy->server = soup_server_new ("server-header", NULL, NULL);
+  soup_server_add_early_handler (proxy->server, NULL, on_request_headers, proxy, NULL);
   soup_server_add_handler (proxy->server, NULL, on_request, proxy, NULL);
   if (add_unreachable_listener (proxy->server, error))
     proxy->port4 = listen_on (proxy, loopback4, error);
