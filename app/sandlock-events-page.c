@@ -33,7 +33,11 @@ struct _SandlockEventsPage {
 
   SandlockEventModel  *model;
   SandlockEventColumns *columns;
+  GSettings           *settings;   /* NULL without the installed schema */
+  /* Following the newest events now; and whether to when at the end (the
+   * reader's choice, the "follow-events" setting). */
   gboolean             follow;
+  gboolean             follow_wanted;
   gboolean             follow_changed;   /* the list changed since the last scroll */
   gboolean             follow_settling;  /* scrolled this frame: check after layout */
   guint                follow_tick;
@@ -45,6 +49,14 @@ struct _SandlockEventsPage {
 };
 
 G_DEFINE_FINAL_TYPE (SandlockEventsPage, sandlock_events_page, SANDLOCK_TYPE_PAGE)
+
+enum {
+  PROP_0,
+  PROP_FOLLOW,
+  N_PROPS
+};
+
+static GParamSpec *properties[N_PROPS];
 
 /* In the order of the drop-downs' items. */
 static const char * const categories[] = { NULL, "file", "network", "process", "memory" };
@@ -182,21 +194,23 @@ set_following (SandlockEventsPage *self,
   if (self->follow == follow)
     return;
   self->follow = follow;
+  g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_FOLLOW]);
   queue_follow (self);
 }
 
 /*
  * Following stops when the reader scrolls up (wheel, touchpad, scrollbar,
- * touch, keys) and resumes once the view is back at the end. Only the
- * reader's own moves stop it: the list moves the view too (its anchor
- * stays put while events come in and the oldest go).
+ * touch, keys) and resumes once the view is back at the end, unless the
+ * reader turned it off. Only the reader's own moves stop it: the list
+ * moves the view too (its anchor stays put while events come in and the
+ * oldest go).
  */
 static void
 on_value_changed (GtkAdjustment      *adjustment,
                   SandlockEventsPage *self)
 {
   if (at_end (adjustment))
-    set_following (self, TRUE);
+    set_following (self, self->follow_wanted);
   else
     queue_follow (self);   /* the list moved, not the reader */
 }
@@ -356,6 +370,43 @@ on_adjustment_changed (GtkAdjustment      *adjustment,
     queue_follow (self);
 }
 
+/*
+ * The reader's choice (the follow button, through the "events.follow"
+ * action): remembered in "follow-events" for the next start, and what
+ * reaching the end again goes back to.
+ */
+void
+sandlock_events_page_set_follow (SandlockEventsPage *self,
+                                 gboolean            follow)
+{
+  g_return_if_fail (SANDLOCK_IS_EVENTS_PAGE (self));
+
+  follow = !!follow;
+  self->follow_wanted = follow;
+  if (self->settings != NULL && g_settings_get_boolean (self->settings, "follow-events") != follow)
+    g_settings_set_boolean (self->settings, "follow-events", follow);
+  set_following (self, follow);
+}
+
+gboolean
+sandlock_events_page_get_follow (SandlockEventsPage *self)
+{
+  g_return_val_if_fail (SANDLOCK_IS_EVENTS_PAGE (self), FALSE);
+  return self->follow;
+}
+
+/* Chosen elsewhere (another window's page, gsettings). */
+static void
+on_follow_setting_changed (GSettings          *settings,
+                           const char         *key,
+                           SandlockEventsPage *self)
+{
+  gboolean follow = g_settings_get_boolean (settings, key);
+
+  if (follow != self->follow_wanted)
+    sandlock_events_page_set_follow (self, follow);
+}
+
 static void
 on_model_changed (SandlockEventsPage *self)
 {
@@ -480,7 +531,7 @@ set_sandbox (SandlockEventsPage  *self,
   g_clear_object (&self->input);
   g_set_object (&self->sandbox, sandbox);
   sandlock_event_model_clear (self->model);
-  set_following (self, TRUE);
+  set_following (self, self->follow_wanted);
   adw_status_page_set_icon_name (self->status, "view-list-symbolic");
   adw_status_page_set_title (self->status, _("No Events Yet"));
   adw_status_page_set_description (self->status,
@@ -543,7 +594,44 @@ sandlock_events_page_dispose (GObject *object)
     g_signal_handlers_disconnect_by_data (self->model, self);
   g_clear_object (&self->model);
   g_clear_object (&self->columns);
+  g_clear_object (&self->settings);
   G_OBJECT_CLASS (sandlock_events_page_parent_class)->dispose (object);
+}
+
+static void
+sandlock_events_page_get_property (GObject    *object,
+                                   guint       prop_id,
+                                   GValue     *value,
+                                   GParamSpec *pspec)
+{
+  SandlockEventsPage *self = SANDLOCK_EVENTS_PAGE (object);
+
+  switch (prop_id)
+    {
+    case PROP_FOLLOW:
+      g_value_set_boolean (value, self->follow);
+      break;
+    default:
+      G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
+    }
+}
+
+static void
+sandlock_events_page_set_property (GObject      *object,
+                                   guint         prop_id,
+                                   const GValue *value,
+                                   GParamSpec   *pspec)
+{
+  SandlockEventsPage *self = SANDLOCK_EVENTS_PAGE (object);
+
+  switch (prop_id)
+    {
+    case PROP_FOLLOW:
+      sandlock_events_page_set_follow (self, g_value_get_boolean (value));
+      break;
+    default:
+      G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
+    }
 }
 
 static void
@@ -552,11 +640,27 @@ sandlock_events_page_class_init (SandlockEventsPageClass *klass)
   GObjectClass *object_class = G_OBJECT_CLASS (klass);
   GtkWidgetClass *widget_class = GTK_WIDGET_CLASS (klass);
 
+  object_class->get_property = sandlock_events_page_get_property;
+  object_class->set_property = sandlock_events_page_set_property;
   object_class->dispose = sandlock_events_page_dispose;
   widget_class->realize = sandlock_events_page_realize;
   widget_class->unrealize = sandlock_events_page_unrealize;
 
   SANDLOCK_PAGE_CLASS (klass)->set_sandbox = page_set_sandbox;
+
+  /**
+   * SandlockEventsPage:follow:
+   *
+   * Whether the list follows the newest events. Set, it is the reader's
+   * choice and remembered; scrolling up pauses following without that.
+   */
+  properties[PROP_FOLLOW] =
+    g_param_spec_boolean ("follow", NULL, NULL, TRUE,
+                          G_PARAM_READWRITE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS);
+  g_object_class_install_properties (object_class, N_PROPS, properties);
+
+  /* The follow button's. */
+  gtk_widget_class_install_property_action (widget_class, "events.follow", "follow");
 
   g_type_ensure (SANDLOCK_TYPE_EVENT_HEADER);
 
@@ -575,6 +679,25 @@ sandlock_events_page_class_init (SandlockEventsPageClass *klass)
   gtk_widget_class_bind_template_callback (widget_class, update_filter);
 }
 
+/* Without the schema (running from the build tree without
+ * GSETTINGS_SCHEMA_DIR) the page simply follows. */
+static void
+load_settings (SandlockEventsPage *self)
+{
+  GSettingsSchemaSource *source = g_settings_schema_source_get_default ();
+  g_autoptr(GSettingsSchema) schema = NULL;
+
+  self->follow_wanted = TRUE;
+  if (source != NULL)
+    schema = g_settings_schema_source_lookup (source, "org.sandlock.Sandlock", TRUE);
+  if (schema == NULL)
+    return;
+  self->settings = g_settings_new_full (schema, NULL, NULL);
+  self->follow_wanted = g_settings_get_boolean (self->settings, "follow-events");
+  g_signal_connect_object (self->settings, "changed::follow-events",
+                           G_CALLBACK (on_follow_setting_changed), self, 0);
+}
+
 static void
 sandlock_events_page_init (SandlockEventsPage *self)
 {
@@ -583,7 +706,8 @@ sandlock_events_page_init (SandlockEventsPage *self)
   g_autoptr(GtkListItemFactory) factory = NULL;
 
   gtk_widget_init_template (GTK_WIDGET (self));
-  self->follow = TRUE;
+  load_settings (self);
+  self->follow = self->follow_wanted;
   /* Typing anywhere on the page searches. */
   gtk_search_entry_set_key_capture_widget (self->search_entry, GTK_WIDGET (self));
 
