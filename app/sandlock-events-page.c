@@ -163,6 +163,8 @@ update_count (SandlockEventsPage *self)
                                  tooltip->len > 0 ? tooltip->str : NULL);
 }
 
+static void on_model_changed (SandlockEventsPage *self);
+
 static void
 update_filter (SandlockEventsPage *self)
 {
@@ -171,11 +173,16 @@ update_filter (SandlockEventsPage *self)
 
   if (self->model == NULL)   /* still building the template */
     return;
+  /* The model tells a new filter in two changes, the first leaving the
+   * list empty: the page looks once, at the end ("No Matching Events"
+   * flashing in between would unmap the list and map it again). */
+  g_signal_handlers_block_by_func (self->model, on_model_changed, self);
   sandlock_event_model_set_filter (self->model,
                                    category < G_N_ELEMENTS (categories) ? categories[category] : NULL,
                                    verdict < G_N_ELEMENTS (verdicts) ? verdicts[verdict] : NULL,
                                    gtk_editable_get_text (GTK_EDITABLE (self->search_entry)));
-  update_count (self);
+  g_signal_handlers_unblock_by_func (self->model, on_model_changed, self);
+  on_model_changed (self);
 }
 
 static gboolean
