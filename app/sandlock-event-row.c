@@ -77,29 +77,109 @@ sandlock_event_row_column_text (SandlockEvent       *event,
 
 /* ---- Drawing ------------------------------------------------------------ */
 
-/* A column's layout, made once per row: numbers in tabular figures (as
- * the "numeric" style class has them), the system call in monospace, paths
- * shortened in the middle so that the file name stays in view. */
-static PangoLayout *
-ensure_layout (SandlockEventRow    *self,
-               SandlockEventColumn  column)
+/*
+ * Shaping is most of what drawing a row costs, and four of its columns
+ * repeat a few texts (a handful of processes, system calls, categories,
+ * verdicts): those are laid out once for every row, per column and text.
+ * The layouts are made with the first asking row's context and dropped
+ * when a row's font, font options, direction or resolution differ. Kept
+ * bounded: past MAX_SHARED texts a column lays out for itself.
+ */
+#define MAX_SHARED 256
+
+static struct {
+  PangoFontDescription *font;
+  cairo_font_options_t *options;
+  PangoFontMap         *font_map;   /* compared, not held */
+  PangoDirection        direction;
+  double                resolution;
+  GHashTable           *layouts[SANDLOCK_EVENT_N_COLUMNS];   /* text -> PangoLayout */
+} shared;
+
+static gboolean
+is_shared (SandlockEventColumn column)
 {
-  PangoAttrList *attrs;
+  return column == SANDLOCK_EVENT_COLUMN_PID || column == SANDLOCK_EVENT_COLUMN_SYSCALL ||
+         column == SANDLOCK_EVENT_COLUMN_CATEGORY || column == SANDLOCK_EVENT_COLUMN_VERDICT;
+}
 
-  if (self->layouts[column] != NULL)
-    return self->layouts[column];
+/* A layout for @column: numbers in tabular figures (as the "numeric"
+ * style class has them), the system call in monospace, paths shortened in
+ * the middle so that the file name stays in view. */
+static PangoLayout *
+new_layout (PangoContext        *context,
+            SandlockEventColumn  column)
+{
+  PangoLayout *layout = pango_layout_new (context);
+  PangoAttrList *attrs = pango_attr_list_new ();
 
-  self->layouts[column] = pango_layout_new (gtk_widget_get_pango_context (GTK_WIDGET (self)));
-  pango_layout_set_single_paragraph_mode (self->layouts[column], TRUE);
-  pango_layout_set_ellipsize (self->layouts[column], column == SANDLOCK_EVENT_COLUMN_DETAIL ?
-                                                     PANGO_ELLIPSIZE_MIDDLE : PANGO_ELLIPSIZE_END);
-  attrs = pango_attr_list_new ();
+  pango_layout_set_single_paragraph_mode (layout, TRUE);
+  pango_layout_set_ellipsize (layout, column == SANDLOCK_EVENT_COLUMN_DETAIL ?
+                                      PANGO_ELLIPSIZE_MIDDLE : PANGO_ELLIPSIZE_END);
   if (column == SANDLOCK_EVENT_COLUMN_TIME || column == SANDLOCK_EVENT_COLUMN_PID)
     pango_attr_list_insert (attrs, pango_attr_font_features_new ("tnum"));
   else if (column == SANDLOCK_EVENT_COLUMN_SYSCALL)
     pango_attr_list_insert (attrs, pango_attr_family_new ("monospace"));
-  pango_layout_set_attributes (self->layouts[column], attrs);
+  pango_layout_set_attributes (layout, attrs);
   pango_attr_list_unref (attrs);
+  return layout;
+}
+
+/* The shared layout of @text in @column, or NULL (not shared, too many). */
+static PangoLayout *
+lookup_shared (PangoContext        *context,
+               SandlockEventColumn  column,
+               const char          *text)
+{
+  const PangoFontDescription *font = pango_context_get_font_description (context);
+  const cairo_font_options_t *options = pango_cairo_context_get_font_options (context);
+  PangoFontMap *font_map = pango_context_get_font_map (context);
+  PangoDirection direction = pango_context_get_base_dir (context);
+  double resolution = pango_cairo_context_get_resolution (context);
+  PangoLayout *layout;
+
+  if (!is_shared (column))
+    return NULL;
+  if (shared.font == NULL || !pango_font_description_equal (font, shared.font) ||
+      (options == NULL) != (shared.options == NULL) ||
+      (options != NULL && !cairo_font_options_equal (options, shared.options)) ||
+      font_map != shared.font_map || direction != shared.direction ||
+      resolution != shared.resolution)
+    {
+      g_clear_pointer (&shared.font, pango_font_description_free);
+      g_clear_pointer (&shared.options, cairo_font_options_destroy);
+      shared.font = pango_font_description_copy (font);
+      shared.options = options ? cairo_font_options_copy (options) : NULL;
+      shared.font_map = font_map;
+      shared.direction = direction;
+      shared.resolution = resolution;
+      for (guint i = 0; i < SANDLOCK_EVENT_N_COLUMNS; i++)
+        if (shared.layouts[i] != NULL)
+          g_hash_table_remove_all (shared.layouts[i]);
+    }
+  if (shared.layouts[column] == NULL)
+    shared.layouts[column] = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, g_object_unref);
+  layout = g_hash_table_lookup (shared.layouts[column], text);
+  if (layout == NULL && g_hash_table_size (shared.layouts[column]) < MAX_SHARED)
+    {
+      layout = new_layout (context, column);
+      pango_layout_set_text (layout, text, -1);
+      g_hash_table_insert (shared.layouts[column], g_strdup (text), layout);
+    }
+  return layout;
+}
+
+/* The row's own layout for @column, with @text: a row rebound to an event
+ * with the same text keeps what it had. */
+static PangoLayout *
+own_layout (SandlockEventRow    *self,
+            SandlockEventColumn  column,
+            const char          *text)
+{
+  if (self->layouts[column] == NULL)
+    self->layouts[column] = new_layout (gtk_widget_get_pango_context (GTK_WIDGET (self)), column);
+  if (strcmp (pango_layout_get_text (self->layouts[column]), text) != 0)
+    pango_layout_set_text (self->layouts[column], text, -1);
   return self->layouts[column];
 }
 
@@ -110,6 +190,7 @@ sandlock_event_row_snapshot (GtkWidget   *widget,
   SandlockEventRow *self = SANDLOCK_EVENT_ROW (widget);
   GtkTextDirection direction = gtk_widget_get_direction (widget);
   GtkStyleContext *context = gtk_widget_get_style_context (widget);
+  PangoContext *pango_context = gtk_widget_get_pango_context (widget);
   int height = gtk_widget_get_height (widget);
   int x[SANDLOCK_EVENT_N_COLUMNS], widths[SANDLOCK_EVENT_N_COLUMNS];
 
@@ -127,11 +208,9 @@ sandlock_event_row_snapshot (GtkWidget   *widget,
 
       if (text_width <= 0 || *text == '\0')
         continue;
-      layout = ensure_layout (self, i);
-      /* Shaping is the cost: a row rebound to an event with the same
-       * system call, say, keeps what it had. */
-      if (strcmp (pango_layout_get_text (layout), text) != 0)
-        pango_layout_set_text (layout, text, -1);
+      layout = lookup_shared (pango_context, i, text);
+      if (layout == NULL)
+        layout = own_layout (self, i, text);
       pango_layout_set_width (layout, text_width * PANGO_SCALE);
       /* Start-aligned, as a label with xalign 0 is. */
       pango_layout_set_alignment (layout, direction == GTK_TEXT_DIR_RTL ? PANGO_ALIGN_RIGHT

@@ -328,10 +328,12 @@ push_events (SandlockEventModel *model,
 {
   for (guint i = 0; i < n; i++)
     {
+      /* Every seventh denied: the screenshot shows how those stand out. */
       g_autofree char *line =
         g_strdup_printf ("{\"time_ns\":%u,\"pid\":1,\"ppid\":0,\"syscall\":\"openat\","
-                         "\"category\":\"file\",\"detail\":\"/tmp/%u\",\"verdict\":\"allow\","
-                         "\"errno\":0,\"rule\":\"\"}", i, i);
+                         "\"category\":\"file\",\"detail\":\"/tmp/%u\",\"verdict\":\"%s\","
+                         "\"errno\":%d,\"rule\":\"%s\"}", i, i, i % 7 ? "allow" : "deny",
+                         i % 7 ? 0 : 13, i % 7 ? "" : "fs_readable");
 
       g_assert_true (sandlock_event_model_push_line (model, line, -1, NULL));
     }
