@@ -247,9 +247,11 @@ sandlock_event_row_measure (GtkWidget      *widget,
   SandlockEventRow *self = SANDLOCK_EVENT_ROW (widget);
   /* Every row asks the same: the last answer is kept. */
   static PangoFontDescription *last_font;
+  static double last_resolution;
   static int last_height;
   PangoContext *context;
   const PangoFontDescription *font;
+  double resolution;
 
   if (orientation == GTK_ORIENTATION_HORIZONTAL)
     {
@@ -259,7 +261,9 @@ sandlock_event_row_measure (GtkWidget      *widget,
 
   context = gtk_widget_get_pango_context (widget);
   font = pango_context_get_font_description (context);
-  if (last_font == NULL || !pango_font_description_equal (font, last_font))
+  resolution = pango_cairo_context_get_resolution (context);
+  if (last_font == NULL || !pango_font_description_equal (font, last_font) ||
+      resolution != last_resolution)
     {
       g_autoptr(PangoFontDescription) monospace = pango_font_description_copy (font);
 
@@ -267,6 +271,7 @@ sandlock_event_row_measure (GtkWidget      *widget,
       last_height = MAX (line_height (context, font), line_height (context, monospace));
       g_clear_pointer (&last_font, pango_font_description_free);
       last_font = pango_font_description_copy (font);
+      last_resolution = resolution;
     }
   *minimum = *natural = last_height;
 }
