@@ -38,7 +38,9 @@ void                sandlock_event_model_clear          (SandlockEventModel *sel
 /*
  * Lists only the events of @category, with @verdict, and with @search in
  * their system call, detail or rule (ignoring ASCII case); NULL (or "")
- * for any. Filtering 200k events takes some milliseconds.
+ * for any. Filtering 200k events takes some milliseconds. A new filter is
+ * told in two items-changed: all that was listed goes, then what matches
+ * comes.
  */
 void                sandlock_event_model_set_filter     (SandlockEventModel *self,
                                                          const char         *category,

@@ -493,17 +493,31 @@ sandlock_event_is_denied (SandlockEvent *self)
   return strcmp (self->verdict, "deny") == 0;
 }
 
-char *
-sandlock_event_format_time (SandlockEvent *self)
+const char *
+sandlock_event_print_time (SandlockEvent *self,
+                           char          *buffer,
+                           gsize          size)
 {
   time_t seconds;
   struct tm tm;
   char clock[16];
 
   g_return_val_if_fail (SANDLOCK_IS_EVENT (self), NULL);
+  g_return_val_if_fail (buffer != NULL && size > 0, NULL);
 
   seconds = (time_t) (self->time_ns / G_GUINT64_CONSTANT (1000000000));
   if (localtime_r (&seconds, &tm) == NULL || strftime (clock, sizeof clock, "%H:%M:%S", &tm) == 0)
-    return g_strdup ("");
-  return g_strdup_printf ("%s.%03u", clock, (guint) (self->time_ns / 1000000 % 1000));
+    *buffer = '\0';
+  else
+    g_snprintf (buffer, size, "%s.%03u", clock, (guint) (self->time_ns / 1000000 % 1000));
+  return buffer;
+}
+
+char *
+sandlock_event_format_time (SandlockEvent *self)
+{
+  char buffer[SANDLOCK_EVENT_TIME_SIZE];
+
+  g_return_val_if_fail (SANDLOCK_IS_EVENT (self), NULL);
+  return g_strdup (sandlock_event_print_time (self, buffer, sizeof buffer));
 }

@@ -9,6 +9,9 @@
 #include <gio/gunixinputstream.h>
 
 #include "sandlock-event.h"
+#include "sandlock-event-columns.h"
+#include "sandlock-event-header.h"
+#include "sandlock-event-row.h"
 #include "sandlock-events-page.h"
 
 /* Lines read from the buffer at once before the main loop gets a turn. */
@@ -24,12 +27,21 @@ struct _SandlockEventsPage {
   GtkDropDown         *verdict_dropdown;
   GtkLabel            *count_label;
   GtkStack            *list_stack;
+  SandlockEventHeader *header;
   GtkScrolledWindow   *scroller;
-  GtkColumnView       *view;
+  GtkListView         *view;
 
   SandlockEventModel  *model;
+  SandlockEventColumns *columns;
+  GSettings           *settings;   /* NULL without the installed schema */
+  /* Following the newest events now; and whether to when at the end (the
+   * reader's choice, the "follow-events" setting). */
   gboolean             follow;
+  gboolean             follow_wanted;
+  gboolean             follow_changed;   /* the list changed since the last scroll */
+  gboolean             follow_settling;  /* scrolled this frame: check after layout */
   guint                follow_tick;
+  GdkFrameClock       *frame_clock;
 
   SandlockDbusSandbox *sandbox;
   GDataInputStream    *input;
@@ -37,6 +49,14 @@ struct _SandlockEventsPage {
 };
 
 G_DEFINE_FINAL_TYPE (SandlockEventsPage, sandlock_events_page, SANDLOCK_TYPE_PAGE)
+
+enum {
+  PROP_0,
+  PROP_FOLLOW,
+  N_PROPS
+};
+
+static GParamSpec *properties[N_PROPS];
 
 /* In the order of the drop-downs' items. */
 static const char * const categories[] = { NULL, "file", "network", "process", "memory" };
@@ -49,207 +69,32 @@ sandlock_events_page_get_model (SandlockEventsPage *self)
   return self->model;
 }
 
-/* ---- Cells -------------------------------------------------------------- */
-
-static GtkWidget *
-new_cell (GtkListItem *item)
-{
-  GtkWidget *label = gtk_label_new (NULL);
-
-  gtk_label_set_xalign (GTK_LABEL (label), 0);
-  gtk_label_set_ellipsize (GTK_LABEL (label), PANGO_ELLIPSIZE_END);
-  gtk_list_item_set_child (item, label);
-  return label;
-}
-
-static void
-setup_cell (GtkSignalListItemFactory *factory,
-            GtkListItem              *item,
-            gpointer                  user_data)
-{
-  new_cell (item);
-}
-
-static void
-setup_numeric_cell (GtkSignalListItemFactory *factory,
-                    GtkListItem              *item,
-                    gpointer                  user_data)
-{
-  gtk_widget_add_css_class (new_cell (item), "numeric");
-}
-
-static void
-setup_monospace_cell (GtkSignalListItemFactory *factory,
-                      GtkListItem              *item,
-                      gpointer                  user_data)
-{
-  GtkWidget *label = new_cell (item);
-
-  gtk_widget_add_css_class (label, "monospace");
-}
+/* ---- Rows -------------------------------------------------------------- */
 
 /*
- * Tooltips are made when asked for: setting one on every bind costs a round
- * trip to the display server (where is the pointer?), per cell, per frame.
+ * One widget per row, drawing its columns (see SandlockEventRow): GTK 4.8
+ * list views rebind every row they keep (~200) whenever the rows move,
+ * which when following a flood is ten times a second; a GtkColumnView row
+ * is seven list items and six labels to rebind and lay out again.
  */
-static gboolean
-on_query_detail_tooltip (GtkWidget   *label,
-                         int          x,
-                         int          y,
-                         gboolean     keyboard,
-                         GtkTooltip  *tooltip,
-                         GtkListItem *item)
-{
-  SandlockEvent *event = gtk_list_item_get_item (item);
-  const char *detail;
-
-  if (event == NULL || *(detail = sandlock_event_get_detail (event)) == '\0')
-    return FALSE;
-  gtk_tooltip_set_text (tooltip, detail);
-  return TRUE;
-}
-
-static gboolean
-on_query_verdict_tooltip (GtkWidget   *label,
-                          int          x,
-                          int          y,
-                          gboolean     keyboard,
-                          GtkTooltip  *tooltip,
-                          GtkListItem *item)
-{
-  SandlockEvent *event = gtk_list_item_get_item (item);
-  g_autofree char *text = NULL;
-  const char *rule;
-  int error;
-
-  if (event == NULL)
-    return FALSE;
-  rule = sandlock_event_get_rule (event);
-  error = sandlock_event_get_errno (event);
-  if (error != 0 && *rule != '\0')
-    /* Translators: "Permission denied (rule: fs_writable)" */
-    text = g_strdup_printf (_("%s (rule: %s)"), g_strerror (error), rule);
-  else if (error != 0)
-    text = g_strdup (g_strerror (error));
-  else if (*rule != '\0')
-    text = g_strdup_printf (_("Rule: %s"), rule);
-  else
-    return FALSE;
-  gtk_tooltip_set_text (tooltip, text);
-  return TRUE;
-}
-
 static void
-setup_detail_cell (GtkSignalListItemFactory *factory,
-                   GtkListItem              *item,
-                   gpointer                  user_data)
-{
-  GtkWidget *label = new_cell (item);
-
-  /* Paths keep their file name in view. */
-  gtk_label_set_ellipsize (GTK_LABEL (label), PANGO_ELLIPSIZE_MIDDLE);
-  gtk_widget_set_has_tooltip (label, TRUE);
-  /* The item owns the label: it outlives the handler. */
-  g_signal_connect (label, "query-tooltip", G_CALLBACK (on_query_detail_tooltip), item);
-}
-
-static void
-setup_verdict_cell (GtkSignalListItemFactory *factory,
-                    GtkListItem              *item,
-                    gpointer                  user_data)
-{
-  GtkWidget *label = new_cell (item);
-
-  gtk_widget_set_has_tooltip (label, TRUE);
-  g_signal_connect (label, "query-tooltip", G_CALLBACK (on_query_verdict_tooltip), item);
-}
-
-/* Denied rows stand out: every cell of the row carries the class. */
-static SandlockEvent *
-bind_cell (GtkListItem *item,
-           const char  *text)
-{
-  SandlockEvent *event = gtk_list_item_get_item (item);
-  GtkWidget *label = gtk_list_item_get_child (item);
-
-  gtk_label_set_text (GTK_LABEL (label), text);
-  if (sandlock_event_is_denied (event))
-    gtk_widget_add_css_class (label, "denied");
-  else
-    gtk_widget_remove_css_class (label, "denied");
-  return event;
-}
-
-static void
-bind_time (GtkSignalListItemFactory *factory,
+setup_row (GtkSignalListItemFactory *factory,
            GtkListItem              *item,
-           gpointer                  user_data)
+           SandlockEventsPage       *self)
 {
-  g_autofree char *text = sandlock_event_format_time (gtk_list_item_get_item (item));
-
-  bind_cell (item, text);
+  gtk_list_item_set_child (item, sandlock_event_row_new (self->columns));
 }
 
+/* GTK 4.8 unbinds and binds again when only the position changed (as for
+ * every row kept when the oldest events go): the row keeps its event
+ * until given another, and the same one again costs nothing. */
 static void
-bind_pid (GtkSignalListItemFactory *factory,
+bind_row (GtkSignalListItemFactory *factory,
           GtkListItem              *item,
-          gpointer                  user_data)
+          SandlockEventsPage       *self)
 {
-  SandlockEvent *event = gtk_list_item_get_item (item);
-  char text[16];
-
-  g_snprintf (text, sizeof text, "%d", sandlock_event_get_pid (event));
-  bind_cell (item, text);
-}
-
-static void
-bind_syscall (GtkSignalListItemFactory *factory,
-              GtkListItem              *item,
-              gpointer                  user_data)
-{
-  bind_cell (item, sandlock_event_get_syscall (gtk_list_item_get_item (item)));
-}
-
-static void
-bind_category (GtkSignalListItemFactory *factory,
-               GtkListItem              *item,
-               gpointer                  user_data)
-{
-  const char *category = sandlock_event_get_category (gtk_list_item_get_item (item));
-
-  if (strcmp (category, "file") == 0)
-    category = C_("event category", "File");
-  else if (strcmp (category, "network") == 0)
-    category = C_("event category", "Network");
-  else if (strcmp (category, "process") == 0)
-    category = C_("event category", "Process");
-  else if (strcmp (category, "memory") == 0)
-    category = C_("event category", "Memory");
-  bind_cell (item, category);
-}
-
-static void
-bind_detail (GtkSignalListItemFactory *factory,
-             GtkListItem              *item,
-             gpointer                  user_data)
-{
-  bind_cell (item, sandlock_event_get_detail (gtk_list_item_get_item (item)));
-}
-
-static void
-bind_verdict (GtkSignalListItemFactory *factory,
-              GtkListItem              *item,
-              gpointer                  user_data)
-{
-  const char *verdict = sandlock_event_get_verdict (gtk_list_item_get_item (item));
-
-  if (strcmp (verdict, "allow") == 0)
-    verdict = C_("event verdict", "Allowed");
-  else if (strcmp (verdict, "deny") == 0)
-    verdict = C_("event verdict", "Denied");
-  else if (strcmp (verdict, "audit") == 0)
-    verdict = C_("event verdict", "Audited");
-  bind_cell (item, verdict);
+  sandlock_event_row_set_event (SANDLOCK_EVENT_ROW (gtk_list_item_get_child (item)),
+                                gtk_list_item_get_item (item));
 }
 
 /* ---- Counts, filter, following the end ---------------------------------- */
@@ -318,6 +163,8 @@ update_count (SandlockEventsPage *self)
                                  tooltip->len > 0 ? tooltip->str : NULL);
 }
 
+static void on_model_changed (SandlockEventsPage *self);
+
 static void
 update_filter (SandlockEventsPage *self)
 {
@@ -326,11 +173,16 @@ update_filter (SandlockEventsPage *self)
 
   if (self->model == NULL)   /* still building the template */
     return;
+  /* The model tells a new filter in two changes, the first leaving the
+   * list empty: the page looks once, at the end ("No Matching Events"
+   * flashing in between would unmap the list and map it again). */
+  g_signal_handlers_block_by_func (self->model, on_model_changed, self);
   sandlock_event_model_set_filter (self->model,
                                    category < G_N_ELEMENTS (categories) ? categories[category] : NULL,
                                    verdict < G_N_ELEMENTS (verdicts) ? verdicts[verdict] : NULL,
                                    gtk_editable_get_text (GTK_EDITABLE (self->search_entry)));
-  update_count (self);
+  g_signal_handlers_unblock_by_func (self->model, on_model_changed, self);
+  on_model_changed (self);
 }
 
 static gboolean
@@ -342,18 +194,30 @@ at_end (GtkAdjustment *adjustment)
 
 static void queue_follow (SandlockEventsPage *self);
 
+static void
+set_following (SandlockEventsPage *self,
+               gboolean            follow)
+{
+  if (self->follow == follow)
+    return;
+  self->follow = follow;
+  g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_FOLLOW]);
+  queue_follow (self);
+}
+
 /*
  * Following stops when the reader scrolls up (wheel, touchpad, scrollbar,
- * touch, keys) and resumes once the view is back at the end. Only the
- * reader's own moves stop it: the list moves the view too (its anchor
- * stays put while events come in and the oldest go).
+ * touch, keys) and resumes once the view is back at the end, unless the
+ * reader turned it off. Only the reader's own moves stop it: the list
+ * moves the view too (its anchor stays put while events come in and the
+ * oldest go).
  */
 static void
 on_value_changed (GtkAdjustment      *adjustment,
                   SandlockEventsPage *self)
 {
   if (at_end (adjustment))
-    self->follow = TRUE;
+    set_following (self, self->follow_wanted);
   else
     queue_follow (self);   /* the list moved, not the reader */
 }
@@ -365,7 +229,7 @@ on_scroll (GtkEventControllerScroll *controller,
            SandlockEventsPage       *self)
 {
   if (dy < 0)
-    self->follow = FALSE;
+    set_following (self, FALSE);
   return FALSE;
 }
 
@@ -376,7 +240,7 @@ on_scrollbar_pressed (GtkGestureClick    *gesture,
                       double              y,
                       SandlockEventsPage *self)
 {
-  self->follow = FALSE;
+  set_following (self, FALSE);
 }
 
 static void
@@ -386,7 +250,7 @@ on_touch_drag (GtkGestureDrag     *gesture,
                SandlockEventsPage *self)
 {
   if (offset_y > 0)
-    self->follow = FALSE;
+    set_following (self, FALSE);
 }
 
 static gboolean
@@ -404,7 +268,7 @@ on_key_pressed (GtkEventControllerKey *controller,
     case GDK_KEY_KP_Page_Up:
     case GDK_KEY_Home:
     case GDK_KEY_KP_Home:
-      self->follow = FALSE;
+      set_following (self, FALSE);
       break;
     default:
       break;
@@ -452,13 +316,16 @@ follow_end (GtkWidget     *widget,
   guint n = g_list_model_get_n_items (G_LIST_MODEL (self->model));
 
   self->follow_tick = 0;
-  if (!self->follow || n == 0 || at_end (adjustment))
+  /* After a flush the adjustment still tells the old end (the list lays
+   * out later in this frame): scrolling now, rather than when it caught up
+   * in the next frame, takes one frame of new rows instead of two. */
+  if (!self->follow || n == 0 || (!self->follow_changed && at_end (adjustment)))
     return G_SOURCE_REMOVE;
+  self->follow_changed = FALSE;
+  self->follow_settling = TRUE;
   /* Anchored on the last row rather than a scroll offset: before rows are
-   * laid out the list only estimates where an offset lands. The column
-   * view's list is its last child. */
-  if (!gtk_widget_activate_action (gtk_widget_get_last_child (GTK_WIDGET (self->view)),
-                                   "list.scroll-to-item", "u", n - 1))
+   * laid out the list only estimates where an offset lands. */
+  if (!gtk_widget_activate_action (GTK_WIDGET (self->view), "list.scroll-to-item", "u", n - 1))
     gtk_adjustment_set_value (adjustment,
                               gtk_adjustment_get_upper (adjustment) -
                               gtk_adjustment_get_page_size (adjustment));
@@ -480,6 +347,27 @@ queue_follow (SandlockEventsPage *self)
                                                       self, NULL);
 }
 
+/*
+ * A scroll to rows not laid out yet ends a row short of the end (the list
+ * placed them from estimates). Scrolling again once laid out, from the
+ * layout phase, has the frame clock lay out again before it paints: one
+ * frame with new rows, rather than another one moving them all a little.
+ * Once a frame; should it not do, the "changed" adjustment follows up.
+ */
+static void
+on_layout (GdkFrameClock      *clock,
+           SandlockEventsPage *self)
+{
+  GtkAdjustment *adjustment = gtk_scrolled_window_get_vadjustment (self->scroller);
+  guint n = g_list_model_get_n_items (G_LIST_MODEL (self->model));
+
+  if (!self->follow_settling)
+    return;
+  self->follow_settling = FALSE;
+  if (self->follow && n > 0 && !at_end (adjustment))
+    gtk_widget_activate_action (GTK_WIDGET (self->view), "list.scroll-to-item", "u", n - 1);
+}
+
 /* The list grew (or shrank): stay at the end when following it. */
 static void
 on_adjustment_changed (GtkAdjustment      *adjustment,
@@ -487,6 +375,43 @@ on_adjustment_changed (GtkAdjustment      *adjustment,
 {
   if (self->follow && !at_end (adjustment))
     queue_follow (self);
+}
+
+/*
+ * The reader's choice (the follow button, through the "events.follow"
+ * action): remembered in "follow-events" for the next start, and what
+ * reaching the end again goes back to.
+ */
+void
+sandlock_events_page_set_follow (SandlockEventsPage *self,
+                                 gboolean            follow)
+{
+  g_return_if_fail (SANDLOCK_IS_EVENTS_PAGE (self));
+
+  follow = !!follow;
+  self->follow_wanted = follow;
+  if (self->settings != NULL && g_settings_get_boolean (self->settings, "follow-events") != follow)
+    g_settings_set_boolean (self->settings, "follow-events", follow);
+  set_following (self, follow);
+}
+
+gboolean
+sandlock_events_page_get_follow (SandlockEventsPage *self)
+{
+  g_return_val_if_fail (SANDLOCK_IS_EVENTS_PAGE (self), FALSE);
+  return self->follow;
+}
+
+/* Chosen elsewhere (another window's page, gsettings). */
+static void
+on_follow_setting_changed (GSettings          *settings,
+                           const char         *key,
+                           SandlockEventsPage *self)
+{
+  gboolean follow = g_settings_get_boolean (settings, key);
+
+  if (follow != self->follow_wanted)
+    sandlock_events_page_set_follow (self, follow);
 }
 
 static void
@@ -498,6 +423,7 @@ on_model_changed (SandlockEventsPage *self)
   gtk_stack_set_visible_child_name (self->stack, any ? "events" : "empty");
   gtk_stack_set_visible_child_name (self->list_stack, shown || !any ? "list" : "no-match");
   update_count (self);
+  self->follow_changed = TRUE;
   queue_follow (self);
 }
 
@@ -612,7 +538,7 @@ set_sandbox (SandlockEventsPage  *self,
   g_clear_object (&self->input);
   g_set_object (&self->sandbox, sandbox);
   sandlock_event_model_clear (self->model);
-  self->follow = TRUE;
+  set_following (self, self->follow_wanted);
   adw_status_page_set_icon_name (self->status, "view-list-symbolic");
   adw_status_page_set_title (self->status, _("No Events Yet"));
   adw_status_page_set_description (self->status,
@@ -628,6 +554,28 @@ set_sandbox (SandlockEventsPage  *self,
 }
 
 /* ---- GObject ------------------------------------------------------------ */
+
+/* Connected after the window's own layout handler: the list is laid out. */
+static void
+sandlock_events_page_realize (GtkWidget *widget)
+{
+  SandlockEventsPage *self = SANDLOCK_EVENTS_PAGE (widget);
+
+  GTK_WIDGET_CLASS (sandlock_events_page_parent_class)->realize (widget);
+  self->frame_clock = g_object_ref (gtk_widget_get_frame_clock (widget));
+  g_signal_connect_after (self->frame_clock, "layout", G_CALLBACK (on_layout), self);
+}
+
+static void
+sandlock_events_page_unrealize (GtkWidget *widget)
+{
+  SandlockEventsPage *self = SANDLOCK_EVENTS_PAGE (widget);
+
+  g_signal_handlers_disconnect_by_data (self->frame_clock, self);
+  g_clear_object (&self->frame_clock);
+  self->follow_settling = FALSE;
+  GTK_WIDGET_CLASS (sandlock_events_page_parent_class)->unrealize (widget);
+}
 
 static void
 page_set_sandbox (SandlockPage        *page,
@@ -648,11 +596,49 @@ sandlock_events_page_dispose (GObject *object)
       self->follow_tick = 0;
     }
   if (self->view != NULL)
-    gtk_column_view_set_model (self->view, NULL);
+    gtk_list_view_set_model (self->view, NULL);
   if (self->model != NULL)
     g_signal_handlers_disconnect_by_data (self->model, self);
   g_clear_object (&self->model);
+  g_clear_object (&self->columns);
+  g_clear_object (&self->settings);
   G_OBJECT_CLASS (sandlock_events_page_parent_class)->dispose (object);
+}
+
+static void
+sandlock_events_page_get_property (GObject    *object,
+                                   guint       prop_id,
+                                   GValue     *value,
+                                   GParamSpec *pspec)
+{
+  SandlockEventsPage *self = SANDLOCK_EVENTS_PAGE (object);
+
+  switch (prop_id)
+    {
+    case PROP_FOLLOW:
+      g_value_set_boolean (value, self->follow);
+      break;
+    default:
+      G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
+    }
+}
+
+static void
+sandlock_events_page_set_property (GObject      *object,
+                                   guint         prop_id,
+                                   const GValue *value,
+                                   GParamSpec   *pspec)
+{
+  SandlockEventsPage *self = SANDLOCK_EVENTS_PAGE (object);
+
+  switch (prop_id)
+    {
+    case PROP_FOLLOW:
+      sandlock_events_page_set_follow (self, g_value_get_boolean (value));
+      break;
+    default:
+      G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
+    }
 }
 
 static void
@@ -661,9 +647,29 @@ sandlock_events_page_class_init (SandlockEventsPageClass *klass)
   GObjectClass *object_class = G_OBJECT_CLASS (klass);
   GtkWidgetClass *widget_class = GTK_WIDGET_CLASS (klass);
 
+  object_class->get_property = sandlock_events_page_get_property;
+  object_class->set_property = sandlock_events_page_set_property;
   object_class->dispose = sandlock_events_page_dispose;
+  widget_class->realize = sandlock_events_page_realize;
+  widget_class->unrealize = sandlock_events_page_unrealize;
 
   SANDLOCK_PAGE_CLASS (klass)->set_sandbox = page_set_sandbox;
+
+  /**
+   * SandlockEventsPage:follow:
+   *
+   * Whether the list follows the newest events. Set, it is the reader's
+   * choice and remembered; scrolling up pauses following without that.
+   */
+  properties[PROP_FOLLOW] =
+    g_param_spec_boolean ("follow", NULL, NULL, TRUE,
+                          G_PARAM_READWRITE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS);
+  g_object_class_install_properties (object_class, N_PROPS, properties);
+
+  /* The follow button's. */
+  gtk_widget_class_install_property_action (widget_class, "events.follow", "follow");
+
+  g_type_ensure (SANDLOCK_TYPE_EVENT_HEADER);
 
   gtk_widget_class_set_template_from_resource (widget_class,
                                                "/org/sandlock/Sandlock/sandlock-events-page.ui");
@@ -674,20 +680,29 @@ sandlock_events_page_class_init (SandlockEventsPageClass *klass)
   gtk_widget_class_bind_template_child (widget_class, SandlockEventsPage, verdict_dropdown);
   gtk_widget_class_bind_template_child (widget_class, SandlockEventsPage, count_label);
   gtk_widget_class_bind_template_child (widget_class, SandlockEventsPage, list_stack);
+  gtk_widget_class_bind_template_child (widget_class, SandlockEventsPage, header);
   gtk_widget_class_bind_template_child (widget_class, SandlockEventsPage, scroller);
   gtk_widget_class_bind_template_child (widget_class, SandlockEventsPage, view);
-  gtk_widget_class_bind_template_callback (widget_class, setup_cell);
-  gtk_widget_class_bind_template_callback (widget_class, setup_numeric_cell);
-  gtk_widget_class_bind_template_callback (widget_class, setup_monospace_cell);
-  gtk_widget_class_bind_template_callback (widget_class, setup_detail_cell);
-  gtk_widget_class_bind_template_callback (widget_class, setup_verdict_cell);
-  gtk_widget_class_bind_template_callback (widget_class, bind_time);
-  gtk_widget_class_bind_template_callback (widget_class, bind_pid);
-  gtk_widget_class_bind_template_callback (widget_class, bind_syscall);
-  gtk_widget_class_bind_template_callback (widget_class, bind_category);
-  gtk_widget_class_bind_template_callback (widget_class, bind_detail);
-  gtk_widget_class_bind_template_callback (widget_class, bind_verdict);
   gtk_widget_class_bind_template_callback (widget_class, update_filter);
+}
+
+/* Without the schema (running from the build tree without
+ * GSETTINGS_SCHEMA_DIR) the page simply follows. */
+static void
+load_settings (SandlockEventsPage *self)
+{
+  GSettingsSchemaSource *source = g_settings_schema_source_get_default ();
+  g_autoptr(GSettingsSchema) schema = NULL;
+
+  self->follow_wanted = TRUE;
+  if (source != NULL)
+    schema = g_settings_schema_source_lookup (source, "org.sandlock.Sandlock", TRUE);
+  if (schema == NULL)
+    return;
+  self->settings = g_settings_new_full (schema, NULL, NULL);
+  self->follow_wanted = g_settings_get_boolean (self->settings, "follow-events");
+  g_signal_connect_object (self->settings, "changed::follow-events",
+                           G_CALLBACK (on_follow_setting_changed), self, 0);
 }
 
 static void
@@ -695,15 +710,24 @@ sandlock_events_page_init (SandlockEventsPage *self)
 {
   GtkAdjustment *vadjustment;
   g_autoptr(GtkNoSelection) selection = NULL;
+  g_autoptr(GtkListItemFactory) factory = NULL;
 
   gtk_widget_init_template (GTK_WIDGET (self));
-  self->follow = TRUE;
+  load_settings (self);
+  self->follow = self->follow_wanted;
   /* Typing anywhere on the page searches. */
   gtk_search_entry_set_key_capture_widget (self->search_entry, GTK_WIDGET (self));
 
+  self->columns = sandlock_event_columns_new ();
+  sandlock_event_header_set_columns (self->header, self->columns);
+  factory = gtk_signal_list_item_factory_new ();
+  g_signal_connect (factory, "setup", G_CALLBACK (setup_row), self);
+  g_signal_connect (factory, "bind", G_CALLBACK (bind_row), self);
+  gtk_list_view_set_factory (self->view, factory);
+
   self->model = sandlock_event_model_new (SANDLOCK_EVENT_MODEL_DEFAULT_MAX);
   selection = gtk_no_selection_new (g_object_ref (G_LIST_MODEL (self->model)));
-  gtk_column_view_set_model (self->view, GTK_SELECTION_MODEL (selection));
+  gtk_list_view_set_model (self->view, GTK_SELECTION_MODEL (selection));
 
   g_signal_connect_swapped (self->model, "items-changed", G_CALLBACK (on_model_changed), self);
 

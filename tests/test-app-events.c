@@ -12,6 +12,7 @@
 #include <gio/gio.h>
 
 #include "sandlock-event.h"
+#include "sandlock-event-columns.h"
 #include "sandlock-event-model.h"
 
 static const char *categories[] = { "file", "network", "process", "memory" };
@@ -46,6 +47,7 @@ push_lines (SandlockEventModel *model,
 }
 
 typedef struct {
+  guint  n_items;   /* as the signals told it */
   guint  count;
   guint  position;
   guint  removed;
@@ -62,11 +64,22 @@ on_items_changed (GListModel *model,
 {
   guint triple[3] = { position, removed, added };
 
+  /* Every signal leaves the model as it says, even halfway through a
+   * change told in two. */
+  g_assert_cmpuint (position + removed, <=, changes->n_items);
+  changes->n_items = changes->n_items - removed + added;
+  g_assert_cmpuint (g_list_model_get_n_items (model), ==, changes->n_items);
   changes->count++;
   changes->position = position;
   changes->removed = removed;
   changes->added = added;
   g_array_append_vals (changes->all, triple, 3);
+}
+
+static void
+increment (guint *count)
+{
+  (*count)++;
 }
 
 static SandlockEventModel *
@@ -415,8 +428,9 @@ is_denied_file (SandlockEvent *event)
          strcmp (sandlock_event_get_category (event), "file") == 0;
 }
 
-/* The filter narrows the list, follows batches and the bound, and each
- * change is one items-changed. */
+/* The filter narrows the list, follows batches and the bound; a new filter
+ * is told as everything gone, then the new list (two items-changed, never
+ * one replacing everything, see sandlock_event_model_set_filter()). */
 static void
 test_filter (void)
 {
@@ -430,24 +444,31 @@ test_filter (void)
 
   sandlock_event_model_set_filter (model, NULL, "deny", NULL);
   g_assert_true (sandlock_event_model_get_filtering (model));
-  g_assert_cmpuint (changes.count, ==, 2);
+  g_assert_cmpuint (changes.count, ==, 3);
+  g_assert_cmpuint (g_array_index (changes.all, guint, 3), ==, 0);
+  g_assert_cmpuint (g_array_index (changes.all, guint, 4), ==, 4000);
+  g_assert_cmpuint (g_array_index (changes.all, guint, 5), ==, 0);
   g_assert_cmpuint (changes.position, ==, 0);
-  g_assert_cmpuint (changes.removed, ==, 4000);
+  g_assert_cmpuint (changes.removed, ==, 0);
   g_assert_cmpuint (changes.added, ==, 400);
   g_assert_cmpuint (g_list_model_get_n_items (G_LIST_MODEL (model)), ==, 400);
   g_assert_cmpuint (sandlock_event_model_get_n_events (model), ==, 4000);
 
   /* The same filter again: nothing to say. */
   sandlock_event_model_set_filter (model, NULL, "deny", "");
-  g_assert_cmpuint (changes.count, ==, 2);
+  g_assert_cmpuint (changes.count, ==, 3);
 
   /* Denied file events: i % 10 == 0 and i % 4 == 0. */
   sandlock_event_model_set_filter (model, "file", "deny", NULL);
   g_assert_cmpuint (g_list_model_get_n_items (G_LIST_MODEL (model)), ==, 200);
   g_assert_cmpuint (count_shown_where (model, is_denied_file), ==, 200);
 
-  /* A category nothing has. */
+  /* A category nothing has: only the first half is told. */
+  changes.count = 0;
   sandlock_event_model_set_filter (model, "ipc", NULL, NULL);
+  g_assert_cmpuint (changes.count, ==, 1);
+  g_assert_cmpuint (changes.removed, ==, 200);
+  g_assert_cmpuint (changes.added, ==, 0);
   g_assert_cmpuint (g_list_model_get_n_items (G_LIST_MODEL (model)), ==, 0);
   g_assert_null (g_list_model_get_item (G_LIST_MODEL (model), 0));
 
@@ -505,7 +526,8 @@ test_filter (void)
   /* Off again: everything kept is listed. */
   sandlock_event_model_set_filter (model, NULL, NULL, NULL);
   g_assert_false (sandlock_event_model_get_filtering (model));
-  g_assert_cmpuint (changes.removed, ==, 500);
+  g_assert_cmpuint (g_array_index (changes.all, guint, changes.all->len - 5), ==, 500);
+  g_assert_cmpuint (changes.removed, ==, 0);
   g_assert_cmpuint (changes.added, ==, 5000);
   g_assert_cmpuint (g_list_model_get_n_items (G_LIST_MODEL (model)), ==, 5000);
 
@@ -517,6 +539,71 @@ test_filter (void)
   sandlock_event_model_flush (model);
   g_assert_cmpuint (g_list_model_get_n_items (G_LIST_MODEL (model)), ==, 25);
   g_array_unref (changes.all);
+}
+
+/* Where the table's columns go: the header and every row place them alike. */
+static void
+test_columns (void)
+{
+  g_autoptr(SandlockEventColumns) columns = sandlock_event_columns_new ();
+  int x[SANDLOCK_EVENT_N_COLUMNS], widths[SANDLOCK_EVENT_N_COLUMNS];
+  int min = sandlock_event_columns_get_min_width (columns);
+  int others = min - sandlock_event_columns_get_width (columns, SANDLOCK_EVENT_COLUMN_DETAIL);
+  int pid = sandlock_event_columns_get_width (columns, SANDLOCK_EVENT_COLUMN_PID);
+  guint changed = 0;
+
+  g_signal_connect_swapped (columns, "changed", G_CALLBACK (increment), &changed);
+
+  /* Left to right, edge to edge; Detail takes what the others leave. */
+  sandlock_event_columns_place (columns, 1000, GTK_TEXT_DIR_LTR, x, widths);
+  g_assert_cmpint (x[SANDLOCK_EVENT_COLUMN_TIME], ==, 0);
+  for (guint i = 1; i < SANDLOCK_EVENT_N_COLUMNS; i++)
+    g_assert_cmpint (x[i], ==, x[i - 1] + widths[i - 1]);
+  g_assert_cmpint (x[SANDLOCK_EVENT_COLUMN_VERDICT] + widths[SANDLOCK_EVENT_COLUMN_VERDICT], ==, 1000);
+  g_assert_cmpint (widths[SANDLOCK_EVENT_COLUMN_DETAIL], ==, 1000 - others);
+
+  /* Right to left: mirrored. */
+  {
+    int rx[SANDLOCK_EVENT_N_COLUMNS], rwidths[SANDLOCK_EVENT_N_COLUMNS];
+
+    sandlock_event_columns_place (columns, 1000, GTK_TEXT_DIR_RTL, rx, rwidths);
+    for (guint i = 0; i < SANDLOCK_EVENT_N_COLUMNS; i++)
+      {
+        g_assert_cmpint (rwidths[i], ==, widths[i]);
+        g_assert_cmpint (rx[i], ==, 1000 - x[i] - widths[i]);
+      }
+    g_assert_cmpint (sandlock_event_columns_at (columns, 1000, GTK_TEXT_DIR_RTL, 999), ==,
+                     SANDLOCK_EVENT_COLUMN_TIME);
+  }
+
+  /* Too narrow: Detail keeps its minimum (the row is at least that wide). */
+  sandlock_event_columns_place (columns, min - 50, GTK_TEXT_DIR_LTR, x, widths);
+  g_assert_cmpint (widths[SANDLOCK_EVENT_COLUMN_DETAIL], ==,
+                   sandlock_event_columns_get_width (columns, SANDLOCK_EVENT_COLUMN_DETAIL));
+
+  /* What is where. */
+  g_assert_cmpint (sandlock_event_columns_at (columns, 1000, GTK_TEXT_DIR_LTR, 0), ==,
+                   SANDLOCK_EVENT_COLUMN_TIME);
+  g_assert_cmpint (sandlock_event_columns_at (columns, 1000, GTK_TEXT_DIR_LTR, others), ==,
+                   SANDLOCK_EVENT_COLUMN_DETAIL);
+  g_assert_cmpint (sandlock_event_columns_at (columns, 1000, GTK_TEXT_DIR_LTR, 999), ==,
+                   SANDLOCK_EVENT_COLUMN_VERDICT);
+  g_assert_cmpint (sandlock_event_columns_at (columns, 1000, GTK_TEXT_DIR_LTR, 1000), ==, -1);
+
+  /* Resizing: told once, clamped to a minimum, the same width again is
+   * nothing, and the default comes back. */
+  sandlock_event_columns_set_width (columns, SANDLOCK_EVENT_COLUMN_PID, 150);
+  g_assert_cmpuint (changed, ==, 1);
+  g_assert_cmpint (sandlock_event_columns_get_width (columns, SANDLOCK_EVENT_COLUMN_PID), ==, 150);
+  g_assert_cmpint (sandlock_event_columns_get_min_width (columns), ==, min - pid + 150);
+  sandlock_event_columns_set_width (columns, SANDLOCK_EVENT_COLUMN_PID, 150);
+  g_assert_cmpuint (changed, ==, 1);
+  sandlock_event_columns_set_width (columns, SANDLOCK_EVENT_COLUMN_PID, -20);
+  g_assert_cmpint (sandlock_event_columns_get_width (columns, SANDLOCK_EVENT_COLUMN_PID), >, 0);
+  sandlock_event_columns_reset_width (columns, SANDLOCK_EVENT_COLUMN_PID);
+  g_assert_cmpint (sandlock_event_columns_get_width (columns, SANDLOCK_EVENT_COLUMN_PID), ==, pid);
+  g_assert_cmpint (sandlock_event_columns_get_min_width (columns), ==, min);
+  g_assert_cmpuint (changed, ==, 3);
 }
 
 /* {"dropped":N} lines are counted, not listed; junk is refused. */
@@ -560,5 +647,6 @@ main (int    argc,
   g_test_add_func ("/app-events/bound", test_bound);
   g_test_add_func ("/app-events/filter", test_filter);
   g_test_add_func ("/app-events/dropped", test_dropped);
+  g_test_add_func ("/app-events/columns", test_columns);
   return g_test_run ();
 }

@@ -322,6 +322,86 @@ test_events (void)
   tu_screenshot (GTK_WIDGET (window), "events");
 }
 
+static void
+push_events (SandlockEventModel *model,
+             guint               n)
+{
+  for (guint i = 0; i < n; i++)
+    {
+      /* Every seventh denied: the screenshot shows how those stand out. */
+      g_autofree char *line =
+        g_strdup_printf ("{\"time_ns\":%u,\"pid\":1,\"ppid\":0,\"syscall\":\"openat\","
+                         "\"category\":\"file\",\"detail\":\"/tmp/%u\",\"verdict\":\"%s\","
+                         "\"errno\":%d,\"rule\":\"%s\"}", i, i, i % 7 ? "allow" : "deny",
+                         i % 7 ? 0 : 13, i % 7 ? "" : "fs_readable");
+
+      g_assert_true (sandlock_event_model_push_line (model, line, -1, NULL));
+    }
+  sandlock_event_model_flush (model);
+}
+
+static gboolean
+list_at_end (gpointer data)
+{
+  GtkWidget *view = GTK_WIDGET (gtk_widget_get_template_child (data, SANDLOCK_TYPE_EVENTS_PAGE, "view"));
+  GtkAdjustment *adjustment = gtk_scrollable_get_vadjustment (GTK_SCROLLABLE (view));
+
+  return gtk_adjustment_get_upper (adjustment) > gtk_adjustment_get_page_size (adjustment) &&
+         gtk_adjustment_get_value (adjustment) + gtk_adjustment_get_page_size (adjustment) >=
+         gtk_adjustment_get_upper (adjustment) - 1;
+}
+
+/*
+ * "follow-events" is where following starts (a page made while it is off
+ * stays at the top as events come), follows the setting as it changes, and
+ * remembers what the reader chose with the follow button.
+ */
+static void
+test_events_follow_setting (void)
+{
+  g_autoptr(GSettings) settings = g_settings_new ("org.sandlock.Sandlock");
+  SandlockEventsPage *page = SANDLOCK_EVENTS_PAGE (sandlock_window_get_page (window, "events"));
+  GtkWidget *other_window = gtk_window_new ();
+  SandlockEventsPage *other;
+  GtkWidget *view;
+
+  g_assert_true (g_settings_get_boolean (settings, "follow-events"));
+  g_assert_true (sandlock_events_page_get_follow (page));
+  g_settings_set_boolean (settings, "follow-events", FALSE);
+  g_assert_false (sandlock_events_page_get_follow (page));
+
+  /* A page made now does not follow: the list stays at the top. */
+  other = g_object_new (SANDLOCK_TYPE_EVENTS_PAGE, NULL);
+  g_assert_false (sandlock_events_page_get_follow (other));
+  gtk_window_set_default_size (GTK_WINDOW (other_window), 900, 500);
+  gtk_window_set_child (GTK_WINDOW (other_window), GTK_WIDGET (other));
+  gtk_window_present (GTK_WINDOW (other_window));
+  push_events (sandlock_events_page_get_model (other), 2000);
+  tu_iterate_for (500);
+  view = GTK_WIDGET (gtk_widget_get_template_child (GTK_WIDGET (other), SANDLOCK_TYPE_EVENTS_PAGE, "view"));
+  g_assert_cmpfloat (gtk_adjustment_get_value (gtk_scrollable_get_vadjustment (GTK_SCROLLABLE (view))), ==, 0);
+  g_assert_false (sandlock_events_page_get_follow (other));
+  tu_screenshot (other_window, "events-not-following");
+
+  /* The follow button: the list goes to the newest, and that is kept. */
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (other), "events.follow", NULL));
+  g_assert_true (sandlock_events_page_get_follow (other));
+  g_assert_true (g_settings_get_boolean (settings, "follow-events"));
+  g_assert_true (sandlock_events_page_get_follow (page));
+  tu_iterate_until (list_at_end, other);
+  push_events (sandlock_events_page_get_model (other), 2000);
+  tu_iterate_until (list_at_end, other);
+
+  /* And off again, from the button. */
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (other), "events.follow", NULL));
+  g_assert_false (sandlock_events_page_get_follow (other));
+  g_assert_false (g_settings_get_boolean (settings, "follow-events"));
+
+  gtk_window_destroy (GTK_WINDOW (other_window));
+  g_settings_set_boolean (settings, "follow-events", TRUE);
+  g_assert_true (sandlock_events_page_get_follow (page));
+}
+
 static gboolean
 ports_listed (gpointer data)
 {
@@ -420,6 +500,7 @@ main (int    argc,
 
   g_test_add_func ("/ui/overview-and-output", test_overview_and_output);
   g_test_add_func ("/ui/events", test_events);
+  g_test_add_func ("/ui/events-follow-setting", test_events_follow_setting);
   g_test_add_func ("/ui/ports", test_ports);
   g_test_add_func ("/ui/changes-commit-selected", test_changes_commit_selected);
   g_test_add_func ("/ui/launch-error-inline", test_launch_error_inline);

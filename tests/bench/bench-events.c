@@ -3,10 +3,19 @@
  * The Events page under a flood: the real page in a real window fed 50,000
  * synthetic events a second (through the model's line API, as the stream
  * reader feeds it) for 10 s, while a tick callback watches the frame clock.
- * Prints frame work (before-paint to after-paint), frame intervals and the
- * longest main-loop stall as p50/p90/p99/max, and the memory used. Then the
- * same with a filter on (denied events only). Prints figures; asserts
- * nothing. Needs a display (run under xvfb-run -a); skips without one.
+ * Prints frame work (before-paint to after-paint) and its phases (tick
+ * callbacks, where following scrolls; layout; paint, snapshot and
+ * rendering; after paint), the view's share of each items-changed, frame
+ * intervals and the longest main-loop stall as p50/p90/p99/max with the
+ * count over budget, the list items the view made and bound, and the
+ * memory used. Then the same with a filter on (denied events only).
+ * Prints figures; asserts nothing. Needs a display (run under xvfb-run
+ * -a); skips without one. With BENCH_EVENTS_TRACE set, every frame's
+ * phases and every items-changed are printed too.
+ *
+ * The renderer matters: under Xvfb, GL is Mesa's llvmpipe (software, every
+ * damaged frame redrawn whole); GSK_RENDERER=cairo redraws only what
+ * changed.
  *
  *   bench-events [EVENTS-PER-SECOND [SECONDS]]
  */
@@ -36,12 +45,25 @@ typedef struct {
   guint64             pushed;
   gint64              last_feed;    /* µs, for stalls */
   gint64              paint_start;
+  gint64              update_end;
+  gint64              layout_end;
+  gint64              paint_end;
+  GArray             *update;       /* double ms, per phase */
+  GArray             *layout;
+  GArray             *paint;
+  GArray             *finish;       /* after-paint: the frame handed to the display */
+  gint64              change_start;
+  GArray             *changes;      /* double ms, the view taking items-changed */
   gint64              last_frame;   /* frame clock time, µs */
   GArray             *work;         /* double ms */
   GArray             *intervals;    /* double ms */
   GArray             *stalls;       /* double ms */
   gint64              parse_us;     /* time in push_line */
   gboolean            done;
+  gboolean            flushed;      /* items-changed since the last frame */
+  gboolean            trace;        /* $BENCH_EVENTS_TRACE: every frame and change */
+  guint               n_setup;      /* list items made */
+  guint               n_bind;       /* list items bound */
 } Bench;
 
 static const char *syscalls[] = { "openat", "read", "connect", "execve", "mmap", "newfstatat", "unlinkat" };
@@ -130,16 +152,137 @@ on_before_paint (GdkFrameClock *clock,
   bench->paint_start = g_get_monotonic_time ();
 }
 
+/* Connected after GTK's own handlers: each marks the end of its phase. */
+static void
+on_update (GdkFrameClock *clock,
+           Bench         *bench)
+{
+  bench->update_end = g_get_monotonic_time ();
+}
+
+static void
+on_layout (GdkFrameClock *clock,
+           Bench         *bench)
+{
+  bench->layout_end = g_get_monotonic_time ();
+}
+
+static void
+on_paint (GdkFrameClock *clock,
+          Bench         *bench)
+{
+  bench->paint_end = g_get_monotonic_time ();
+}
+
 static void
 on_after_paint (GdkFrameClock *clock,
                 Bench         *bench)
 {
-  double work;
+  gint64 now = g_get_monotonic_time ();
+  gint64 update_end, layout_end, paint_end;
+  double work, phase;
 
   if (bench->paint_start == 0 || bench->done || bench->start == 0)
     return;
-  work = (g_get_monotonic_time () - bench->paint_start) / 1000.0;
+  work = (now - bench->paint_start) / 1000.0;
   g_array_append_val (bench->work, work);
+  /* A phase that did not run this frame takes no time. */
+  update_end = MAX (bench->update_end, bench->paint_start);
+  layout_end = MAX (bench->layout_end, update_end);
+  paint_end = MAX (bench->paint_end, layout_end);
+  phase = (update_end - bench->paint_start) / 1000.0;
+  g_array_append_val (bench->update, phase);
+  phase = (layout_end - update_end) / 1000.0;
+  g_array_append_val (bench->layout, phase);
+  phase = (paint_end - layout_end) / 1000.0;
+  g_array_append_val (bench->paint, phase);
+  phase = (now - paint_end) / 1000.0;
+  g_array_append_val (bench->finish, phase);
+  if (bench->trace)
+    printf ("    frame%s: update %.2f, layout %.2f, paint %.2f, after %.2f ms\n",
+            bench->flushed ? " after a flush" : "",
+            (update_end - bench->paint_start) / 1000.0, (layout_end - update_end) / 1000.0,
+            (paint_end - layout_end) / 1000.0, (now - paint_end) / 1000.0);
+  bench->flushed = FALSE;
+}
+
+/* An emission hook runs before any handler of items-changed, a handler
+ * connected after runs after all: between them, the view's share. */
+static gboolean
+on_change_start (GSignalInvocationHint *hint,
+                 guint                  n_values,
+                 const GValue          *values,
+                 gpointer               user_data)
+{
+  Bench *bench = user_data;
+
+  if (g_value_get_object (&values[0]) == (gpointer) bench->model)
+    bench->change_start = g_get_monotonic_time ();
+  return TRUE;
+}
+
+static void
+on_change_end (GListModel *model,
+               guint       position,
+               guint       removed,
+               guint       added,
+               Bench      *bench)
+{
+  double ms = (g_get_monotonic_time () - bench->change_start) / 1000.0;
+
+  if (bench->start != 0 && !bench->done)
+    g_array_append_val (bench->changes, ms);
+  bench->flushed = TRUE;
+  if (bench->trace)
+    printf ("    items-changed (%u, -%u, +%u): %.2f ms\n", position, removed, added, ms);
+}
+
+static void
+on_setup (GtkListItemFactory *factory,
+          GtkListItem        *item,
+          Bench              *bench)
+{
+  bench->n_setup++;
+}
+
+static void
+on_bind (GtkListItemFactory *factory,
+         GtkListItem        *item,
+         Bench              *bench)
+{
+  bench->n_bind++;
+}
+
+static void
+count_factory (Bench              *bench,
+               GtkListItemFactory *factory)
+{
+  if (GTK_IS_SIGNAL_LIST_ITEM_FACTORY (factory))
+    {
+      g_signal_connect (factory, "setup", G_CALLBACK (on_setup), bench);
+      g_signal_connect (factory, "bind", G_CALLBACK (on_bind), bench);
+    }
+}
+
+/* Counts the list items the view makes and binds (rows of a list view,
+ * cells of a column view), where its factories say. */
+static void
+count_items (Bench     *bench,
+             GtkWidget *view)
+{
+  if (GTK_IS_LIST_VIEW (view))
+    count_factory (bench, gtk_list_view_get_factory (GTK_LIST_VIEW (view)));
+  else if (GTK_IS_COLUMN_VIEW (view))
+    {
+      GListModel *columns = gtk_column_view_get_columns (GTK_COLUMN_VIEW (view));
+
+      for (guint i = 0; i < g_list_model_get_n_items (columns); i++)
+        {
+          g_autoptr(GtkColumnViewColumn) column = g_list_model_get_item (columns, i);
+
+          count_factory (bench, gtk_column_view_column_get_factory (column));
+        }
+    }
 }
 
 static int
@@ -225,12 +368,17 @@ find (GtkWidget *widget,
   return found;
 }
 
+/* The page's list (not a drop-down's). */
+static GtkWidget *
+list_view (Bench *bench)
+{
+  return GTK_WIDGET (gtk_widget_get_template_child (bench->page, SANDLOCK_TYPE_EVENTS_PAGE, "view"));
+}
+
 static gboolean
 at_end (Bench *bench)
 {
-  /* The list's own (the first scrolled window is a drop-down's). */
-  GtkAdjustment *adjustment =
-    gtk_scrollable_get_vadjustment (GTK_SCROLLABLE (find (bench->page, GTK_TYPE_COLUMN_VIEW, 0)));
+  GtkAdjustment *adjustment = gtk_scrollable_get_vadjustment (GTK_SCROLLABLE (list_view (bench)));
 
   return gtk_adjustment_get_value (adjustment) + gtk_adjustment_get_page_size (adjustment) >=
          gtk_adjustment_get_upper (adjustment) - 1;
@@ -241,12 +389,16 @@ run (Bench      *bench,
      const char *title,
      int         seconds)
 {
-  GtkColumnView *view = GTK_COLUMN_VIEW (find (bench->page, GTK_TYPE_COLUMN_VIEW, 0));
-
   g_array_set_size (bench->work, 0);
+  g_array_set_size (bench->update, 0);
+  g_array_set_size (bench->layout, 0);
+  g_array_set_size (bench->paint, 0);
+  g_array_set_size (bench->finish, 0);
+  g_array_set_size (bench->changes, 0);
   g_array_set_size (bench->intervals, 0);
   g_array_set_size (bench->stalls, 0);
   bench->parse_us = 0;
+  bench->n_setup = bench->n_bind = 0;
   bench->done = FALSE;
   bench->pushed = 0;
   bench->last_frame = 0;
@@ -261,13 +413,20 @@ run (Bench      *bench,
           "view at the newest: %s\n",
           title, bench->pushed, seconds, bench->rate,
           sandlock_event_model_get_n_events (bench->model),
-          g_list_model_get_n_items (G_LIST_MODEL (gtk_column_view_get_model (view))),
+          g_list_model_get_n_items (G_LIST_MODEL (bench->model)),
           sandlock_event_model_get_n_denied (bench->model),
           at_end (bench) ? "yes" : "NO");
   print_distribution ("frame work", bench->work, TARGET_MS);
+  print_distribution ("  update (ticks)", bench->update, TARGET_MS);
+  print_distribution ("  layout", bench->layout, TARGET_MS);
+  print_distribution ("  paint", bench->paint, TARGET_MS);
+  print_distribution ("  after paint", bench->finish, TARGET_MS);
+  print_distribution ("items-changed", bench->changes, TARGET_MS);
   /* At 60 Hz a frame comes every 16.7 ms: beyond 25 ms, one was missed. */
   print_distribution ("frame interval", bench->intervals, 25.0);
   print_distribution ("main loop stall", bench->stalls, TARGET_MS);
+  printf ("  list items made %u, bound %u: %.0f bound per frame\n", bench->n_setup, bench->n_bind,
+          (double) bench->n_bind / MAX (bench->work->len, 1));
   printf ("  parsing: %.2f µs per event, %.0f ms per second of stream\n",
           (double) bench->parse_us / MAX (bench->pushed, 1),
           (double) bench->parse_us / 1000.0 / seconds);
@@ -285,6 +444,7 @@ main (int    argc,
   const char *renderer;
 
   bench.rate = argc > 1 ? (guint) atoi (argv[1]) : 50000;
+  bench.trace = g_getenv ("BENCH_EVENTS_TRACE") != NULL;
   if (!gtk_init_check ())
     {
       printf ("SKIP: no display to open a window on (run under xvfb-run -a)\n");
@@ -296,6 +456,11 @@ main (int    argc,
   for (guint i = 0; i < N_LINES; i++)
     bench.lines[i] = make_line (i);
   bench.work = g_array_new (FALSE, FALSE, sizeof (double));
+  bench.update = g_array_new (FALSE, FALSE, sizeof (double));
+  bench.layout = g_array_new (FALSE, FALSE, sizeof (double));
+  bench.paint = g_array_new (FALSE, FALSE, sizeof (double));
+  bench.finish = g_array_new (FALSE, FALSE, sizeof (double));
+  bench.changes = g_array_new (FALSE, FALSE, sizeof (double));
   bench.intervals = g_array_new (FALSE, FALSE, sizeof (double));
   bench.stalls = g_array_new (FALSE, FALSE, sizeof (double));
 
@@ -306,12 +471,22 @@ main (int    argc,
   gtk_window_set_child (GTK_WINDOW (bench.window), bench.page);
   gtk_window_present (GTK_WINDOW (bench.window));
   wait_ms (500);
+  /* Someone watching the stream, not typing a search: a focused entry's
+   * blinking cursor has every frame redrawn (under llvmpipe, in full). */
+  gtk_widget_grab_focus (list_view (&bench));
 
   clock = gtk_widget_get_frame_clock (bench.page);
   g_assert (clock != NULL);
   g_signal_connect (clock, "before-paint", G_CALLBACK (on_before_paint), &bench);
+  g_signal_connect_after (clock, "update", G_CALLBACK (on_update), &bench);
+  g_signal_connect_after (clock, "layout", G_CALLBACK (on_layout), &bench);
+  g_signal_connect_after (clock, "paint", G_CALLBACK (on_paint), &bench);
   g_signal_connect (clock, "after-paint", G_CALLBACK (on_after_paint), &bench);
   gtk_widget_add_tick_callback (bench.page, on_tick, &bench, NULL);
+  g_signal_add_emission_hook (g_signal_lookup ("items-changed", G_TYPE_LIST_MODEL), 0,
+                              on_change_start, &bench, NULL);
+  g_signal_connect_after (bench.model, "items-changed", G_CALLBACK (on_change_end), &bench);
+  count_items (&bench, list_view (&bench));
   renderer = G_OBJECT_TYPE_NAME (gtk_native_get_renderer (GTK_NATIVE (bench.window)));
 
   printf ("Events page, %d×%d window, %s, GTK %u.%u.%u\n",
@@ -337,8 +512,7 @@ main (int    argc,
   wait_ms (10);
   printf ("search over %u kept events: %u match\n",
           sandlock_event_model_get_n_events (bench.model),
-          g_list_model_get_n_items (G_LIST_MODEL (gtk_column_view_get_model (
-            GTK_COLUMN_VIEW (find (bench.page, GTK_TYPE_COLUMN_VIEW, 0))))));
+          g_list_model_get_n_items (G_LIST_MODEL (bench.model)));
   print_distribution ("main loop stall", bench.stalls, TARGET_MS);
   {
     /* The model's share of a new search, without a view. */
@@ -368,6 +542,11 @@ main (int    argc,
   gtk_window_destroy (GTK_WINDOW (bench.window));
   g_strfreev (bench.lines);
   g_array_unref (bench.work);
+  g_array_unref (bench.update);
+  g_array_unref (bench.layout);
+  g_array_unref (bench.paint);
+  g_array_unref (bench.finish);
+  g_array_unref (bench.changes);
   g_array_unref (bench.intervals);
   g_array_unref (bench.stalls);
   return 0;
