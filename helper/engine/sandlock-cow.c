@@ -28,8 +28,9 @@
  * directory (mounted in its own user + mount namespace, so the kernel
  * resolves every path; nothing here races with the program). Afterwards
  * the upper directory is read back as a list of changes and, on commit,
- * applied to the workdir: each file written beside its target and renamed
- * over it, so each file is either as before or as after.
+ * applied to the workdir: each file staged beside its target (a hard link
+ * to the layer's file when both are on one filesystem, else a copy) and
+ * renamed over it, so each file is either as before or as after.
  */
 
 #define OPAQUE_XATTR "user.overlay.opaque"
@@ -587,15 +588,80 @@ temp_name (const char *layer_id,
   g_snprintf (out, TEMP_NAME_MAX, ".#sandlock-%s-%.16s", layer_id, sum);
 }
 
+enum {
+  LINK_COPY = 1,
+  LINK_OTHER_FS,
+};
+
+/* Stages the upper file itself: a hard link to it beside the target,
+ * when the layer is on the workdir's filesystem. Its contents were written
+ * once, by the copy-up or the program; copying them again would cost a new
+ * file per change, and a second write of every byte.
+ *
+ * Only a regular file with no other name is linked: the committed file
+ * then shares its inode with nothing but the layer's name, which goes with
+ * the layer (an inode linked from elsewhere, say by a process that could
+ * write the storage, is copied as before). The check is made again on the
+ * staged name, after the link: an inode that gained a name in between is
+ * not staged. OverlayFS's own marks (user.overlay.origin on copied-up
+ * files) are taken off; the other extended attributes are the file's, as
+ * the program saw it (the copy-up took them from the old file).
+ *
+ * Returns 0 when staged, LINK_COPY when this file has to be copied
+ * instead, LINK_OTHER_FS when no file of the layer can be linked there,
+ * -1 on an error (errno set). */
+
+static int
+link_upper (int         upper_dir,
+            int         target_dir,
+            const char *name,
+            const char *temp)
+{
+  sandlock_autofd int fd = openat (upper_dir, name,
+                                   O_RDONLY | O_NOFOLLOW | O_NONBLOCK | O_NOCTTY | O_CLOEXEC);
+  char attrs[4096];
+  struct stat before, after;
+  ssize_t len;
+
+  if (fd < 0 || fstat (fd, &before) < 0)
+    return -1;
+  if (!S_ISREG (before.st_mode) || before.st_nlink != 1)
+    return LINK_COPY;
+  len = flistxattr (fd, attrs, sizeof attrs);
+  if (len < 0)
+    {
+      if (errno != ENOTSUP)
+        return errno == ERANGE ? LINK_COPY : -1;
+      len = 0;
+    }
+  for (ssize_t i = 0; i < len; i += strlen (attrs + i) + 1)
+    if (g_str_has_prefix (attrs + i, "user.overlay.") &&
+        fremovexattr (fd, attrs + i) < 0 && errno != ENODATA)
+      return LINK_COPY;   /* e.g. a read-only file: removing needs write access */
+  if (linkat (upper_dir, name, target_dir, temp, 0) < 0)
+    {
+      if (errno == EXDEV)
+        return LINK_OTHER_FS;
+      return errno == EPERM || errno == EMLINK ? LINK_COPY : -1;
+    }
+  if (fstatat (target_dir, temp, &after, AT_SYMLINK_NOFOLLOW) < 0 ||
+      after.st_dev != before.st_dev || after.st_ino != before.st_ino || after.st_nlink != 2)
+    return unlinkat (target_dir, temp, 0) < 0 ? -1 : LINK_COPY;
+  return 0;
+}
+
 /* Writes the upper file beside the target (renamed over it later): the
  * target never holds half a file, and a hard link of the old file (maybe
- * pointing outside the workdir) keeps the old contents. */
+ * pointing outside the workdir) keeps the old contents. With @can_link,
+ * the upper file is linked there rather than copied when it can be;
+ * *@can_link is cleared when the two are on different filesystems. */
 static int
 stage_file (const char        *layer_id,
             int                upper_dir,
             int                target_dir,
             const char        *name,
-            const struct stat *up)
+            const struct stat *up,
+            gboolean          *can_link)
 {
   struct timespec times[2] = { up->st_atim, up->st_mtim };
   char temp[TEMP_NAME_MAX];
@@ -612,6 +678,15 @@ stage_file (const char        *layer_id,
         return -1;
       target[len] = '\0';
       return symlinkat (target, target_dir, temp);
+    }
+  if (can_link != NULL && *can_link)
+    {
+      int linked = link_upper (upper_dir, target_dir, name, temp);
+
+      if (linked <= 0)
+        return linked;
+      if (linked == LINK_OTHER_FS)
+        *can_link = FALSE;
     }
   from = openat (upper_dir, name, O_RDONLY | O_NOFOLLOW | O_CLOEXEC);
   if (from < 0)
@@ -667,9 +742,22 @@ install_dir (int                target_dir,
   return fchmodat (target_dir, name, up->st_mode & 07777, 0);
 }
 
-/* A commit goes in two passes with one sync between: first directories
+/*
+ * A commit goes in two passes with one sync between: first directories
  * are made and files staged beside their targets, then staged files are
- * renamed over their targets and deletions done. */
+ * renamed over their targets and deletions done.
+ *
+ * Why a crash or a kill leaves every file whole, old or new: the journal
+ * is written first. The stage pass changes no name the workdir had (it
+ * adds directories and staged names). The sync after it puts on disk the
+ * journal, the staged names and every staged file's contents: a copy's,
+ * or, for a hard link, the layer file's, written without syncs by the
+ * volatile overlay; both are on the workdir's filesystem, which the sync
+ * covers. Only then does a rename make a file visible under its name, and
+ * a rename replaces the name whole. A second sync puts the renames on disk
+ * before the journal goes; until then the next use of the layer finishes
+ * the commit (reading the layer again, staging again, renaming the rest).
+ */
 typedef enum {
   PASS_STAGE,
   PASS_INSTALL,
@@ -681,7 +769,8 @@ apply_change (const char           *layer_id,
               int                   upper_fd,
               int                   workdir_fd,
               const SandlockChange *change,
-              CommitPass            pass)
+              CommitPass            pass,
+              gboolean             *can_link)
 {
   g_autofree char *parent = g_path_get_dirname (change->path);
   g_autofree char *name = g_path_get_basename (change->path);
@@ -710,8 +799,9 @@ apply_change (const char           *layer_id,
           if (S_ISDIR (up.st_mode))
             ret = pass == PASS_STAGE ? install_dir (target_dir, name, &up) : 0;
           else
-            ret = pass == PASS_STAGE ? stage_file (layer_id, upper_dir, target_dir, name, &up)
-                                     : install_file (layer_id, target_dir, name);
+            ret = pass == PASS_STAGE
+                  ? stage_file (layer_id, upper_dir, target_dir, name, &up, can_link)
+                  : install_file (layer_id, target_dir, name);
         }
     }
   saved = errno;
@@ -870,6 +960,7 @@ run_pass (const char         *layer_id,
           GPtrArray          *changes,
           const char * const *paths,
           CommitPass          pass,
+          gboolean           *can_link,
           const char         *workdir,
           const char         *dir,
           GError            **error)
@@ -878,7 +969,8 @@ run_pass (const char         *layer_id,
     {
       SandlockChange *change = changes->pdata[i];
 
-      if (selected (change, paths) && apply_change (layer_id, upper_fd, workdir_fd, change, pass) < 0)
+      if (selected (change, paths) && apply_change (layer_id, upper_fd, workdir_fd, change, pass,
+                                                  can_link) < 0)
         {
           int saved = errno;
           g_set_error (error, SANDLOCK_ERROR, SANDLOCK_ERROR_FAILED,
@@ -887,8 +979,9 @@ run_pass (const char         *layer_id,
           return FALSE;
         }
     }
-  /* Staged contents are on disk before any rename makes them visible;
-   * the renames are on disk before the journal goes. */
+  /* Staged contents (copies, or the layer's files linked) are on disk
+   * before any rename makes them visible; the renames are on disk before
+   * the journal goes. */
   if (syncfs (workdir_fd) < 0)
     {
       int saved = errno;
@@ -913,6 +1006,7 @@ commit_layer (const char         *dir,
   g_autofree char *layer_id = g_path_get_basename (dir);
   sandlock_autofd int upper_fd = -1;
   sandlock_autofd int workdir_fd = -1;
+  gboolean can_link = TRUE;
 
   changes = read_layer (dir, workdir, error);
   if (changes == NULL ||
@@ -929,17 +1023,18 @@ commit_layer (const char         *dir,
     }
   if (!write_journal (dir, paths, error))
     return FALSE;
-  if (!run_pass (layer_id, upper_fd, workdir_fd, changes, paths, PASS_STAGE, workdir, dir,
-                 error) ||
-      !run_pass (layer_id, upper_fd, workdir_fd, changes, paths, PASS_INSTALL, workdir, dir,
-                 error))
+  if (!run_pass (layer_id, upper_fd, workdir_fd, changes, paths, PASS_STAGE, &can_link,
+                 workdir, dir, error) ||
+      !run_pass (layer_id, upper_fd, workdir_fd, changes, paths, PASS_INSTALL, &can_link,
+                 workdir, dir, error))
     {
       /* Staged files of a commit that did not finish would litter the
        * workdir (a journal replay stages them again). */
       for (guint i = 0; i < changes->len; i++)
         if (selected (changes->pdata[i], paths) &&
             ((SandlockChange *) changes->pdata[i])->kind != SANDLOCK_CHANGE_DELETED)
-          apply_change (layer_id, upper_fd, workdir_fd, changes->pdata[i], PASS_UNSTAGE);
+          apply_change (layer_id, upper_fd, workdir_fd, changes->pdata[i], PASS_UNSTAGE,
+                        &can_link);
       return FALSE;
     }
   g_unlink (journal);
@@ -1107,7 +1202,7 @@ copy_upper (const char *layer_id,
       else if (is_whiteout (&st))
         ret = mknodat (to_dir, name, S_IFCHR | 0600, makedev (0, 0));
       else if (S_ISLNK (st.st_mode) || S_ISREG (st.st_mode))
-        ret = stage_file (layer_id, from_dir, to_dir, name, &st) < 0
+        ret = stage_file (layer_id, from_dir, to_dir, name, &st, NULL) < 0
               ? -1 : install_file (layer_id, to_dir, name);
       if (ret < 0)
         return -1;
