@@ -10,7 +10,12 @@
 #include <stdio.h>
 #include <string.h>
 #include <signal.h>
+#include <fcntl.h>
+#include <linux/fs.h>
+#include <linux/magic.h>
+#include <sys/ioctl.h>
 #include <sys/stat.h>
+#include <sys/vfs.h>
 #include <sys/wait.h>
 #include <sys/xattr.h>
 #include <unistd.h>
@@ -713,6 +718,49 @@ test_commit_from_other_filesystem (void)
   g_assert_cmpint (g_rmdir (shm), ==, 0);
 }
 
+/* The directory's FS_IOC_GETFLAGS flags, or -1. */
+static int
+inode_flags (const char *path)
+{
+  int fd = open (path, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+  int flags = -1;
+
+  if (fd >= 0 && ioctl (fd, FS_IOC_GETFLAGS, &flags) < 0)
+    flags = -1;
+  if (fd >= 0)
+    close (fd);
+  return flags;
+}
+
+/* On ext4, a storage sandlock makes is marked as holding unrelated trees
+ * (chattr +T: each layer gets block groups of its own); a directory that
+ * was there before, the user's, is left as it was. */
+static void
+test_storage_spreads_layers (void)
+{
+  g_auto(Layer) layer = { 0 };
+  g_autofree char *theirs = NULL;
+  struct statfs fs;
+
+  layer_init (&layer);
+  if (statfs (layer.workdir, &fs) < 0 || fs.f_type != EXT4_SUPER_MAGIC)
+    {
+      g_test_skip ("the test's directory is not on ext4");
+      return;
+    }
+  g_assert_false (g_file_test (layer.storage, G_FILE_TEST_EXISTS));
+  g_assert_cmpint (run_in (&layer, NULL, "echo x > x", "--on-exit", "abort", NULL), ==, 0);
+  g_assert_cmpint (inode_flags (layer.storage), !=, -1);
+  g_assert_true (inode_flags (layer.storage) & FS_TOPDIR_FL);
+
+  theirs = tc_make_tmpdir ();
+  g_free (layer.storage);
+  layer.storage = g_strdup (theirs);
+  g_assert_cmpint (run_in (&layer, NULL, "echo x > x", "--on-exit", "abort", NULL), ==, 0);
+  g_assert_cmpint (inode_flags (theirs), !=, -1);
+  g_assert_false (inode_flags (theirs) & FS_TOPDIR_FL);
+}
+
 /* A path denied inside the workdir stays denied through the overlay. */
 static void
 test_denied_inside_workdir (void)
@@ -918,6 +966,7 @@ main (int    argc,
   g_test_add_func ("/cow/commit-links-layer-files", test_commit_links_layer_files);
   g_test_add_func ("/cow/commit-copies-shared-files", test_commit_copies_shared_files);
   g_test_add_func ("/cow/commit-from-other-filesystem", test_commit_from_other_filesystem);
+  g_test_add_func ("/cow/storage-spreads-layers", test_storage_spreads_layers);
   g_test_add_func ("/cow/denied-inside-workdir", test_denied_inside_workdir);
   g_test_add_func ("/cow/directory-replaced", test_directory_replaced);
   g_test_add_func ("/cow/renames", test_renames);
