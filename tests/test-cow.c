@@ -23,6 +23,8 @@
 #include <glib/gstdio.h>
 #include <json-glib/json-glib.h>
 
+#include <sandlock.h>
+
 #include "test-common.h"
 
 typedef struct {
@@ -718,6 +720,60 @@ test_commit_from_other_filesystem (void)
   g_assert_cmpint (g_rmdir (shm), ==, 0);
 }
 
+static guint
+count_open_fds (void)
+{
+  g_autoptr(GDir) dir = g_dir_open ("/proc/self/fd", 0, NULL);
+  guint n = 0;
+
+  g_assert_nonnull (dir);
+  while (g_dir_read_name (dir) != NULL)
+    n++;
+  return n;
+}
+
+/* A commit in this process (the C API, as the helper uses it): the old
+ * versions of the files it replaces or deletes are released from threads
+ * of its own, all of them by the time it returns, and no descriptor is
+ * left open. */
+static void
+test_commit_releases_old_files (void)
+{
+  g_auto(Layer) layer = { 0 };
+  g_autoptr(GError) error = NULL;
+  g_autofree char *id = NULL;
+  g_autofree char *old_contents = g_strnfill (8192, 'o');
+  guint before;
+
+  layer_init (&layer);
+  for (guint i = 1; i <= 600; i++)
+    {
+      g_autofree char *name = g_strdup_printf ("f%u", i);
+      g_autofree char *path = tc_make_file (layer.workdir, name, old_contents);
+    }
+  g_assert_cmpint (run_in (&layer, NULL,
+                           "for i in $(seq 1 500); do echo new > f$i; done; rm f5*",
+                           "--on-exit", "keep", NULL), ==, 0);
+  id = only_layer (&layer);
+
+  before = count_open_fds ();
+  g_assert_true (sandlock_changes_commit (layer.storage, id, NULL, SANDLOCK_COMMIT_DEFAULT,
+                                          &error));
+  g_assert_no_error (error);
+  g_assert_cmpuint (count_open_fds (), ==, before);
+  for (guint i = 1; i <= 600; i++)
+    {
+      g_autofree char *name = g_strdup_printf ("f%u", i);
+      g_autofree char *contents = read_file (layer.workdir, name);
+
+      if (g_str_has_prefix (name, "f5"))
+        g_assert_null (contents);
+      else
+        g_assert_cmpstr (contents, ==, i <= 500 ? "new\n" : old_contents);
+    }
+  g_assert_cmpuint (count_layers (&layer), ==, 0);
+}
+
 /* The directory's FS_IOC_GETFLAGS flags, or -1. */
 static int
 inode_flags (const char *path)
@@ -967,6 +1023,7 @@ main (int    argc,
   g_test_add_func ("/cow/commit-copies-shared-files", test_commit_copies_shared_files);
   g_test_add_func ("/cow/commit-from-other-filesystem", test_commit_from_other_filesystem);
   g_test_add_func ("/cow/storage-spreads-layers", test_storage_spreads_layers);
+  g_test_add_func ("/cow/commit-releases-old-files", test_commit_releases_old_files);
   g_test_add_func ("/cow/denied-inside-workdir", test_denied_inside_workdir);
   g_test_add_func ("/cow/directory-replaced", test_directory_replaced);
   g_test_add_func ("/cow/renames", test_renames);

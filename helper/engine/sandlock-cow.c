@@ -565,9 +565,88 @@ open_beneath (int         root_fd,
   return syscall (SYS_openat2, root_fd, path, &how, sizeof how);
 }
 
+/*
+ * Freeing a file can cost more than removing its name: ext4 mounted with
+ * "discard" waits, in the task dropping the file's last reference, for the
+ * disk to discard each extent it frees (0.1-0.2 ms a file on this
+ * project's test machines). A commit frees the old version of every file
+ * it replaces or deletes, one after the other. A Releaser keeps a reference (an O_PATH descriptor) to such a
+ * file across the rename or unlink that frees it and drops it from a few
+ * threads of its own, so the waits overlap each other and the rest of the
+ * work. Names change as they would without it; the space comes back a
+ * little later, and is back when releaser_free() returns. (The benchmark's
+ * commit of 1400 replaced or deleted files: 230 ms of renames and unlinks
+ * became 64 ms.)
+ */
+typedef struct {
+  GThreadPool *pool;
+} Releaser;
+
+#define RELEASER_THREADS 4
+#define RELEASER_QUEUE   256   /* at most this many references wait */
+
+static void
+release_reference (gpointer data,
+                   gpointer user_data)
+{
+  close (GPOINTER_TO_INT (data) - 1);
+}
+
+static Releaser *
+releaser_new (void)
+{
+  Releaser *releaser = g_new0 (Releaser, 1);
+
+  releaser->pool = g_thread_pool_new (release_reference, NULL, RELEASER_THREADS, FALSE, NULL);
+  return releaser;
+}
+
+/* Waits until every file handed over is released. */
+static void
+releaser_free (Releaser *releaser)
+{
+  if (releaser == NULL)
+    return;
+  if (releaser->pool != NULL)
+    g_thread_pool_free (releaser->pool, FALSE, TRUE);
+  g_free (releaser);
+}
+
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (Releaser, releaser_free)
+
+/* A reference to @name (whose status is @st) when dropping its last one
+ * will free data, else -1. */
+static int
+releaser_hold (Releaser          *releaser,
+               int                dir_fd,
+               const char        *name,
+               const struct stat *st)
+{
+  if (releaser == NULL || releaser->pool == NULL || !S_ISREG (st->st_mode) ||
+      st->st_nlink != 1 || st->st_blocks == 0)
+    return -1;
+  return openat (dir_fd, name, O_PATH | O_NOFOLLOW | O_CLOEXEC);
+}
+
+static void
+releaser_release (Releaser *releaser,
+                  int       fd)
+{
+  int saved = errno;
+
+  if (fd < 0)
+    return;
+  if (g_thread_pool_unprocessed (releaser->pool) >= RELEASER_QUEUE ||
+      !g_thread_pool_push (releaser->pool, GINT_TO_POINTER (fd + 1), NULL))
+    close (fd);
+  errno = saved;
+}
+
+/* Removes @name under @dir_fd, a directory with all it holds. */
 static int
 remove_tree (int         dir_fd,
-             const char *name)
+             const char *name,
+             Releaser   *releaser)
 {
   struct stat st;
   int fd;
@@ -575,7 +654,13 @@ remove_tree (int         dir_fd,
   if (fstatat (dir_fd, name, &st, AT_SYMLINK_NOFOLLOW) < 0)
     return errno == ENOENT ? 0 : -1;
   if (!S_ISDIR (st.st_mode))
-    return unlinkat (dir_fd, name, 0);
+    {
+      int held = releaser_hold (releaser, dir_fd, name, &st);
+      int ret = unlinkat (dir_fd, name, 0);
+
+      releaser_release (releaser, held);
+      return ret;
+    }
   fd = openat (dir_fd, name, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
   /* OverlayFS leaves mode-000 directories in its work directory, and the
    * sandbox may have made some too. */
@@ -586,7 +671,7 @@ remove_tree (int         dir_fd,
   {
     g_autoptr(GPtrArray) names = sorted_names (fd);
     for (guint i = 0; i < names->len; i++)
-      if (remove_tree (fd, names->pdata[i]) < 0)
+      if (remove_tree (fd, names->pdata[i], releaser) < 0)
         {
           close (fd);
           return -1;
@@ -759,16 +844,23 @@ stage_file (const char        *layer_id,
 static int
 install_file (const char *layer_id,
               int         target_dir,
-              const char *name)
+              const char *name,
+              Releaser   *releaser)
 {
   char temp[TEMP_NAME_MAX];
+  struct stat old;
+  int held = -1, ret;
 
   temp_name (layer_id, name, temp);
-  if (renameat (target_dir, temp, target_dir, name) == 0)
+  if (releaser != NULL && fstatat (target_dir, name, &old, AT_SYMLINK_NOFOLLOW) == 0)
+    held = releaser_hold (releaser, target_dir, name, &old);
+  ret = renameat (target_dir, temp, target_dir, name);
+  releaser_release (releaser, held);
+  if (ret == 0)
     return 0;
   /* A directory in the way: the sandbox replaced it with a file. */
   if ((errno != EISDIR && errno != ENOTEMPTY && errno != EEXIST) ||
-      remove_tree (target_dir, name) < 0)
+      remove_tree (target_dir, name, releaser) < 0)
     return -1;
   return renameat (target_dir, temp, target_dir, name);
 }
@@ -810,21 +902,28 @@ typedef enum {
   PASS_UNSTAGE,   /* after a failure: staged files go */
 } CommitPass;
 
+typedef struct {
+  const char *layer_id;
+  int         upper_fd;
+  int         workdir_fd;
+  gboolean    can_link;   /* cleared when the layer is on another filesystem */
+  Releaser   *releaser;   /* drops replaced and deleted files */
+} Commit;
+
 static int
-apply_change (const char           *layer_id,
-              int                   upper_fd,
-              int                   workdir_fd,
+apply_change (Commit               *commit,
               const SandlockChange *change,
-              CommitPass            pass,
-              gboolean             *can_link)
+              CommitPass            pass)
 {
+  const char *layer_id = commit->layer_id;
   g_autofree char *parent = g_path_get_dirname (change->path);
   g_autofree char *name = g_path_get_basename (change->path);
   struct stat up;
   int target_dir, upper_dir = -1, ret = -1, saved;
 
-  target_dir = g_str_equal (parent, ".") ? dup (workdir_fd)
-                                         : open_beneath (workdir_fd, parent, O_PATH | O_DIRECTORY);
+  target_dir = g_str_equal (parent, ".")
+               ? dup (commit->workdir_fd)
+               : open_beneath (commit->workdir_fd, parent, O_PATH | O_DIRECTORY);
   if (target_dir < 0)
     return -1;
   if (pass == PASS_UNSTAGE)
@@ -835,19 +934,20 @@ apply_change (const char           *layer_id,
       ret = unlinkat (target_dir, temp, 0);
     }
   else if (change->kind == SANDLOCK_CHANGE_DELETED)
-    ret = pass == PASS_INSTALL ? remove_tree (target_dir, name) : 0;
+    ret = pass == PASS_INSTALL ? remove_tree (target_dir, name, commit->releaser) : 0;
   else
     {
-      upper_dir = g_str_equal (parent, ".") ? dup (upper_fd)
-                                            : open_beneath (upper_fd, parent, O_PATH | O_DIRECTORY);
+      upper_dir = g_str_equal (parent, ".")
+                  ? dup (commit->upper_fd)
+                  : open_beneath (commit->upper_fd, parent, O_PATH | O_DIRECTORY);
       if (upper_dir >= 0 && fstatat (upper_dir, name, &up, AT_SYMLINK_NOFOLLOW) == 0)
         {
           if (S_ISDIR (up.st_mode))
             ret = pass == PASS_STAGE ? install_dir (target_dir, name, &up) : 0;
           else
             ret = pass == PASS_STAGE
-                  ? stage_file (layer_id, upper_dir, target_dir, name, &up, can_link)
-                  : install_file (layer_id, target_dir, name);
+                  ? stage_file (layer_id, upper_dir, target_dir, name, &up, &commit->can_link)
+                  : install_file (layer_id, target_dir, name, commit->releaser);
         }
     }
   saved = errno;
@@ -928,6 +1028,10 @@ write_journal (const char          *dir,
                                    G_FILE_SET_CONTENTS_DURABLE, 0600, error);
 }
 
+/* The layer's files are rarely worth a Releaser: committed ones are the
+ * workdir's now (their layer name goes, not their data), and those of a
+ * sandbox just ended were mostly never written out (freeing them waits
+ * for nothing). */
 static gboolean
 remove_layer (const char  *dir,
               GError     **error)
@@ -935,7 +1039,7 @@ remove_layer (const char  *dir,
   g_autofree char *parent = g_path_get_dirname (dir);
   g_autofree char *name = g_path_get_basename (dir);
   int parent_fd = open (parent, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
-  int ret = parent_fd >= 0 ? remove_tree (parent_fd, name) : -1;
+  int ret = parent_fd >= 0 ? remove_tree (parent_fd, name, NULL) : -1;
   int saved = errno;
 
   if (parent_fd >= 0)
@@ -1000,13 +1104,10 @@ check_conflicts (const char         *dir,
 
 /* Runs one pass over the selected changes; the first failure stops it. */
 static gboolean
-run_pass (const char         *layer_id,
-          int                 upper_fd,
-          int                 workdir_fd,
+run_pass (Commit             *commit,
           GPtrArray          *changes,
           const char * const *paths,
           CommitPass          pass,
-          gboolean           *can_link,
           const char         *workdir,
           const char         *dir,
           GError            **error)
@@ -1015,8 +1116,7 @@ run_pass (const char         *layer_id,
     {
       SandlockChange *change = changes->pdata[i];
 
-      if (selected (change, paths) && apply_change (layer_id, upper_fd, workdir_fd, change, pass,
-                                                  can_link) < 0)
+      if (selected (change, paths) && apply_change (commit, change, pass) < 0)
         {
           int saved = errno;
           g_set_error (error, SANDLOCK_ERROR, SANDLOCK_ERROR_FAILED,
@@ -1028,7 +1128,7 @@ run_pass (const char         *layer_id,
   /* Staged contents (copies, or the layer's files linked) are on disk
    * before any rename makes them visible; the renames are on disk before
    * the journal goes. */
-  if (syncfs (workdir_fd) < 0)
+  if (syncfs (commit->workdir_fd) < 0)
     {
       int saved = errno;
       g_set_error (error, SANDLOCK_ERROR, SANDLOCK_ERROR_FAILED,
@@ -1052,7 +1152,8 @@ commit_layer (const char         *dir,
   g_autofree char *layer_id = g_path_get_basename (dir);
   sandlock_autofd int upper_fd = -1;
   sandlock_autofd int workdir_fd = -1;
-  gboolean can_link = TRUE;
+  g_autoptr(Releaser) releaser = NULL;
+  Commit commit = { .layer_id = layer_id, .can_link = TRUE };
 
   changes = read_layer (dir, workdir, error);
   if (changes == NULL ||
@@ -1069,18 +1170,19 @@ commit_layer (const char         *dir,
     }
   if (!write_journal (dir, paths, error))
     return FALSE;
-  if (!run_pass (layer_id, upper_fd, workdir_fd, changes, paths, PASS_STAGE, &can_link,
-                 workdir, dir, error) ||
-      !run_pass (layer_id, upper_fd, workdir_fd, changes, paths, PASS_INSTALL, &can_link,
-                 workdir, dir, error))
+  releaser = releaser_new ();
+  commit.upper_fd = upper_fd;
+  commit.workdir_fd = workdir_fd;
+  commit.releaser = releaser;
+  if (!run_pass (&commit, changes, paths, PASS_STAGE, workdir, dir, error) ||
+      !run_pass (&commit, changes, paths, PASS_INSTALL, workdir, dir, error))
     {
       /* Staged files of a commit that did not finish would litter the
        * workdir (a journal replay stages them again). */
       for (guint i = 0; i < changes->len; i++)
         if (selected (changes->pdata[i], paths) &&
             ((SandlockChange *) changes->pdata[i])->kind != SANDLOCK_CHANGE_DELETED)
-          apply_change (layer_id, upper_fd, workdir_fd, changes->pdata[i], PASS_UNSTAGE,
-                        &can_link);
+          apply_change (&commit, changes->pdata[i], PASS_UNSTAGE);
       return FALSE;
     }
   g_unlink (journal);
@@ -1249,7 +1351,7 @@ copy_upper (const char *layer_id,
         ret = mknodat (to_dir, name, S_IFCHR | 0600, makedev (0, 0));
       else if (S_ISLNK (st.st_mode) || S_ISREG (st.st_mode))
         ret = stage_file (layer_id, from_dir, to_dir, name, &st, NULL) < 0
-              ? -1 : install_file (layer_id, to_dir, name);
+              ? -1 : install_file (layer_id, to_dir, name, NULL);
       if (ret < 0)
         return -1;
     }
