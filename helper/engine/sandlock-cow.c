@@ -908,7 +908,52 @@ typedef struct {
   int         workdir_fd;
   gboolean    can_link;   /* cleared when the layer is on another filesystem */
   Releaser   *releaser;   /* drops replaced and deleted files */
+  /* The directory of the change at hand, in the workdir and in the layer
+   * (-1 where it cannot be opened), kept for the next changes: sorted by
+   * path, those in one directory come together. A change never replaces
+   * the directory it is in (that is a change of its own, in the directory
+   * above, applied before any below it, which open it anew). */
+  char       *parent;
+  int         target_dir;
+  int         upper_dir;
 } Commit;
+
+static void
+commit_leave_parent (Commit *commit)
+{
+  g_clear_pointer (&commit->parent, g_free);
+  sandlock_close_fd (&commit->target_dir);
+  sandlock_close_fd (&commit->upper_dir);
+}
+
+/* Opens @parent's directories (without following symlinks, without
+ * leaving either root) unless they are open already. */
+static gboolean
+commit_enter_parent (Commit     *commit,
+                     const char *parent)
+{
+  gboolean top = g_str_equal (parent, ".");
+
+  if (commit->parent == NULL || !g_str_equal (commit->parent, parent))
+    {
+      commit_leave_parent (commit);
+      commit->parent = g_strdup (parent);
+      commit->target_dir = top ? dup (commit->workdir_fd)
+                               : open_beneath (commit->workdir_fd, parent,
+                                               O_PATH | O_DIRECTORY);
+      if (commit->target_dir < 0)
+        {
+          int saved = errno;
+
+          commit_leave_parent (commit);
+          errno = saved;
+          return FALSE;
+        }
+      commit->upper_dir = top ? dup (commit->upper_fd)
+                              : open_beneath (commit->upper_fd, parent, O_PATH | O_DIRECTORY);
+    }
+  return TRUE;
+}
 
 static int
 apply_change (Commit               *commit,
@@ -919,13 +964,12 @@ apply_change (Commit               *commit,
   g_autofree char *parent = g_path_get_dirname (change->path);
   g_autofree char *name = g_path_get_basename (change->path);
   struct stat up;
-  int target_dir, upper_dir = -1, ret = -1, saved;
+  int target_dir, upper_dir, ret = -1;
 
-  target_dir = g_str_equal (parent, ".")
-               ? dup (commit->workdir_fd)
-               : open_beneath (commit->workdir_fd, parent, O_PATH | O_DIRECTORY);
-  if (target_dir < 0)
+  if (!commit_enter_parent (commit, parent))
     return -1;
+  target_dir = commit->target_dir;
+  upper_dir = commit->upper_dir;
   if (pass == PASS_UNSTAGE)
     {
       char temp[TEMP_NAME_MAX];
@@ -935,26 +979,15 @@ apply_change (Commit               *commit,
     }
   else if (change->kind == SANDLOCK_CHANGE_DELETED)
     ret = pass == PASS_INSTALL ? remove_tree (target_dir, name, commit->releaser) : 0;
-  else
+  else if (upper_dir >= 0 && fstatat (upper_dir, name, &up, AT_SYMLINK_NOFOLLOW) == 0)
     {
-      upper_dir = g_str_equal (parent, ".")
-                  ? dup (commit->upper_fd)
-                  : open_beneath (commit->upper_fd, parent, O_PATH | O_DIRECTORY);
-      if (upper_dir >= 0 && fstatat (upper_dir, name, &up, AT_SYMLINK_NOFOLLOW) == 0)
-        {
-          if (S_ISDIR (up.st_mode))
-            ret = pass == PASS_STAGE ? install_dir (target_dir, name, &up) : 0;
-          else
-            ret = pass == PASS_STAGE
-                  ? stage_file (layer_id, upper_dir, target_dir, name, &up, &commit->can_link)
-                  : install_file (layer_id, target_dir, name, commit->releaser);
-        }
+      if (S_ISDIR (up.st_mode))
+        ret = pass == PASS_STAGE ? install_dir (target_dir, name, &up) : 0;
+      else
+        ret = pass == PASS_STAGE
+              ? stage_file (layer_id, upper_dir, target_dir, name, &up, &commit->can_link)
+              : install_file (layer_id, target_dir, name, commit->releaser);
     }
-  saved = errno;
-  close (target_dir);
-  if (upper_dir >= 0)
-    close (upper_dir);
-  errno = saved;
   return ret;
 }
 
@@ -1119,12 +1152,15 @@ run_pass (Commit             *commit,
       if (selected (change, paths) && apply_change (commit, change, pass) < 0)
         {
           int saved = errno;
+
+          commit_leave_parent (commit);
           g_set_error (error, SANDLOCK_ERROR, SANDLOCK_ERROR_FAILED,
                        "cannot commit %s to %s: %s (the journal in %s finishes the "
                        "commit next time)", change->path, workdir, g_strerror (saved), dir);
           return FALSE;
         }
     }
+  commit_leave_parent (commit);
   /* Staged contents (copies, or the layer's files linked) are on disk
    * before any rename makes them visible; the renames are on disk before
    * the journal goes. */
@@ -1153,7 +1189,7 @@ commit_layer (const char         *dir,
   sandlock_autofd int upper_fd = -1;
   sandlock_autofd int workdir_fd = -1;
   g_autoptr(Releaser) releaser = NULL;
-  Commit commit = { .layer_id = layer_id, .can_link = TRUE };
+  Commit commit = { .layer_id = layer_id, .can_link = TRUE, .target_dir = -1, .upper_dir = -1 };
 
   changes = read_layer (dir, workdir, error);
   if (changes == NULL ||
@@ -1183,6 +1219,7 @@ commit_layer (const char         *dir,
         if (selected (changes->pdata[i], paths) &&
             ((SandlockChange *) changes->pdata[i])->kind != SANDLOCK_CHANGE_DELETED)
           apply_change (&commit, changes->pdata[i], PASS_UNSTAGE);
+      commit_leave_parent (&commit);
       return FALSE;
     }
   g_unlink (journal);
