@@ -10,12 +10,20 @@
 #include <stdio.h>
 #include <string.h>
 #include <signal.h>
+#include <fcntl.h>
+#include <linux/fs.h>
+#include <linux/magic.h>
+#include <sys/ioctl.h>
 #include <sys/stat.h>
+#include <sys/vfs.h>
 #include <sys/wait.h>
+#include <sys/xattr.h>
 #include <unistd.h>
 
 #include <glib/gstdio.h>
 #include <json-glib/json-glib.h>
+
+#include <sandlock.h>
 
 #include "test-common.h"
 
@@ -123,6 +131,28 @@ count_layers (Layer *layer)
   while (dir != NULL && g_dir_read_name (dir) != NULL)
     n++;
   return n;
+}
+
+static ino_t
+inode_of (const char *dir,
+          const char *name)
+{
+  g_autofree char *path = g_build_filename (dir, name, NULL);
+  struct stat st;
+
+  g_assert_cmpint (lstat (path, &st), ==, 0);
+  return st.st_ino;
+}
+
+static nlink_t
+links_of (const char *dir,
+          const char *name)
+{
+  g_autofree char *path = g_build_filename (dir, name, NULL);
+  struct stat st;
+
+  g_assert_cmpint (lstat (path, &st), ==, 0);
+  return st.st_nlink;
 }
 
 /* Makes the same tree each time: a file, a script, a directory. */
@@ -479,7 +509,8 @@ static void
 test_killed_commit_recovers (void)
 {
   g_auto(Layer) layer = { 0 };
-  g_autofree char *id = NULL, *journal = NULL, *out = NULL;
+  g_autofree char *id = NULL, *journal = NULL, *out = NULL, *upper = NULL;
+  g_autoptr(GHashTable) upper_inodes = g_hash_table_new (NULL, NULL);
   g_autofree char *old_contents = g_strnfill (4096, 'o');
   g_autofree char *new_contents = g_strnfill (4096, 'n');
   g_autofree char *script = g_strdup_printf (
@@ -497,6 +528,12 @@ test_killed_commit_recovers (void)
   g_assert_cmpint (run_in (&layer, NULL, script, "--on-exit", "keep", NULL), ==, 0);
   id = only_layer (&layer);
   journal = g_build_filename (layer.storage, id, "journal", NULL);
+  upper = g_build_filename (layer.storage, id, "upper", NULL);
+  for (guint i = 1; i <= 800; i++)
+    {
+      g_autofree char *name = g_strdup_printf ("f%u", i);
+      g_hash_table_add (upper_inodes, GSIZE_TO_POINTER (inode_of (upper, name)));
+    }
 
   argv[3] = layer.storage;
   argv[4] = id;
@@ -522,11 +559,16 @@ test_killed_commit_recovers (void)
   if (count_layers (&layer) > 0)
     g_assert_cmpint (tc_sandlock (&out, NULL, "changes", "--fs-storage", layer.storage,
                                   id, NULL), ==, 0);
+  /* The layer's own files, moved in (the layer is on the workdir's
+   * filesystem), each now with the one name. */
   for (guint i = 1; i <= 800; i++)
     {
       g_autofree char *name = g_strdup_printf ("f%u", i);
       g_autofree char *contents = read_file (layer.workdir, name);
       g_assert_cmpstr (contents, ==, new_contents);
+      g_assert_true (g_hash_table_contains (upper_inodes,
+                                            GSIZE_TO_POINTER (inode_of (layer.workdir, name))));
+      g_assert_cmpuint (links_of (layer.workdir, name), ==, 1);
     }
   {
     g_autoptr(GDir) dir = g_dir_open (layer.workdir, 0, NULL);
@@ -536,6 +578,243 @@ test_killed_commit_recovers (void)
       g_assert_false (g_str_has_prefix (name, ".#sandlock-"));
   }
   g_assert_cmpuint (count_layers (&layer), ==, 0);
+}
+
+/* With the layer on the workdir's filesystem, a commit moves the layer's
+ * files in (a hard link renamed over the target) instead of copying them:
+ * the committed file is the layer's inode, alone, without OverlayFS's
+ * marks, with the attributes the program saw; the old file's inode, still
+ * linked from outside the workdir, keeps the old contents. */
+static void
+test_commit_links_layer_files (void)
+{
+  g_auto(Layer) layer = { 0 };
+  g_autofree char *outside_dir = tc_make_tmpdir ();
+  g_autofree char *id = NULL, *upper = NULL, *a_path = NULL, *tool_path = NULL;
+  g_autofree char *outside = NULL, *a = NULL, *c = NULL, *old = NULL;
+  ino_t upper_a, upper_c, upper_tool;
+  char value[16];
+
+  layer_init (&layer);
+  populate (&layer);
+  a_path = g_build_filename (layer.workdir, "a", NULL);
+  tool_path = g_build_filename (layer.workdir, "tool", NULL);
+  outside = g_build_filename (outside_dir, "a-link", NULL);
+  g_assert_cmpint (link (a_path, outside), ==, 0);
+  g_assert_cmpint (setxattr (tool_path, "user.sandlock-test", "kept", 4, 0), ==, 0);
+
+  g_assert_cmpint (run_in (&layer, NULL, "echo new >> a; echo added > c; echo >> tool",
+                           "--on-exit", "keep", NULL), ==, 0);
+  id = only_layer (&layer);
+  upper = g_build_filename (layer.storage, id, "upper", NULL);
+  upper_a = inode_of (upper, "a");
+  upper_c = inode_of (upper, "c");
+  upper_tool = inode_of (upper, "tool");
+  /* What the copy-up marks (a file with one name). */
+  g_assert_cmpint (lgetxattr (tool_path, "user.overlay.origin", value, sizeof value), ==, -1);
+  {
+    g_autofree char *upper_tool_path = g_build_filename (upper, "tool", NULL);
+    g_assert_cmpint (lgetxattr (upper_tool_path, "user.overlay.origin", value, sizeof value),
+                     >=, 0);
+  }
+  g_assert_cmpint (tc_sandlock (NULL, NULL, "commit", "--fs-storage", layer.storage, id, NULL),
+                   ==, 0);
+
+  a = read_file (layer.workdir, "a");
+  c = read_file (layer.workdir, "c");
+  g_assert_cmpstr (a, ==, "old\nnew\n");
+  g_assert_cmpstr (c, ==, "added\n");
+  g_assert_cmpuint (inode_of (layer.workdir, "a"), ==, upper_a);
+  g_assert_cmpuint (inode_of (layer.workdir, "c"), ==, upper_c);
+  g_assert_cmpuint (inode_of (layer.workdir, "tool"), ==, upper_tool);
+  g_assert_cmpuint (links_of (layer.workdir, "a"), ==, 1);
+  g_assert_cmpuint (links_of (layer.workdir, "c"), ==, 1);
+  g_assert_cmpuint (links_of (layer.workdir, "tool"), ==, 1);
+  g_assert_cmpint (lgetxattr (tool_path, "user.overlay.origin", value, sizeof value), ==, -1);
+  g_assert_cmpint (errno, ==, ENODATA);
+  g_assert_cmpint (lgetxattr (tool_path, "user.sandlock-test", value, sizeof value), ==, 4);
+  g_assert_cmpmem (value, 4, "kept", 4);
+
+  old = read_file (outside_dir, "a-link");
+  g_assert_cmpstr (old, ==, "old\n");
+  g_assert_cmpuint (inode_of (outside_dir, "a-link"), !=, upper_a);
+  g_assert_cmpuint (count_layers (&layer), ==, 0);
+}
+
+/* A layer file with more than one name (the program linked it, or
+ * something that could write the storage did) is copied, never linked:
+ * no committed file shares its inode with anything. A read-only file,
+ * whose OverlayFS mark cannot be taken off, is copied too. */
+static void
+test_commit_copies_shared_files (void)
+{
+  g_auto(Layer) layer = { 0 };
+  g_autofree char *outside_dir = tc_make_tmpdir ();
+  g_autofree char *id = NULL, *upper_c = NULL, *outside = NULL, *c = NULL, *seen = NULL;
+  g_autofree char *a = NULL, *a_path = NULL;
+  struct stat st;
+
+  layer_init (&layer);
+  populate (&layer);
+  g_assert_cmpint (run_in (&layer, NULL, "echo c > c; echo p > p; ln p q; "
+                           "echo new >> a; chmod 444 a", "--on-exit", "keep", NULL), ==, 0);
+  id = only_layer (&layer);
+  upper_c = g_build_filename (layer.storage, id, "upper", "c", NULL);
+  outside = g_build_filename (outside_dir, "c", NULL);
+  g_assert_cmpint (link (upper_c, outside), ==, 0);
+  g_assert_cmpint (tc_sandlock (NULL, NULL, "commit", "--fs-storage", layer.storage, id, NULL),
+                   ==, 0);
+
+  g_assert_cmpuint (inode_of (layer.workdir, "c"), !=, inode_of (outside_dir, "c"));
+  g_assert_cmpuint (links_of (layer.workdir, "c"), ==, 1);
+  g_assert_true (g_file_set_contents (outside, "changed outside\n", -1, NULL));
+  c = read_file (layer.workdir, "c");
+  g_assert_cmpstr (c, ==, "c\n");
+
+  g_assert_cmpuint (inode_of (layer.workdir, "p"), !=, inode_of (layer.workdir, "q"));
+  g_assert_cmpuint (links_of (layer.workdir, "p"), ==, 1);
+  g_assert_cmpuint (links_of (layer.workdir, "q"), ==, 1);
+  seen = read_file (layer.workdir, "q");
+  g_assert_cmpstr (seen, ==, "p\n");
+
+  a = read_file (layer.workdir, "a");
+  g_assert_cmpstr (a, ==, "old\nnew\n");
+  a_path = g_build_filename (layer.workdir, "a", NULL);
+  g_assert_cmpint (stat (a_path, &st), ==, 0);
+  g_assert_cmpint (st.st_mode & 0777, ==, 0444);
+  g_assert_cmpuint (count_layers (&layer), ==, 0);
+}
+
+/* The layer on another filesystem than the workdir (tmpfs): the commit
+ * copies. */
+static void
+test_commit_from_other_filesystem (void)
+{
+  g_auto(Layer) layer = { 0 };
+  g_autofree char *id = NULL, *a = NULL, *c = NULL;
+  g_autofree char *shm = g_build_filename ("/dev/shm", "sandlock-test-XXXXXX", NULL);
+  struct stat shm_st, work_st;
+
+  layer_init (&layer);
+  populate (&layer);
+  if (g_mkdtemp (shm) == NULL || stat (shm, &shm_st) < 0 || stat (layer.workdir, &work_st) < 0 ||
+      shm_st.st_dev == work_st.st_dev)
+    {
+      g_test_skip ("no /dev/shm on another filesystem than the test's directory");
+      return;
+    }
+  g_free (layer.storage);
+  layer.storage = g_build_filename (shm, "storage", NULL);
+  g_assert_cmpint (run_in (&layer, NULL, "echo new >> a; echo added > c", "--on-exit", "keep",
+                           NULL), ==, 0);
+  id = only_layer (&layer);
+  g_assert_cmpint (tc_sandlock (NULL, NULL, "commit", "--fs-storage", layer.storage, id, NULL),
+                   ==, 0);
+  a = read_file (layer.workdir, "a");
+  c = read_file (layer.workdir, "c");
+  g_assert_cmpstr (a, ==, "old\nnew\n");
+  g_assert_cmpstr (c, ==, "added\n");
+  g_assert_cmpuint (links_of (layer.workdir, "c"), ==, 1);
+  g_assert_cmpuint (count_layers (&layer), ==, 0);
+  g_assert_cmpint (g_rmdir (layer.storage), ==, 0);
+  g_assert_cmpint (g_rmdir (shm), ==, 0);
+}
+
+static guint
+count_open_fds (void)
+{
+  g_autoptr(GDir) dir = g_dir_open ("/proc/self/fd", 0, NULL);
+  guint n = 0;
+
+  g_assert_nonnull (dir);
+  while (g_dir_read_name (dir) != NULL)
+    n++;
+  return n;
+}
+
+/* A commit in this process (the C API, as the helper uses it): the old
+ * versions of the files it replaces or deletes are released from threads
+ * of its own, all of them by the time it returns, and no descriptor is
+ * left open. */
+static void
+test_commit_releases_old_files (void)
+{
+  g_auto(Layer) layer = { 0 };
+  g_autoptr(GError) error = NULL;
+  g_autofree char *id = NULL;
+  g_autofree char *old_contents = g_strnfill (8192, 'o');
+  guint before;
+
+  layer_init (&layer);
+  for (guint i = 1; i <= 600; i++)
+    {
+      g_autofree char *name = g_strdup_printf ("f%u", i);
+      g_autofree char *path = tc_make_file (layer.workdir, name, old_contents);
+    }
+  g_assert_cmpint (run_in (&layer, NULL,
+                           "for i in $(seq 1 500); do echo new > f$i; done; rm f5*",
+                           "--on-exit", "keep", NULL), ==, 0);
+  id = only_layer (&layer);
+
+  before = count_open_fds ();
+  g_assert_true (sandlock_changes_commit (layer.storage, id, NULL, SANDLOCK_COMMIT_DEFAULT,
+                                          &error));
+  g_assert_no_error (error);
+  g_assert_cmpuint (count_open_fds (), ==, before);
+  for (guint i = 1; i <= 600; i++)
+    {
+      g_autofree char *name = g_strdup_printf ("f%u", i);
+      g_autofree char *contents = read_file (layer.workdir, name);
+
+      if (g_str_has_prefix (name, "f5"))
+        g_assert_null (contents);
+      else
+        g_assert_cmpstr (contents, ==, i <= 500 ? "new\n" : old_contents);
+    }
+  g_assert_cmpuint (count_layers (&layer), ==, 0);
+}
+
+/* The directory's FS_IOC_GETFLAGS flags, or -1. */
+static int
+inode_flags (const char *path)
+{
+  int fd = open (path, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+  int flags = -1;
+
+  if (fd >= 0 && ioctl (fd, FS_IOC_GETFLAGS, &flags) < 0)
+    flags = -1;
+  if (fd >= 0)
+    close (fd);
+  return flags;
+}
+
+/* On ext4, a storage sandlock makes is marked as holding unrelated trees
+ * (chattr +T: each layer gets block groups of its own); a directory that
+ * was there before, the user's, is left as it was. */
+static void
+test_storage_spreads_layers (void)
+{
+  g_auto(Layer) layer = { 0 };
+  g_autofree char *theirs = NULL;
+  struct statfs fs;
+
+  layer_init (&layer);
+  if (statfs (layer.workdir, &fs) < 0 || fs.f_type != EXT4_SUPER_MAGIC)
+    {
+      g_test_skip ("the test's directory is not on ext4");
+      return;
+    }
+  g_assert_false (g_file_test (layer.storage, G_FILE_TEST_EXISTS));
+  g_assert_cmpint (run_in (&layer, NULL, "echo x > x", "--on-exit", "abort", NULL), ==, 0);
+  g_assert_cmpint (inode_flags (layer.storage), !=, -1);
+  g_assert_true (inode_flags (layer.storage) & FS_TOPDIR_FL);
+
+  theirs = tc_make_tmpdir ();
+  g_free (layer.storage);
+  layer.storage = g_strdup (theirs);
+  g_assert_cmpint (run_in (&layer, NULL, "echo x > x", "--on-exit", "abort", NULL), ==, 0);
+  g_assert_cmpint (inode_flags (theirs), !=, -1);
+  g_assert_false (inode_flags (theirs) & FS_TOPDIR_FL);
 }
 
 /* A path denied inside the workdir stays denied through the overlay. */
@@ -740,6 +1019,11 @@ main (int    argc,
   g_test_add_func ("/cow/two-sandboxes-conflict", test_two_sandboxes_conflict);
   g_test_add_func ("/cow/interrupted-commit-finishes", test_interrupted_commit_finishes);
   g_test_add_func ("/cow/killed-commit-recovers", test_killed_commit_recovers);
+  g_test_add_func ("/cow/commit-links-layer-files", test_commit_links_layer_files);
+  g_test_add_func ("/cow/commit-copies-shared-files", test_commit_copies_shared_files);
+  g_test_add_func ("/cow/commit-from-other-filesystem", test_commit_from_other_filesystem);
+  g_test_add_func ("/cow/storage-spreads-layers", test_storage_spreads_layers);
+  g_test_add_func ("/cow/commit-releases-old-files", test_commit_releases_old_files);
   g_test_add_func ("/cow/denied-inside-workdir", test_denied_inside_workdir);
   g_test_add_func ("/cow/directory-replaced", test_directory_replaced);
   g_test_add_func ("/cow/renames", test_renames);

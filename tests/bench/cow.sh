@@ -1,12 +1,15 @@
 #!/bin/bash
 # A file-heavy job (edit, create, delete and rename many small files in an
 # existing tree, then archive it) bare, in a sandbox writing directly, and
-# in a sandbox on a copy-on-write workdir (changes dropped, and committed).
-# Layers on disk (the default storage is $XDG_STATE_HOME) and on tmpfs
-# (--fs-storage under /dev/shm): on disk every first write to a file is a
-# file creation in the layer, which costs what creating a file costs there.
-# Interleaved rounds; prints medians and ratios against bare.
-#   cow.sh SANDLOCK
+# in a sandbox on a copy-on-write workdir, its changes dropped (--on-exit
+# abort) or committed (the default), with the layer on disk (beside the
+# tree, on its filesystem: a commit moves the layer's files in) and on
+# tmpfs (--fs-storage under /dev/shm: a commit copies them).
+# Interleaved rounds; prints medians (and the spread) and ratios against
+# the bare job measured in the same rounds, the filesystems used and the
+# machine's load: on a shared machine the spread is real, compare runs.
+#   cow.sh SANDLOCK        (ROUNDS=5 FILES=2000 by default; TMPDIR picks
+#                           the disk filesystem)
 set -eu
 sandlock=$1
 rounds=${ROUNDS:-5}
@@ -15,6 +18,22 @@ files=${FILES:-2000}
 work=$(mktemp -d)
 mem=$(mktemp -d -p /dev/shm 2>/dev/null || mktemp -d)
 trap 'rm -rf "$work" "$mem"' EXIT
+
+# What a directory's filesystem is: type, mount options, and for ext4
+# whether it has a journal (without one, making a file costs more the more
+# files its block group freed in the last minutes).
+describe_fs() {
+  local source fstype options dev journal=""
+  read -r source fstype options < <(findmnt -no SOURCE,FSTYPE,OPTIONS -T "$1")
+  if [ "$fstype" = ext4 ]; then
+    dev=$(basename "$source")
+    if [ -r "/sys/fs/ext4/$dev/journal_task" ]; then
+      [ "$(cat "/sys/fs/ext4/$dev/journal_task")" = "<none>" ] && journal=", no journal" \
+        || journal=", journal"
+    fi
+  fi
+  echo "$fstype$journal ($source: $options)"
+}
 
 # The tree every round starts from: $files files of 1-4 KiB in 20 directories.
 seed="$work/seed"
@@ -53,28 +72,38 @@ run_round() {   # kind -> prints nanoseconds
     direct) "$sandlock" run "${ro[@]}" -w "$tree" -- /bin/sh "$work/job.sh" "$tree" ;;
     cow)    "$sandlock" run "${ro[@]}" --workdir "$tree" --fs-storage "$work/storage" \
               --on-exit abort -- /bin/sh "$work/job.sh" "$tree" ;;
-    cow-mem) "$sandlock" run "${ro[@]}" --workdir "$tree" --fs-storage "$mem" \
-              --on-exit abort -- /bin/sh "$work/job.sh" "$tree" ;;
     commit) "$sandlock" run "${ro[@]}" --workdir "$tree" --fs-storage "$work/storage" \
+              -- /bin/sh "$work/job.sh" "$tree" ;;
+    cow-mem) "$sandlock" run "${ro[@]}" --workdir "$tree" --fs-storage "$mem/storage" \
+              --on-exit abort -- /bin/sh "$work/job.sh" "$tree" ;;
+    commit-mem) "$sandlock" run "${ro[@]}" --workdir "$tree" --fs-storage "$mem/storage" \
               -- /bin/sh "$work/job.sh" "$tree" ;;
   esac
   end=$(now)
   echo $((end - start))
 }
 
+load_before=$(cut -d' ' -f1-3 /proc/loadavg)
 declare -A times
-kinds=(bare direct cow cow-mem commit)
+kinds=(bare direct cow commit cow-mem commit-mem)
 for _ in $(seq "$rounds"); do
   for kind in "${kinds[@]}"; do
     times[$kind]+="$(run_round "$kind") "
   done
 done
+load_after=$(cut -d' ' -f1-3 /proc/loadavg)
 
-median() { tr ' ' '\n' | grep . | sort -n | awk '{a[NR]=$1} END {print a[int((NR+1)/2)]}'; }
+sorted() { tr ' ' '\n' | grep . | sort -n; }
+median() { sorted | awk '{a[NR]=$1} END {print a[int((NR+1)/2)]}'; }
 base=$(echo "${times[bare]}" | median)
-echo "copy-on-write workdir: $files files, $rounds interleaved rounds (median)"
+echo "copy-on-write workdir: $files files, $rounds interleaved rounds (median, min-max)"
+echo "  tree and disk layer: $work: $(describe_fs "$work")"
+echo "  tmpfs layer:         $mem: $(describe_fs "$mem")"
+echo "  load average: $load_before before, $load_after after, $(nproc) CPUs"
 for kind in "${kinds[@]}"; do
   m=$(echo "${times[$kind]}" | median)
-  awk -v k="$kind" -v m="$m" -v b="$base" \
-    'BEGIN { printf "  %-7s %8.1f ms  %5.1f%% of bare\n", k, m / 1e6, 100 * m / b }'
+  lo=$(echo "${times[$kind]}" | sorted | head -1)
+  hi=$(echo "${times[$kind]}" | sorted | tail -1)
+  awk -v k="$kind" -v m="$m" -v b="$base" -v lo="$lo" -v hi="$hi" \
+    'BEGIN { printf "  %-10s %8.1f ms  %5.1f%% of bare  (%.0f-%.0f ms)\n", k, m / 1e6, 100 * m / b, lo / 1e6, hi / 1e6 }'
 done
