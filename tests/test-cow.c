@@ -1004,6 +1004,40 @@ test_bad_storage (void)
   g_assert_cmpint (tc_sandlock (NULL, NULL, "changes", "../etc", NULL), ==, 2);
 }
 
+/* The layer's storage under a writable grant: the sandbox still cannot
+ * reach it, so it cannot rewrite its layer's record of where a commit goes
+ * (nor read other layers). Found by review: before, a sandbox could send
+ * its commit to any directory the user can write. */
+static void
+test_storage_out_of_reach (void)
+{
+  g_autofree char *top = tc_make_tmpdir ();
+  g_autofree char *pub = g_build_filename (top, "pub", NULL);
+  g_autofree char *other = g_build_filename (top, "other", NULL);
+  Layer layer;
+  g_autofree char *script = NULL;
+  g_autofree char *out = NULL;
+
+  layer.workdir = g_build_filename (top, "work", NULL);
+  layer.storage = g_build_filename (pub, "storage", NULL);
+  g_assert_cmpint (g_mkdir (layer.workdir, 0755), ==, 0);
+  g_assert_cmpint (g_mkdir (pub, 0755), ==, 0);
+  g_assert_cmpint (g_mkdir (other, 0755), ==, 0);
+  /* Try every layer record there is, then write a file to commit. */
+  script = g_strdup_printf ("for f in %s/*/*/workdir %s/*/workdir; do "
+                            "  [ -e \"$f\" ] && echo %s > \"$f\" && echo rewrote; done; "
+                            "ls %s >/dev/null 2>&1 && echo listed; "
+                            "echo payload > planted; true",
+                            layer.storage, layer.storage, other, layer.storage);
+  g_assert_cmpint (run_in (&layer, &out, script, "-w", pub, NULL), ==, 0);
+  g_assert_null (strstr (out, "rewrote"));
+  g_assert_null (strstr (out, "listed"));
+  /* The commit went where it belongs, and only there. */
+  g_assert_true (exists (layer.workdir, "planted"));
+  g_assert_false (exists (other, "planted"));
+  layer_clear (&layer);
+}
+
 int
 main (int    argc,
       char **argv)
@@ -1032,5 +1066,6 @@ main (int    argc,
   g_test_add_func ("/cow/running-layer-is-locked", test_running_layer_is_locked);
   g_test_add_func ("/cow/inherited-cwd", test_inherited_cwd);
   g_test_add_func ("/cow/bad-storage", test_bad_storage);
+  g_test_add_func ("/cow/storage-out-of-reach", test_storage_out_of_reach);
   return g_test_run ();
 }

@@ -841,6 +841,26 @@ sandlock_sandbox_spawn (SandlockSandbox     *sandbox,
           plan.layer_upper = layer->upper;
           plan.layer_work = layer->work;
         }
+      /* The layers are out of the sandbox's reach whatever it was granted:
+       * its own layer's record says where a commit goes, and other layers
+       * hold other sandboxes' kept changes. Their storage is covered like
+       * an fs_denied directory (after the overlay is mounted). */
+      if (sandlock_path_is_within (layer->workdir, layer->storage))
+        {
+          g_set_error (error, SANDLOCK_ERROR, SANDLOCK_ERROR_INVALID_POLICY,
+                       "fs_storage: %s contains the workdir %s; choose a storage outside it",
+                       layer->storage, layer->workdir);
+          return FALSE;
+        }
+      if (denied_dirs->len > 0)
+        g_ptr_array_remove_index (denied_dirs, denied_dirs->len - 1);   /* its NULL */
+      else
+        g_ptr_array_add (denied_files, NULL);
+      g_ptr_array_add (denied_dirs, layer->storage);
+      g_ptr_array_add (denied_dirs, NULL);
+      plan.denied_files = (const char * const *) denied_files->pdata;
+      plan.denied_dirs = (const char * const *) denied_dirs->pdata;
+
       /* An inherited working directory inside the workdir would be the
        * host's directory under the overlay: enter it again through it. */
       if (plan.cwd == NULL)
