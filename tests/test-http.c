@@ -275,52 +275,60 @@ ready (void)
   return TRUE;
 }
 
-/* Runs `sandlock run POLICY... -- curl CURL_ARGS...`. Returns the HTTP
- * status curl saw (0 when it got none: its exit code in @curl_exit). */
+/* Runs `sandlock run` with the system and our directory readable, then
+ * POLICY..., then -- COMMAND...; its exit status, stdout in @out. */
+static int
+run_sandboxed (char               **out,
+               const char * const  *policy,
+               const char * const  *command)
+{
+  g_autoptr(GPtrArray) args = g_ptr_array_new ();
+  g_autofree char *err = NULL;
+  const char * const system[] = { "run", "-r", "/usr", "-r", "/lib", "-r", "/etc",
+                                  "-r", tmpdir, "-w", "/dev/null" };
+  int status;
+
+  for (gsize i = 0; i < G_N_ELEMENTS (system); i++)
+    g_ptr_array_add (args, (gpointer) system[i]);
+  if (g_file_test ("/lib64", G_FILE_TEST_EXISTS))
+    {
+      g_ptr_array_add (args, "-r");
+      g_ptr_array_add (args, "/lib64");
+    }
+  for (guint i = 0; policy[i] != NULL; i++)
+    g_ptr_array_add (args, (gpointer) policy[i]);
+  g_ptr_array_add (args, "--");
+  for (guint i = 0; command[i] != NULL; i++)
+    g_ptr_array_add (args, (gpointer) command[i]);
+  g_ptr_array_add (args, NULL);
+
+  status = tc_sandlockv (out, &err, (const char * const *) args->pdata);
+  if (err != NULL && err[0] != '\0')
+    g_test_message ("stderr: %s", err);
+  return status;
+}
+
+/* Runs curl CURL_ARGS... in a sandbox of POLICY. Returns the HTTP status
+ * curl saw (0 when it got none: its exit code in @curl_exit). */
 static int
 curl_in_sandbox (char               **body,
                  int                 *curl_exit,
                  const char * const  *policy,
                  const char * const  *curl_args)
 {
-  g_autoptr(GPtrArray) args = g_ptr_array_new ();
+  g_autoptr(GPtrArray) command = g_ptr_array_new ();
+  const char * const fixed[] = { curl_path, "-sS", "--path-as-is", "--max-time", "20",
+                                 "-w", "\n%{http_code}" };
   g_autofree char *out = NULL;
-  g_autofree char *err = NULL;
   char *status_line;
-  int status;
 
-  g_ptr_array_add (args, "run");
-  g_ptr_array_add (args, "-r");
-  g_ptr_array_add (args, "/usr");
-  g_ptr_array_add (args, "-r");
-  g_ptr_array_add (args, "/lib");
-  if (g_file_test ("/lib64", G_FILE_TEST_EXISTS))
-    {
-      g_ptr_array_add (args, "-r");
-      g_ptr_array_add (args, "/lib64");
-    }
-  g_ptr_array_add (args, "-r");
-  g_ptr_array_add (args, "/etc");
-  g_ptr_array_add (args, "-r");
-  g_ptr_array_add (args, tmpdir);
-  for (guint i = 0; policy[i] != NULL; i++)
-    g_ptr_array_add (args, (gpointer) policy[i]);
-  g_ptr_array_add (args, "--");
-  g_ptr_array_add (args, curl_path);
-  g_ptr_array_add (args, "-sS");
-  g_ptr_array_add (args, "--path-as-is");
-  g_ptr_array_add (args, "--max-time");
-  g_ptr_array_add (args, "20");
-  g_ptr_array_add (args, "-w");
-  g_ptr_array_add (args, "\n%{http_code}");
+  for (gsize i = 0; i < G_N_ELEMENTS (fixed); i++)
+    g_ptr_array_add (command, (gpointer) fixed[i]);
   for (guint i = 0; curl_args[i] != NULL; i++)
-    g_ptr_array_add (args, (gpointer) curl_args[i]);
-  g_ptr_array_add (args, NULL);
+    g_ptr_array_add (command, (gpointer) curl_args[i]);
+  g_ptr_array_add (command, NULL);
 
-  status = tc_sandlockv (&out, &err, (const char * const *) args->pdata);
-  if (err != NULL && err[0] != '\0')
-    g_test_message ("stderr: %s", err);
-  *curl_exit = status;
+  *curl_exit = run_sandboxed (&out, policy, (const char * const *) command->pdata);
   status_line = strrchr (out, '\n');
   if (status_line == NULL)
     {
@@ -334,6 +342,7 @@ curl_in_sandbox (char               **body,
 
 #define POLICY(...) ((const char * const []) { __VA_ARGS__, NULL })
 #define CURL(...) ((const char * const []) { __VA_ARGS__, NULL })
+#define COMMAND(...) ((const char * const []) { __VA_ARGS__, NULL })
 
 static void
 expect_status (int                 expected,
@@ -515,13 +524,11 @@ test_keep_alive (void)
 
   if (!ready ())
     return;
-  g_assert_cmpint (tc_sandlock (&out, NULL, "run", "-r", "/usr", "-r", "/lib",
-                                "-r", g_file_test ("/lib64", G_FILE_TEST_EXISTS) ? "/lib64" : "/lib",
-                                "-r", "/etc", "-w", "/dev/null",
-                                "--http-allow", "GET localhost/ok/*", "--",
-                                curl_path, "-sS", "-o", "/dev/null", "-o", "/dev/null", "-o", "/dev/null",
-                                "-w", "%{num_connects} ", "http://localhost/ok/1",
-                                "http://localhost/ok/2", "http://localhost/ok/3", NULL), ==, 0);
+  g_assert_cmpint (run_sandboxed (&out, POLICY ("--http-allow", "GET localhost/ok/*"),
+                                  COMMAND (curl_path, "-sS", "-o", "/dev/null", "-o", "/dev/null",
+                                        "-o", "/dev/null", "-w", "%{num_connects} ",
+                                        "http://localhost/ok/1", "http://localhost/ok/2",
+                                        "http://localhost/ok/3")), ==, 0);
   g_assert_cmpstr (out, ==, "1 0 0 ");
 }
 
@@ -535,12 +542,9 @@ test_big_response (void)
 
   if (!ready ())
     return;
-  g_assert_cmpint (tc_sandlock (&out, NULL, "run", "-r", "/usr", "-r", "/lib",
-                                "-r", g_file_test ("/lib64", G_FILE_TEST_EXISTS) ? "/lib64" : "/lib",
-                                "-r", "/etc", "-w", "/dev/null",
-                                "--http-allow", "GET localhost/ok/*", "--",
-                                curl_path, "-sS", "-o", "/dev/null", "-w", "%{size_download}",
-                                "http://localhost/ok/big", NULL), ==, 0);
+  g_assert_cmpint (run_sandboxed (&out, POLICY ("--http-allow", "GET localhost/ok/*"),
+                                  COMMAND (curl_path, "-sS", "-o", "/dev/null", "-w", "%{size_download}",
+                                        "http://localhost/ok/big")), ==, 0);
   g_assert_cmpstr (out, ==, expected);
 }
 
@@ -593,7 +597,6 @@ test_malformed_and_slow (void)
 {
   g_autofree char *script = NULL;
   g_autofree char *out = NULL;
-  g_autofree char *err = NULL;
   g_auto(GStrv) results = NULL;
 
   if (!ready ())
@@ -604,11 +607,9 @@ test_malformed_and_slow (void)
       return;
     }
   script = tc_make_file (tmpdir, "raw-client.py", raw_client);
-  g_assert_cmpint (tc_sandlock (&out, &err, "run", "-r", "/usr", "-r", "/lib",
-                                "-r", g_file_test ("/lib64", G_FILE_TEST_EXISTS) ? "/lib64" : "/lib",
-                                "-r", "/etc", "-r", tmpdir,
-                                "--http-allow", "GET */ok/*", "--net-allow", "127.0.0.1:80",
-                                "--", python_path, script, NULL), ==, 0);
+  g_assert_cmpint (run_sandboxed (&out, POLICY ("--http-allow", "GET */ok/*",
+                                                 "--net-allow", "127.0.0.1:80"),
+                                  COMMAND (python_path, script)), ==, 0);
   g_test_message ("%s", out);
   results = g_strsplit (g_strstrip (out), "|", -1);
   g_assert_cmpuint (g_strv_length (results), ==, 4);
@@ -653,11 +654,9 @@ test_request_body_bound (void)
       return;
     }
   script = tc_make_file (tmpdir, "big-body.py", big_body_client);
-  g_assert_cmpint (tc_sandlock (&out, NULL, "run", "-r", "/usr", "-r", "/lib",
-                                "-r", g_file_test ("/lib64", G_FILE_TEST_EXISTS) ? "/lib64" : "/lib",
-                                "-r", "/etc", "-r", tmpdir,
-                                "--http-allow", "* */ok/*", "--net-allow", "127.0.0.1:80",
-                                "--", python_path, script, NULL), ==, 0);
+  g_assert_cmpint (run_sandboxed (&out, POLICY ("--http-allow", "* */ok/*",
+                                                 "--net-allow", "127.0.0.1:80"),
+                                  COMMAND (python_path, script)), ==, 0);
   g_assert_cmpstr (out, ==, "HTTP/1.1 413 Request Entity Too Large\nclosed\n");
 }
 
