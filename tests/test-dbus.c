@@ -237,6 +237,22 @@ helper_pid (GDBusConnection *connection)
   return pid;
 }
 
+static gboolean
+name_has_owner (GDBusConnection *connection)
+{
+  g_autoptr(GVariant) reply = NULL;
+  g_autoptr(GError) error = NULL;
+  gboolean has_owner;
+
+  reply = g_dbus_connection_call_sync (connection, "org.freedesktop.DBus", "/org/freedesktop/DBus",
+                                       "org.freedesktop.DBus", "NameHasOwner",
+                                       g_variant_new ("(s)", BUS_NAME), G_VARIANT_TYPE ("(b)"),
+                                       G_DBUS_CALL_FLAGS_NONE, -1, NULL, &error);
+  g_assert_no_error (error);
+  g_variant_get (reply, "(b)", &has_owner);
+  return has_owner;
+}
+
 static guint
 count_fds (pid_t pid)
 {
@@ -1369,7 +1385,11 @@ test_helper_death_kills_sandboxes (void)
   g_assert_cmpuint (tc_count_processes_with (marker), ==, 0);
   g_free ((char *) argv[2]);
 
-  /* The next call activates a new helper. */
+  /* The next call activates a new helper, once the bus has seen the old
+   * one go (a proxy made before that would call the dead one's name). */
+  deadline = g_get_monotonic_time () + 10 * G_USEC_PER_SEC;
+  while (name_has_owner (connection) && g_get_monotonic_time () < deadline)
+    g_usleep (20000);
   {
     g_autoptr(SandlockDbusManager) again = manager ();
     g_autoptr(GVariant) caps = NULL;
