@@ -338,6 +338,65 @@ test_keep_and_partial_commit (void)
                                 id, NULL), ==, 1);
 }
 
+/* A directory removed and made anew is opaque in the layer: a partial
+ * commit of a file in it must not leave that file listed (and then
+ * deleted) as hidden by the opaque directory. */
+static void
+test_opaque_partial_commit (void)
+{
+  g_auto(Layer) layer = { 0 };
+  g_autofree char *sub = NULL;
+  g_autofree char *id = NULL;
+  g_autofree char *out = NULL;
+  g_autofree char *n = NULL;
+
+  layer_init (&layer);
+  sub = g_build_filename (layer.workdir, "sub", NULL);
+  g_assert_cmpint (g_mkdir (sub, 0755), ==, 0);
+  g_free (tc_make_file (sub, "old", "old\n"));
+  g_assert_cmpint (run_in (&layer, NULL, "rm -r sub && mkdir sub && echo n > sub/n",
+                           "--on-exit", "keep", NULL), ==, 0);
+  id = only_layer (&layer);
+
+  g_assert_cmpint (tc_sandlock (&out, NULL, "changes", "--fs-storage", layer.storage, id, NULL), ==, 0);
+  g_assert_cmpstr (out, ==, "A sub/n\nD sub/old\n");
+  g_assert_cmpint (tc_sandlock (NULL, NULL, "commit", "--fs-storage", layer.storage,
+                                id, "sub/n", NULL), ==, 0);
+  g_clear_pointer (&out, g_free);
+  g_assert_cmpint (tc_sandlock (&out, NULL, "changes", "--fs-storage", layer.storage, id, NULL), ==, 0);
+  g_assert_cmpstr (out, ==, "D sub/old\n");
+
+  g_assert_cmpint (tc_sandlock (NULL, NULL, "commit", "--fs-storage", layer.storage, id, NULL), ==, 0);
+  n = read_file (sub, "n");
+  g_assert_cmpstr (n, ==, "n\n");
+  g_assert_false (exists (sub, "old"));
+}
+
+/* Below an opaque directory, a directory made anew hides its namesake's
+ * old contents too: they are deletions, listed and committed. */
+static void
+test_opaque_nested_directories (void)
+{
+  g_auto(Layer) layer = { 0 };
+  g_autofree char *deep = NULL;
+  g_autofree char *out = NULL;
+
+  layer_init (&layer);
+  deep = g_build_filename (layer.workdir, "sub", "deep", NULL);
+  g_assert_cmpint (g_mkdir_with_parents (deep, 0755), ==, 0);
+  g_free (tc_make_file (deep, "y", "y\n"));
+  g_assert_cmpint (run_in (&layer, &out, "rm -r sub && mkdir -p sub/deep && echo z > sub/deep/z",
+                           "--dry-run", NULL), ==, 0);
+  g_assert_nonnull (strstr (out, "A sub/deep/z\n"));
+  g_assert_nonnull (strstr (out, "D sub/deep/y\n"));
+  g_assert_true (exists (deep, "y"));   /* a dry run */
+
+  g_assert_cmpint (run_in (&layer, NULL, "rm -r sub && mkdir -p sub/deep && echo z > sub/deep/z",
+                           NULL), ==, 0);
+  g_assert_true (exists (deep, "z"));
+  g_assert_false (exists (deep, "y"));
+}
+
 /* A symlink or hard link in the workdir pointing outside never carries a
  * write outside it: not while the sandbox runs, not at commit. */
 static void
@@ -1067,5 +1126,7 @@ main (int    argc,
   g_test_add_func ("/cow/inherited-cwd", test_inherited_cwd);
   g_test_add_func ("/cow/bad-storage", test_bad_storage);
   g_test_add_func ("/cow/storage-out-of-reach", test_storage_out_of_reach);
+  g_test_add_func ("/cow/opaque-partial-commit", test_opaque_partial_commit);
+  g_test_add_func ("/cow/opaque-nested-directories", test_opaque_nested_directories);
   return g_test_run ();
 }

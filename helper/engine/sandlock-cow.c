@@ -374,6 +374,8 @@ same_content (int         a_dir,
 
   if ((a->st_mode & 07777) != (b->st_mode & 07777) || a->st_size != b->st_size)
     return FALSE;
+  if (a->st_dev == b->st_dev && a->st_ino == b->st_ino)
+    return TRUE;   /* committed by link: one file */
   if (S_ISLNK (a->st_mode))
     {
       ssize_t la = readlinkat (a_dir, name, buf_a, sizeof buf_a);
@@ -454,11 +456,14 @@ list_hidden_as_deleted (int         upper_fd,
 }
 
 /* Compares the upper directory @upper_fd with the lower @lower_fd (-1 when
- * the lower has no such directory), below @prefix. */
+ * the lower has no such directory), below @prefix. @hidden: an opaque
+ * directory above hides the whole lower side here, so a directory made
+ * anew below it hides its lower namesake's contents too. */
 static void
 walk_layer (int         upper_fd,
             int         lower_fd,
             const char *prefix,
+            gboolean    hidden,
             GPtrArray  *changes)
 {
   g_autoptr(GPtrArray) names = sorted_names (upper_fd);
@@ -492,9 +497,11 @@ walk_layer (int         upper_fd,
             add_change (changes, SANDLOCK_CHANGE_MODIFIED, path, &low, &up);
           if (sub_upper >= 0)
             {
-              if (sub_lower >= 0 && is_opaque (sub_upper))
+              gboolean opaque = hidden || is_opaque (sub_upper);
+
+              if (sub_lower >= 0 && opaque)
                 list_hidden_as_deleted (sub_upper, sub_lower, path, changes);
-              walk_layer (sub_upper, sub_lower, path, changes);
+              walk_layer (sub_upper, sub_lower, path, opaque, changes);
               close (sub_upper);
             }
           if (sub_lower >= 0)
@@ -539,7 +546,7 @@ read_layer (const char  *dir,
       g_ptr_array_unref (changes);
       return NULL;
     }
-  walk_layer (upper_fd, lower_fd, "", changes);
+  walk_layer (upper_fd, lower_fd, "", FALSE, changes);
   close (upper_fd);
   close (lower_fd);
   g_ptr_array_sort (changes, compare_changes);
@@ -991,8 +998,31 @@ apply_change (Commit               *commit,
   return ret;
 }
 
+/* Is some directory on @path's way down the upper layer opaque? */
+static gboolean
+below_opaque (int         upper_fd,
+              const char *path)
+{
+  g_auto(GStrv) parts = g_strsplit (path, "/", -1);
+  g_autoptr(GString) prefix = g_string_new (NULL);
+
+  for (guint i = 0; parts[i] != NULL && parts[i + 1] != NULL; i++)
+    {
+      sandlock_autofd int dir = -1;
+
+      g_string_append_printf (prefix, "%s%s", i ? "/" : "", parts[i]);
+      dir = open_beneath (upper_fd, prefix->str, O_RDONLY | O_DIRECTORY);
+      if (dir >= 0 && is_opaque (dir))
+        return TRUE;
+    }
+  return FALSE;
+}
+
 /* Once applied, a change leaves the layer: what the sandbox sees through
- * it is now the workdir itself. */
+ * it is now the workdir itself. Below an opaque directory the layer's
+ * copy stays instead (the same as the workdir's now, so no change): gone
+ * from the layer, the opaque directory would hide the committed file and
+ * list it as deleted. */
 static void
 forget_change (int                   upper_fd,
                const SandlockChange *change)
@@ -1006,7 +1036,8 @@ forget_change (int                   upper_fd,
   if (dir < 0)
     return;
   /* A directory stays while changes below it may still be kept. */
-  if (fstatat (dir, name, &st, AT_SYMLINK_NOFOLLOW) == 0 && !S_ISDIR (st.st_mode))
+  if (fstatat (dir, name, &st, AT_SYMLINK_NOFOLLOW) == 0 && !S_ISDIR (st.st_mode) &&
+      (change->kind == SANDLOCK_CHANGE_DELETED || !below_opaque (upper_fd, change->path)))
     unlinkat (dir, name, 0);
   close (dir);
 }
