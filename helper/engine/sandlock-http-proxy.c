@@ -1283,6 +1283,7 @@ listen_on (SandlockHttpProxy  *proxy,
 
 SandlockHttpProxy *
 sandlock_http_proxy_new (SandlockPolicy    *policy,
+                         SandlockHttpRules *rules,
                          SandlockNetAllow  *net_allow,
                          GError           **error)
 {
@@ -1291,10 +1292,8 @@ sandlock_http_proxy_new (SandlockPolicy    *policy,
   g_autoptr(GInetAddress) loopback6 = g_inet_address_new_loopback (G_SOCKET_FAMILY_IPV6);
   g_autoptr(GError) v6_error = NULL;
 
-  if (policy->http_allow->len == 0 && policy->http_deny->len == 0)
-    return NULL;
-
   proxy = g_new0 (SandlockHttpProxy, 1);
+  proxy->rules = rules;
   proxy->event_fd = -1;
   g_mutex_init (&proxy->lock);
   proxy->net_allow = net_allow;
@@ -1304,9 +1303,6 @@ sandlock_http_proxy_new (SandlockPolicy    *policy,
   proxy->events = g_async_queue_new_full ((GDestroyNotify) sandlock_http_event_free);
   proxy->ports = sandlock_policy_http_ports (policy);
 
-  proxy->rules = sandlock_http_rules_new (policy->http_allow, policy->http_deny, error);
-  if (proxy->rules == NULL)
-    return NULL;
   if (policy->https_ca != NULL)
     {
       proxy->mint = sandlock_cert_mint_new (policy->https_ca, policy->https_key, error);

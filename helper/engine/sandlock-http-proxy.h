@@ -4,6 +4,7 @@
 #include <sys/socket.h>
 #include <sys/types.h>
 
+#include "sandlock-http-rules.h"
 #include "sandlock-net.h"
 #include "sandlock-policy-private.h"
 
@@ -30,9 +31,10 @@ typedef struct {
 
 void sandlock_http_event_free (SandlockHttpEvent *event);
 
-/* NULL without an error when the policy has no HTTP rules. @net_allow
- * (resolved, which names the pinned hosts) must outlive the proxy. */
+/* Takes @rules (compiled http_allow and http_deny). @net_allow (resolved,
+ * which names the pinned hosts) must outlive the proxy. */
 SandlockHttpProxy *sandlock_http_proxy_new       (SandlockPolicy         *policy,
+                                                  SandlockHttpRules      *rules,
                                                   SandlockNetAllow       *net_allow,
                                                   GError                **error);
 gboolean           sandlock_http_proxy_start     (SandlockHttpProxy      *proxy,

@@ -105,21 +105,18 @@ add_name (SandlockNetAllow  *allow,
 static gboolean
 add_http_hosts (SandlockNetAllow  *allow,
                 SandlockPolicy    *policy,
+                SandlockHttpRules *rules,
                 GString           *hosts,
                 gboolean          *names,
                 GError           **error)
 {
-  g_autoptr(SandlockHttpRules) rules = NULL;
   g_autoptr(GPtrArray) rule_hosts = NULL;
   g_autoptr(GArray) http_ports = sandlock_policy_http_ports (policy);
   g_autoptr(GArray) ports = g_array_copy (http_ports);
   static const guint16 https = 443;
 
-  if (policy->http_allow->len == 0)
-    return TRUE;
-  rules = sandlock_http_rules_new (policy->http_allow, policy->http_deny, error);
   if (rules == NULL)
-    return FALSE;
+    return TRUE;
   rule_hosts = sandlock_http_rules_get_hosts (rules);
   if (policy->https_ca != NULL)
     g_array_append_val (ports, https);
@@ -140,8 +137,9 @@ add_http_hosts (SandlockNetAllow  *allow,
 }
 
 SandlockNetAllow *
-sandlock_net_allow_resolve (SandlockPolicy  *policy,
-                            GError         **error)
+sandlock_net_allow_resolve (SandlockPolicy     *policy,
+                            SandlockHttpRules  *http_rules,
+                            GError            **error)
 {
   g_autoptr(SandlockNetAllow) allow = g_new0 (SandlockNetAllow, 1);
   g_autoptr(GString) hosts = g_string_new (
@@ -169,7 +167,7 @@ sandlock_net_allow_resolve (SandlockPolicy  *policy,
       allow->has_hosts |= rule->host != NULL;
     }
 
-  if (!add_http_hosts (allow, policy, hosts, &names, error))
+  if (!add_http_hosts (allow, policy, http_rules, hosts, &names, error))
     return NULL;
 
   if (names)

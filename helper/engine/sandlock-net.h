@@ -3,6 +3,7 @@
 
 #include <sys/socket.h>
 
+#include "sandlock-http-rules.h"
 #include "sandlock-policy-private.h"
 
 G_BEGIN_DECLS
@@ -27,6 +28,7 @@ typedef struct {
 } SandlockNetAllow;
 
 SandlockNetAllow *sandlock_net_allow_resolve (SandlockPolicy    *policy,
+                                              SandlockHttpRules *http_rules,  /* NULL = none */
                                               GError           **error);
 void              sandlock_net_allow_free    (SandlockNetAllow  *allow);
 /* 0 when @addr may be connected to, else the errno to refuse with:

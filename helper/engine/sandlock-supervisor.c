@@ -94,6 +94,7 @@ sandlock_supervisor_new (SandlockPolicy     *policy,
                          GError            **error)
 {
   g_autoptr(SandlockSupervisor) sv = g_new0 (SandlockSupervisor, 1);
+  g_autoptr(SandlockHttpRules) http_rules = NULL;
   const char *required_by;
 
   sv->policy = sandlock_policy_ref (policy);
@@ -111,12 +112,22 @@ sandlock_supervisor_new (SandlockPolicy     *policy,
   sv->max_memory = policy->max_memory;
   g_mutex_init (&sv->ports_lock);
 
-  sv->net_allow = sandlock_net_allow_resolve (policy, error);
+  if (policy->http_allow->len > 0 || policy->http_deny->len > 0)
+    {
+      http_rules = sandlock_http_rules_new (policy->http_allow, policy->http_deny, error);
+      if (http_rules == NULL)
+        return NULL;
+    }
+  sv->net_allow = sandlock_net_allow_resolve (policy, http_rules, error);
   if (sv->net_allow == NULL)
     return NULL;
-  sv->http_proxy = sandlock_http_proxy_new (policy, sv->net_allow, error);
-  if (sv->http_proxy == NULL && (policy->http_allow->len > 0 || policy->http_deny->len > 0))
-    return NULL;
+  if (http_rules != NULL)
+    {
+      sv->http_proxy = sandlock_http_proxy_new (policy, g_steal_pointer (&http_rules),
+                                                sv->net_allow, error);
+      if (sv->http_proxy == NULL)
+        return NULL;
+    }
 
   /* Features that cannot do without a supervisor. */
   required_by = sv->http_proxy != NULL ? "http_allow and http_deny"

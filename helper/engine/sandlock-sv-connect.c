@@ -35,24 +35,15 @@
 #include "sandlock-fd.h"
 #include "sandlock-supervisor-private.h"
 
+/* SO_DOMAIN, SO_TYPE: -1 when it cannot be read. */
 static int
-socket_domain (int fd)
+socket_option (int fd,
+               int name)
 {
   int value = -1;
   socklen_t len = sizeof value;
 
-  if (getsockopt (fd, SOL_SOCKET, SO_DOMAIN, &value, &len) < 0)
-    return -1;
-  return value;
-}
-
-static int
-socket_type (int fd)
-{
-  int value = -1;
-  socklen_t len = sizeof value;
-
-  if (getsockopt (fd, SOL_SOCKET, SO_TYPE, &value, &len) < 0)
+  if (getsockopt (fd, SOL_SOCKET, name, &value, &len) < 0)
     return -1;
   return value;
 }
@@ -342,7 +333,7 @@ on_connect (SandlockSupervisor         *sv,
     }
   sandlock_format_sockaddr (&addr, length, detail, sizeof detail);
 
-  if (socket_domain (sock) == AF_UNIX && length > sizeof (sa_family_t) &&
+  if (socket_option (sock, SO_DOMAIN) == AF_UNIX && length > sizeof (sa_family_t) &&
       addr.ss_family == AF_UNIX)
     {
       rule = "fs_writable";
@@ -355,7 +346,7 @@ on_connect (SandlockSupervisor         *sv,
     {
       rule = "net_allow";
       error = check_destination (sv, (struct sockaddr *) &addr, length);
-      if (error == 0 && socket_type (sock) == SOCK_STREAM &&
+      if (error == 0 && socket_option (sock, SO_TYPE) == SOCK_STREAM &&
           sandlock_http_proxy_intercepts (sv->http_proxy, (struct sockaddr *) &addr))
         {
           /* Through the HTTP proxy, which goes on where it was headed. */
