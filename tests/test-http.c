@@ -16,7 +16,11 @@
 #include <net/if.h>
 #include <sched.h>
 #include <sys/ioctl.h>
+#include <netinet/in.h>
+#include <signal.h>
 #include <sys/socket.h>
+#include <sys/time.h>
+#include <sys/wait.h>
 #include <unistd.h>
 
 #include <libsoup/soup.h>
@@ -660,6 +664,99 @@ test_request_body_bound (void)
   g_assert_cmpstr (out, ==, "HTTP/1.1 413 Request Entity Too Large\nclosed\n");
 }
 
+/* Ports listening in our network namespace (/proc/net/tcp and tcp6); an
+ * IPv6 one has 0x10000 added. */
+static GHashTable *
+listening_ports (void)
+{
+  GHashTable *ports = g_hash_table_new (NULL, NULL);
+  const char *files[] = { "/proc/net/tcp", "/proc/net/tcp6" };
+
+  for (gsize f = 0; f < G_N_ELEMENTS (files); f++)
+    {
+      g_autofree char *text = NULL;
+      g_auto(GStrv) lines = NULL;
+
+      if (!g_file_get_contents (files[f], &text, NULL, NULL))
+        continue;
+      lines = g_strsplit (text, "\n", -1);
+      for (guint i = 1; lines[i] != NULL; i++)
+        {
+          g_auto(GStrv) fields = g_strsplit_set (g_strstrip (lines[i]), " ", -1);
+          g_autoptr(GPtrArray) words = g_ptr_array_new ();
+          const char *colon;
+
+          for (guint k = 0; fields[k] != NULL; k++)
+            if (fields[k][0] != '\0')
+              g_ptr_array_add (words, fields[k]);
+          if (words->len < 4 || !g_str_equal (words->pdata[3], "0A") ||
+              (colon = strrchr (words->pdata[1], ':')) == NULL)
+            continue;
+          g_hash_table_add (ports, GUINT_TO_POINTER (strtoul (colon + 1, NULL, 16) | (f << 16)));
+        }
+    }
+  return ports;
+}
+
+/* The proxy answers only connections the supervisor sent it: anyone else
+ * reaching its port (another process, another sandbox) gets nothing, not
+ * the sandbox's rules applied to a destination of their choosing. */
+static void
+test_proxy_refuses_strangers (void)
+{
+  g_autoptr(GHashTable) before = NULL;
+  g_autoptr(GError) error = NULL;
+  const char *argv[] = { tc_cli (), "run", "-r", "/usr", "-r", "/lib", "-r", "/bin",
+                         "--http-allow", "GET localhost/ok/*", "--", "/bin/sleep", "30", NULL };
+  guint port = 0;
+  guint seen;
+  GPid pid;
+  int status;
+
+  if (!ready ())
+    return;
+  before = listening_ports ();
+  g_assert_true (g_spawn_async (NULL, (char **) argv, NULL, G_SPAWN_DO_NOT_REAP_CHILD,
+                                NULL, NULL, &pid, &error));
+  g_assert_no_error (error);
+  for (int i = 0; i < 500 && port == 0; i++)
+    {
+      g_autoptr(GHashTable) now = listening_ports ();
+      GHashTableIter iter;
+      gpointer key;
+
+      g_hash_table_iter_init (&iter, now);
+      while (g_hash_table_iter_next (&iter, &key, NULL))
+        if (!g_hash_table_contains (before, key) && GPOINTER_TO_UINT (key) < 0x10000)
+          port = GPOINTER_TO_UINT (key);   /* the 127.0.0.1 one */
+      if (port == 0)
+        g_usleep (20000);
+    }
+  g_assert_cmpuint (port, !=, 0);
+
+  seen = requests_seen ();
+  {
+    static const char request[] = "GET /ok/x HTTP/1.1\r\nHost: localhost\r\n\r\n";
+    struct sockaddr_in addr = { .sin_family = AF_INET, .sin_port = htons (port),
+                                .sin_addr.s_addr = htonl (INADDR_LOOPBACK) };
+    struct timeval timeout = { .tv_sec = 5 };
+    int fd = socket (AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
+    char answer[256];
+
+    g_assert_cmpint (connect (fd, (struct sockaddr *) &addr, sizeof addr), ==, 0);
+    g_assert_cmpint (setsockopt (fd, SOL_SOCKET, SO_RCVTIMEO, &timeout, sizeof timeout), ==, 0);
+    g_assert_cmpint (write (fd, request, strlen (request)), ==, (ssize_t) strlen (request));
+    /* Closed unanswered (0), or reset: never an HTTP answer. */
+    g_assert_cmpint (read (fd, answer, sizeof answer), <=, 0);
+    close (fd);
+  }
+  g_assert_cmpuint (requests_seen (), ==, seen);
+
+  kill (pid, SIGTERM);
+  g_assert_cmpint (waitpid (pid, &status, 0), ==, pid);
+  g_spawn_close_pid (pid);
+}
+
 static void
 test_bad_rules (void)
 {
@@ -701,6 +798,7 @@ main (int    argc,
   g_test_add_func ("/http/events", test_events);
   g_test_add_func ("/http/malformed-and-slow", test_malformed_and_slow);
   g_test_add_func ("/http/request-body-bound", test_request_body_bound);
+  g_test_add_func ("/http/proxy-refuses-strangers", test_proxy_refuses_strangers);
   g_test_add_func ("/http/bad-rules", test_bad_rules);
   return g_test_run ();
 }
