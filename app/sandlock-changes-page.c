@@ -54,34 +54,6 @@ static void show_change (SandlockChangesPage *self,
                          SandlockChange      *change);
 
 /* Failures of the helper become a toast on the window. */
-static void
-report (SandlockChangesPage *self,
-        const char          *what,
-        GError              *error)
-{
-  GtkWidget *overlay = gtk_widget_get_ancestor (GTK_WIDGET (self), ADW_TYPE_TOAST_OVERLAY);
-  g_autofree char *message = NULL;
-
-  if (error == NULL)
-    return;
-  g_dbus_error_strip_remote_error (error);
-  message = g_strdup_printf ("%s: %s", what, error->message);
-  if (overlay != NULL)
-    adw_toast_overlay_add_toast (ADW_TOAST_OVERLAY (overlay), adw_toast_new (message));
-  else
-    g_warning ("%s", message);
-}
-
-static void
-toast (SandlockChangesPage *self,
-       const char          *message)
-{
-  GtkWidget *overlay = gtk_widget_get_ancestor (GTK_WIDGET (self), ADW_TYPE_TOAST_OVERLAY);
-
-  if (overlay != NULL)
-    adw_toast_overlay_add_toast (ADW_TOAST_OVERLAY (overlay), adw_toast_new (message));
-}
-
 static gboolean
 sandbox_running (SandlockDbusSandbox *sandbox)
 {
@@ -561,7 +533,7 @@ report_operation (SandlockChangesPage *self,
                   const char          *what,
                   GError              *error)
 {
-  report (self, what, error);
+  sandlock_page_report (SANDLOCK_PAGE (self), what, error);
   if (sandbox == self->sandbox)
     {
       g_autofree char *text = g_strdup_printf ("%s: %s", what, error->message);
@@ -615,7 +587,7 @@ on_committed (GObject      *source,
       g_autofree char *message =
         g_strdup_printf (g_dngettext (GETTEXT_PACKAGE, "Applied %u change", "Applied %u changes",
                                       op->count), op->count);
-      toast (self, message);
+      sandlock_page_toast (SANDLOCK_PAGE (self), message);
     }
   after_operation (self, SANDLOCK_DBUS_SANDBOX (source), OUTCOME_APPLIED);
 }

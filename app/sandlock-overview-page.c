@@ -125,24 +125,6 @@ set_sandbox (SandlockOverviewPage *self,
 
 /* Failures of the helper become a toast on the window. */
 static void
-report (SandlockOverviewPage *self,
-        const char           *what,
-        GError               *error)
-{
-  GtkWidget *overlay = gtk_widget_get_ancestor (GTK_WIDGET (self), ADW_TYPE_TOAST_OVERLAY);
-  g_autofree char *message = NULL;
-
-  if (error == NULL)
-    return;
-  g_dbus_error_strip_remote_error (error);
-  message = g_strdup_printf ("%s: %s", what, error->message);
-  if (overlay != NULL)
-    adw_toast_overlay_add_toast (ADW_TOAST_OVERLAY (overlay), adw_toast_new (message));
-  else
-    g_warning ("%s", message);
-}
-
-static void
 on_called (GObject      *source,
            GAsyncResult *result,
            gpointer      user_data)
@@ -151,7 +133,7 @@ on_called (GObject      *source,
   g_autoptr(GError) error = NULL;
   g_autoptr(GVariant) reply = g_dbus_proxy_call_finish (G_DBUS_PROXY (source), result, &error);
 
-  report (self, _("The helper refused"), error);
+  sandlock_page_report (SANDLOCK_PAGE (self), _("The helper refused"), error);
 }
 
 static void

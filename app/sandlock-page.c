@@ -101,3 +101,33 @@ static void
 sandlock_page_init (SandlockPage *self)
 {
 }
+
+gboolean
+sandlock_page_toast (SandlockPage *self,
+                     const char   *message)
+{
+  GtkWidget *overlay;
+
+  g_return_val_if_fail (SANDLOCK_IS_PAGE (self), FALSE);
+  overlay = gtk_widget_get_ancestor (GTK_WIDGET (self), ADW_TYPE_TOAST_OVERLAY);
+  if (overlay == NULL)
+    return FALSE;
+  adw_toast_overlay_add_toast (ADW_TOAST_OVERLAY (overlay), adw_toast_new (message));
+  return TRUE;
+}
+
+void
+sandlock_page_report (SandlockPage *self,
+                      const char   *what,
+                      GError       *error)
+{
+  g_autofree char *message = NULL;
+
+  g_return_if_fail (SANDLOCK_IS_PAGE (self));
+  if (error == NULL)
+    return;
+  g_dbus_error_strip_remote_error (error);
+  message = g_strdup_printf ("%s: %s", what, error->message);
+  if (!sandlock_page_toast (self, message))
+    g_warning ("%s", message);
+}

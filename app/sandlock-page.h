@@ -25,5 +25,13 @@ struct _SandlockPageClass {
 SandlockDbusSandbox *sandlock_page_get_sandbox (SandlockPage        *self);
 void                 sandlock_page_set_sandbox (SandlockPage        *self,
                                                 SandlockDbusSandbox *sandbox);
+/* A toast in the window the page is in; FALSE when it is in none. */
+gboolean             sandlock_page_toast       (SandlockPage        *self,
+                                                const char          *message);
+/* "WHAT: the error's message" as a toast (the log without a window);
+ * nothing when @error is NULL. */
+void                 sandlock_page_report      (SandlockPage        *self,
+                                                const char          *what,
+                                                GError              *error);
 
 G_END_DECLS

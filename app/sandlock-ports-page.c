@@ -110,16 +110,6 @@ on_ports (GObject           *object,
 }
 
 static void
-toast (SandlockPortsPage *self,
-       const char        *message)
-{
-  GtkWidget *overlay = gtk_widget_get_ancestor (GTK_WIDGET (self), ADW_TYPE_TOAST_OVERLAY);
-
-  if (overlay != NULL)
-    adw_toast_overlay_add_toast (ADW_TOAST_OVERLAY (overlay), adw_toast_new (message));
-}
-
-static void
 on_copy (GtkWidget  *widget,
          const char *action,
          GVariant   *parameter)
@@ -128,7 +118,7 @@ on_copy (GtkWidget  *widget,
   g_autofree char *message = g_strdup_printf (_("Copied %s"), address);
 
   gdk_clipboard_set_text (gtk_widget_get_clipboard (widget), address);
-  toast (SANDLOCK_PORTS_PAGE (widget), message);
+  sandlock_page_toast (SANDLOCK_PAGE (widget), message);
 }
 
 static void
@@ -144,7 +134,7 @@ on_shown (GObject      *source,
     {
       g_autofree char *message = g_strdup_printf (_("Could not open a browser: %s"), error->message);
 
-      toast (self, message);
+      sandlock_page_toast (SANDLOCK_PAGE (self), message);
     }
 }
 
