@@ -346,8 +346,10 @@ on_connect (SandlockSupervisor         *sv,
     {
       rule = "net_allow";
       error = check_destination (sv, (struct sockaddr *) &addr, length);
-      if (error == 0 && socket_option (sock, SO_TYPE) == SOCK_STREAM &&
-          sandlock_http_proxy_intercepts (sv->http_proxy, (struct sockaddr *) &addr))
+      /* The cheap test first: most sandboxes have no proxy. */
+      if (error == 0 &&
+          sandlock_http_proxy_intercepts (sv->http_proxy, (struct sockaddr *) &addr) &&
+          socket_option (sock, SO_TYPE) == SOCK_STREAM)
         {
           /* Through the HTTP proxy, which goes on where it was headed. */
           error = sandlock_http_proxy_redirect (sv->http_proxy, sock, (struct sockaddr *) &addr,
