@@ -640,12 +640,12 @@ test_killed_commit_recovers (void)
 }
 
 /* With the layer on the workdir's filesystem, a commit moves the layer's
- * files in (a hard link renamed over the target) instead of copying them:
+ * files in (renamed over the target) instead of copying them:
  * the committed file is the layer's inode, alone, without OverlayFS's
  * marks, with the attributes the program saw; the old file's inode, still
  * linked from outside the workdir, keeps the old contents. */
 static void
-test_commit_links_layer_files (void)
+test_commit_moves_layer_files (void)
 {
   g_auto(Layer) layer = { 0 };
   g_autofree char *outside_dir = tc_make_tmpdir ();
@@ -1112,7 +1112,7 @@ main (int    argc,
   g_test_add_func ("/cow/two-sandboxes-conflict", test_two_sandboxes_conflict);
   g_test_add_func ("/cow/interrupted-commit-finishes", test_interrupted_commit_finishes);
   g_test_add_func ("/cow/killed-commit-recovers", test_killed_commit_recovers);
-  g_test_add_func ("/cow/commit-links-layer-files", test_commit_links_layer_files);
+  g_test_add_func ("/cow/commit-moves-layer-files", test_commit_moves_layer_files);
   g_test_add_func ("/cow/commit-copies-shared-files", test_commit_copies_shared_files);
   g_test_add_func ("/cow/commit-from-other-filesystem", test_commit_from_other_filesystem);
   g_test_add_func ("/cow/storage-spreads-layers", test_storage_spreads_layers);

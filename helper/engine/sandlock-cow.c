@@ -24,15 +24,17 @@
 #include "sandlock-cow.h"
 #include "sandlock-fd.h"
 #include "sandlock-parse.h"
+#include "sandlock-releaser.h"
 
 /*
  * Copy-on-write layers. The sandbox writes into an OverlayFS upper
  * directory (mounted in its own user + mount namespace, so the kernel
  * resolves every path; nothing here races with the program). Afterwards
  * the upper directory is read back as a list of changes and, on commit,
- * applied to the workdir: each file staged beside its target (a hard link
- * to the layer's file when both are on one filesystem, else a copy) and
- * renamed over it, so each file is either as before or as after.
+ * applied to the workdir: each file renamed over its target, so each file
+ * is either as before or as after. What is renamed is the layer's file
+ * itself when both are on one mount, else a copy staged beside the target
+ * (see apply_change()).
  */
 
 #define OPAQUE_XATTR "user.overlay.opaque"
@@ -321,29 +323,46 @@ sandlock_changes_workdir (const char  *storage,
   return workdir;
 }
 
+/* A change as read from the layer: what the list hands out, and the two
+ * sides' status at that moment (a commit acts on them without asking the
+ * filesystem again). */
+typedef struct {
+  SandlockChange public;        /* first: callers see a SandlockChange */
+  struct stat    lower;         /* the workdir's entry (unset when added) */
+  struct stat    upper;         /* the layer's entry (unset when deleted) */
+  gboolean       below_opaque;  /* a directory above it is opaque */
+  gboolean       moving;        /* a commit moves the layer's file itself */
+} ChangeRecord;
+
 static void
 change_free (gpointer data)
 {
-  SandlockChange *change = data;
+  ChangeRecord *record = data;
 
-  g_free (change->path);
-  g_free (change);
+  g_free (record->public.path);
+  g_free (record);
 }
 
-static void
+static ChangeRecord *
 add_change (GPtrArray         *changes,
             SandlockChangeKind kind,
             const char        *path,
             const struct stat *before,
             const struct stat *after)
 {
-  SandlockChange *change = g_new0 (SandlockChange, 1);
+  ChangeRecord *record = g_new0 (ChangeRecord, 1);
+  SandlockChange *change = &record->public;
 
+  if (before != NULL)
+    record->lower = *before;
+  if (after != NULL)
+    record->upper = *after;
   change->kind = kind;
   change->path = g_strdup (path);
   change->size_before = before && S_ISREG (before->st_mode) ? before->st_size : -1;
   change->size_after = after && S_ISREG (after->st_mode) ? after->st_size : -1;
-  g_ptr_array_add (changes, change);
+  g_ptr_array_add (changes, record);
+  return record;
 }
 
 static gboolean
@@ -472,6 +491,7 @@ walk_layer (int         upper_fd,
     {
       const char *name = names->pdata[i];
       g_autofree char *path = *prefix ? g_strconcat (prefix, "/", name, NULL) : g_strdup (name);
+      ChangeRecord *record = NULL;
       struct stat up, low;
       gboolean in_lower = lower_fd >= 0 &&
                           fstatat (lower_fd, name, &low, AT_SYMLINK_NOFOLLOW) == 0;
@@ -509,10 +529,12 @@ walk_layer (int         upper_fd,
           continue;
         }
       if (!in_lower)
-        add_change (changes, SANDLOCK_CHANGE_ADDED, path, NULL, &up);
+        record = add_change (changes, SANDLOCK_CHANGE_ADDED, path, NULL, &up);
       else if ((up.st_mode & S_IFMT) != (low.st_mode & S_IFMT) ||
                !same_content (upper_fd, lower_fd, name, &up, &low))
-        add_change (changes, SANDLOCK_CHANGE_MODIFIED, path, &low, &up);
+        record = add_change (changes, SANDLOCK_CHANGE_MODIFIED, path, &low, &up);
+      if (record != NULL)
+        record->below_opaque = hidden;
     }
 }
 
@@ -572,100 +594,31 @@ open_beneath (int         root_fd,
   return syscall (SYS_openat2, root_fd, path, &how, sizeof how);
 }
 
-/*
- * Freeing a file can cost more than removing its name: ext4 mounted with
- * "discard" waits, in the task dropping the file's last reference, for the
- * disk to discard each extent it frees (0.1-0.2 ms a file on this
- * project's test machines). A commit frees the old version of every file
- * it replaces or deletes, one after the other. A Releaser keeps a reference (an O_PATH descriptor) to such a
- * file across the rename or unlink that frees it and drops it from a few
- * threads of its own, so the waits overlap each other and the rest of the
- * work. Names change as they would without it; the space comes back a
- * little later, and is back when releaser_free() returns. (The benchmark's
- * commit of 1400 replaced or deleted files: 230 ms of renames and unlinks
- * became 64 ms.)
- */
-typedef struct {
-  GThreadPool *pool;
-} Releaser;
-
-#define RELEASER_THREADS 4
-#define RELEASER_QUEUE   256   /* at most this many references wait */
-
-static void
-release_reference (gpointer data,
-                   gpointer user_data)
-{
-  close (GPOINTER_TO_INT (data) - 1);
-}
-
-static Releaser *
-releaser_new (void)
-{
-  Releaser *releaser = g_new0 (Releaser, 1);
-
-  releaser->pool = g_thread_pool_new (release_reference, NULL, RELEASER_THREADS, FALSE, NULL);
-  return releaser;
-}
-
-/* Waits until every file handed over is released. */
-static void
-releaser_free (Releaser *releaser)
-{
-  if (releaser == NULL)
-    return;
-  if (releaser->pool != NULL)
-    g_thread_pool_free (releaser->pool, FALSE, TRUE);
-  g_free (releaser);
-}
-
-G_DEFINE_AUTOPTR_CLEANUP_FUNC (Releaser, releaser_free)
-
-/* A reference to @name (whose status is @st) when dropping its last one
- * will free data, else -1. */
-static int
-releaser_hold (Releaser          *releaser,
-               int                dir_fd,
-               const char        *name,
-               const struct stat *st)
-{
-  if (releaser == NULL || releaser->pool == NULL || !S_ISREG (st->st_mode) ||
-      st->st_nlink != 1 || st->st_blocks == 0)
-    return -1;
-  return openat (dir_fd, name, O_PATH | O_NOFOLLOW | O_CLOEXEC);
-}
-
-static void
-releaser_release (Releaser *releaser,
-                  int       fd)
-{
-  int saved = errno;
-
-  if (fd < 0)
-    return;
-  if (g_thread_pool_unprocessed (releaser->pool) >= RELEASER_QUEUE ||
-      !g_thread_pool_push (releaser->pool, GINT_TO_POINTER (fd + 1), NULL))
-    close (fd);
-  errno = saved;
-}
-
 /* Removes @name under @dir_fd, a directory with all it holds. */
 static int
-remove_tree (int         dir_fd,
-             const char *name,
-             Releaser   *releaser)
+remove_tree (int               dir_fd,
+             const char       *name,
+             SandlockReleaser *releaser)
 {
   struct stat st;
   int fd;
 
+  /* With nothing to hold, a name that is no directory just goes. */
+  if (releaser == NULL)
+    {
+      if (unlinkat (dir_fd, name, 0) == 0 || errno == ENOENT)
+        return 0;
+      if (errno != EISDIR)
+        return -1;
+    }
   if (fstatat (dir_fd, name, &st, AT_SYMLINK_NOFOLLOW) < 0)
     return errno == ENOENT ? 0 : -1;
   if (!S_ISDIR (st.st_mode))
     {
-      int held = releaser_hold (releaser, dir_fd, name, &st);
+      int held = sandlock_releaser_hold (releaser, dir_fd, name, &st);
       int ret = unlinkat (dir_fd, name, 0);
 
-      releaser_release (releaser, held);
+      sandlock_releaser_release (releaser, held);
       return ret;
     }
   fd = openat (dir_fd, name, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
@@ -686,6 +639,25 @@ remove_tree (int         dir_fd,
   }
   close (fd);
   return unlinkat (dir_fd, name, AT_REMOVEDIR);
+}
+
+/* Removes @name, which was @old when the layer was read. */
+static int
+remove_entry (int                dir_fd,
+              const char        *name,
+              const struct stat *old,
+              SandlockReleaser  *releaser)
+{
+  int held, ret;
+
+  if (S_ISDIR (old->st_mode))
+    return remove_tree (dir_fd, name, releaser);
+  held = sandlock_releaser_hold (releaser, dir_fd, name, old);
+  ret = unlinkat (dir_fd, name, 0);
+  sandlock_releaser_release (releaser, held);
+  if (ret == 0 || errno == ENOENT)
+    return 0;
+  return errno == EISDIR ? remove_tree (dir_fd, name, releaser) : -1;
 }
 
 static int
@@ -736,12 +708,12 @@ enum {
  * once, by the copy-up or the program; copying them again would cost a new
  * file per change, and a second write of every byte.
  *
- * Only a regular file with no other name is linked: the committed file
- * then shares its inode with nothing but the layer's name, which goes with
- * the layer (an inode linked from elsewhere, say by a process that could
- * write the storage, is copied as before). The check is made again on the
- * staged name, after the link: an inode that gained a name in between is
- * not staged. OverlayFS's own marks (user.overlay.origin on copied-up
+ * Only a regular file with no other name (as the layer was read, @up) is
+ * linked: the committed file then shares its inode with nothing but the
+ * layer's name, which goes with the layer (an inode linked from elsewhere,
+ * say by a process that could write the storage, is copied as before).
+ * The check is made again on the staged name, after the link: an inode
+ * that gained a name, or took the place of the one read, is not staged. OverlayFS's own marks (user.overlay.origin on copied-up
  * files) are taken off; the other extended attributes are the file's, as
  * the program saw it (the copy-up took them from the old file).
  *
@@ -749,33 +721,44 @@ enum {
  * instead, LINK_OTHER_FS when no file of the layer can be linked there,
  * -1 on an error (errno set). */
 
-static int
-link_upper (int         upper_dir,
-            int         target_dir,
-            const char *name,
-            const char *temp)
+/* Takes OverlayFS's own marks off a regular upper file. FALSE when they
+ * cannot be (e.g. a read-only file: removing needs write access). */
+static gboolean
+strip_overlay_marks (int         upper_dir,
+                     const char *name)
 {
-  sandlock_autofd int fd = openat (upper_dir, name,
-                                   O_RDONLY | O_NOFOLLOW | O_NONBLOCK | O_NOCTTY | O_CLOEXEC);
+  sandlock_autofd int fd = openat (upper_dir, name, O_RDONLY | O_NOFOLLOW | O_NONBLOCK |
+                                                    O_NOCTTY | O_CLOEXEC);
   char attrs[4096];
-  struct stat before, after;
   ssize_t len;
 
-  if (fd < 0 || fstat (fd, &before) < 0)
-    return -1;
-  if (!S_ISREG (before.st_mode) || before.st_nlink != 1)
-    return LINK_COPY;
+  if (fd < 0)
+    return FALSE;
   len = flistxattr (fd, attrs, sizeof attrs);
   if (len < 0)
     {
       if (errno != ENOTSUP)
-        return errno == ERANGE ? LINK_COPY : -1;
+        return FALSE;
       len = 0;
     }
   for (ssize_t i = 0; i < len; i += strlen (attrs + i) + 1)
     if (g_str_has_prefix (attrs + i, "user.overlay.") &&
         fremovexattr (fd, attrs + i) < 0 && errno != ENODATA)
-      return LINK_COPY;   /* e.g. a read-only file: removing needs write access */
+      return FALSE;
+  return TRUE;
+}
+
+static int
+link_upper (int                upper_dir,
+            int                target_dir,
+            const char        *name,
+            const char        *temp,
+            const struct stat *up)
+{
+  struct stat after;
+
+  if (!S_ISREG (up->st_mode) || up->st_nlink != 1 || !strip_overlay_marks (upper_dir, name))
+    return LINK_COPY;
   if (linkat (upper_dir, name, target_dir, temp, 0) < 0)
     {
       if (errno == EXDEV)
@@ -783,31 +766,22 @@ link_upper (int         upper_dir,
       return errno == EPERM || errno == EMLINK ? LINK_COPY : -1;
     }
   if (fstatat (target_dir, temp, &after, AT_SYMLINK_NOFOLLOW) < 0 ||
-      after.st_dev != before.st_dev || after.st_ino != before.st_ino || after.st_nlink != 2)
+      after.st_dev != up->st_dev || after.st_ino != up->st_ino || after.st_nlink != 2)
     return unlinkat (target_dir, temp, 0) < 0 ? -1 : LINK_COPY;
   return 0;
 }
 
-/* Writes the upper file beside the target (renamed over it later): the
- * target never holds half a file, and a hard link of the old file (maybe
- * pointing outside the workdir) keeps the old contents. With @can_link,
- * the upper file is linked there rather than copied when it can be;
- * *@can_link is cleared when the two are on different filesystems. */
 static int
-stage_file (const char        *layer_id,
-            int                upper_dir,
-            int                target_dir,
-            const char        *name,
-            const struct stat *up,
-            gboolean          *can_link)
+stage_under (int                upper_dir,
+             int                target_dir,
+             const char        *name,
+             const char        *temp,
+             const struct stat *up,
+             gboolean          *can_link)
 {
   struct timespec times[2] = { up->st_atim, up->st_mtim };
-  char temp[TEMP_NAME_MAX];
   int from, to, saved;
 
-  temp_name (layer_id, name, temp);
-  if (unlinkat (target_dir, temp, 0) < 0 && errno != ENOENT)
-    return -1;
   if (S_ISLNK (up->st_mode))
     {
       char target[PATH_MAX];
@@ -819,7 +793,7 @@ stage_file (const char        *layer_id,
     }
   if (can_link != NULL && *can_link)
     {
-      int linked = link_upper (upper_dir, target_dir, name, temp);
+      int linked = link_upper (upper_dir, target_dir, name, temp, up);
 
       if (linked <= 0)
         return linked;
@@ -848,28 +822,92 @@ stage_file (const char        *layer_id,
   return 0;
 }
 
+/* Writes the upper file beside the target (renamed over it later) under
+ * its staged name: the target never holds half a file, and a hard link of
+ * the old file (maybe pointing outside the workdir) keeps the old
+ * contents. With @can_link, the upper file is linked there rather than
+ * copied when it can be; *@can_link is cleared when the two are on
+ * different filesystems. A staged name taken already is what an
+ * interrupted commit left: it goes, and the file is staged anew. */
 static int
-install_file (const char *layer_id,
-              int         target_dir,
-              const char *name,
-              Releaser   *releaser)
+stage_file (const char        *layer_id,
+            int                upper_dir,
+            int                target_dir,
+            const char        *name,
+            const struct stat *up,
+            gboolean          *can_link)
 {
   char temp[TEMP_NAME_MAX];
-  struct stat old;
-  int held = -1, ret;
+  int ret;
 
   temp_name (layer_id, name, temp);
-  if (releaser != NULL && fstatat (target_dir, name, &old, AT_SYMLINK_NOFOLLOW) == 0)
-    held = releaser_hold (releaser, target_dir, name, &old);
-  ret = renameat (target_dir, temp, target_dir, name);
-  releaser_release (releaser, held);
+  ret = stage_under (upper_dir, target_dir, name, temp, up, can_link);
+  if (ret < 0 && errno == EEXIST)
+    {
+      if (unlinkat (target_dir, temp, 0) < 0)
+        return -1;
+      ret = stage_under (upper_dir, target_dir, name, temp, up, can_link);
+    }
+  return ret;
+}
+
+/* Renames @from over @name. @old: what @name was when the layer was read
+ * (NULL when it was not there). */
+static int
+replace_name (int                from_dir,
+              const char        *from,
+              int                target_dir,
+              const char        *name,
+              const struct stat *old,
+              SandlockReleaser  *releaser)
+{
+  int held = old != NULL ? sandlock_releaser_hold (releaser, target_dir, name, old) : -1;
+  int ret = renameat (from_dir, from, target_dir, name);
+
+  sandlock_releaser_release (releaser, held);
   if (ret == 0)
     return 0;
   /* A directory in the way: the sandbox replaced it with a file. */
   if ((errno != EISDIR && errno != ENOTEMPTY && errno != EEXIST) ||
       remove_tree (target_dir, name, releaser) < 0)
     return -1;
-  return renameat (target_dir, temp, target_dir, name);
+  return renameat (from_dir, from, target_dir, name);
+}
+
+static int
+install_file (const char        *layer_id,
+              int                target_dir,
+              const char        *name,
+              const struct stat *old,
+              SandlockReleaser  *releaser)
+{
+  char temp[TEMP_NAME_MAX];
+
+  temp_name (layer_id, name, temp);
+  return replace_name (target_dir, temp, target_dir, name, old, releaser);
+}
+
+/* Moves the layer's file itself into the workdir (see apply_change()).
+ * An inode that gained a name since the layer was read (only a process
+ * that can write the storage could do that) is not left shared: the
+ * workdir gets a copy of its own in its place. */
+static int
+move_file (const char        *layer_id,
+           int                upper_dir,
+           int                target_dir,
+           const char        *name,
+           const struct stat *old,
+           SandlockReleaser  *releaser)
+{
+  struct stat now;
+
+  if (replace_name (upper_dir, name, target_dir, name, old, releaser) < 0 ||
+      fstatat (target_dir, name, &now, AT_SYMLINK_NOFOLLOW) < 0)
+    return -1;
+  if (!S_ISREG (now.st_mode) || now.st_nlink == 1)
+    return 0;
+  return stage_file (layer_id, target_dir, target_dir, name, &now, NULL) < 0
+         ? -1 : install_file (layer_id, target_dir, name, NULL, NULL);
 }
 
 static int
@@ -910,19 +948,20 @@ typedef enum {
 } CommitPass;
 
 typedef struct {
-  const char *layer_id;
-  int         upper_fd;
-  int         workdir_fd;
-  gboolean    can_link;   /* cleared when the layer is on another filesystem */
-  Releaser   *releaser;   /* drops replaced and deleted files */
+  const char       *layer_id;
+  int               upper_fd;
+  int               workdir_fd;
+  gboolean          can_link;   /* cleared when the layer is on another filesystem */
+  gboolean          can_move;   /* the layer and the workdir are on one mount */
+  SandlockReleaser *releaser;   /* drops replaced and deleted files */
   /* The directory of the change at hand, in the workdir and in the layer
    * (-1 where it cannot be opened), kept for the next changes: sorted by
    * path, those in one directory come together. A change never replaces
    * the directory it is in (that is a change of its own, in the directory
    * above, applied before any below it, which open it anew). */
-  char       *parent;
-  int         target_dir;
-  int         upper_dir;
+  char             *parent;
+  int               target_dir;
+  int               upper_dir;
 } Commit;
 
 static void
@@ -962,15 +1001,45 @@ commit_enter_parent (Commit     *commit,
   return TRUE;
 }
 
-static int
-apply_change (Commit               *commit,
-              const SandlockChange *change,
-              CommitPass            pass)
+/*
+ * A file is staged (linked or copied beside its target, renamed over it
+ * in the install pass) or, where it can be, moved: the layer's file itself
+ * is renamed over its target in the install pass, one rename instead of a
+ * link, a rename and an unlink. The sync between the passes puts its
+ * contents on disk first, as for a staged file (the layer is on the
+ * workdir's filesystem). A crash between two moves leaves the moved files
+ * out of the layer and in the workdir: read again, the layer no longer
+ * lists them, and the journal finishes the rest. That holds only where
+ * nothing in the layer hides the workdir's file once moved: a file below
+ * an opaque directory is staged (gone from the layer, the opaque directory
+ * would list the committed file as deleted). A file with other names in
+ * the layer is copied.
+ */
+static gboolean
+can_move (const Commit       *commit,
+          const ChangeRecord *record,
+          int                 upper_dir,
+          const char         *name)
 {
+  const struct stat *up = &record->upper;
+
+  if (!commit->can_move || record->below_opaque)
+    return FALSE;
+  if (S_ISLNK (up->st_mode))
+    return TRUE;
+  return S_ISREG (up->st_mode) && up->st_nlink == 1 && strip_overlay_marks (upper_dir, name);
+}
+
+static int
+apply_change (Commit       *commit,
+              ChangeRecord *record,
+              CommitPass    pass)
+{
+  const SandlockChange *change = &record->public;
+  const struct stat *up = &record->upper;
   const char *layer_id = commit->layer_id;
   g_autofree char *parent = g_path_get_dirname (change->path);
   g_autofree char *name = g_path_get_basename (change->path);
-  struct stat up;
   int target_dir, upper_dir, ret = -1;
 
   if (!commit_enter_parent (commit, parent))
@@ -985,37 +1054,27 @@ apply_change (Commit               *commit,
       ret = unlinkat (target_dir, temp, 0);
     }
   else if (change->kind == SANDLOCK_CHANGE_DELETED)
-    ret = pass == PASS_INSTALL ? remove_tree (target_dir, name, commit->releaser) : 0;
-  else if (upper_dir >= 0 && fstatat (upper_dir, name, &up, AT_SYMLINK_NOFOLLOW) == 0)
+    ret = pass == PASS_INSTALL ? remove_entry (target_dir, name, &record->lower,
+                                               commit->releaser) : 0;
+  else if (upper_dir < 0)
+    errno = ENOENT;
+  else if (S_ISDIR (up->st_mode))
+    ret = pass == PASS_STAGE ? install_dir (target_dir, name, up) : 0;
+  else if (pass == PASS_STAGE)
     {
-      if (S_ISDIR (up.st_mode))
-        ret = pass == PASS_STAGE ? install_dir (target_dir, name, &up) : 0;
-      else
-        ret = pass == PASS_STAGE
-              ? stage_file (layer_id, upper_dir, target_dir, name, &up, &commit->can_link)
-              : install_file (layer_id, target_dir, name, commit->releaser);
+      record->moving = can_move (commit, record, upper_dir, name);
+      ret = record->moving ? 0 : stage_file (layer_id, upper_dir, target_dir, name, up,
+                                              &commit->can_link);
+    }
+  else
+    {
+      const struct stat *old = change->kind == SANDLOCK_CHANGE_ADDED ? NULL : &record->lower;
+
+      ret = record->moving
+            ? move_file (layer_id, upper_dir, target_dir, name, old, commit->releaser)
+            : install_file (layer_id, target_dir, name, old, commit->releaser);
     }
   return ret;
-}
-
-/* Is some directory on @path's way down the upper layer opaque? */
-static gboolean
-below_opaque (int         upper_fd,
-              const char *path)
-{
-  g_auto(GStrv) parts = g_strsplit (path, "/", -1);
-  g_autoptr(GString) prefix = g_string_new (NULL);
-
-  for (guint i = 0; parts[i] != NULL && parts[i + 1] != NULL; i++)
-    {
-      sandlock_autofd int dir = -1;
-
-      g_string_append_printf (prefix, "%s%s", i ? "/" : "", parts[i]);
-      dir = open_beneath (upper_fd, prefix->str, O_RDONLY | O_DIRECTORY);
-      if (dir >= 0 && is_opaque (dir))
-        return TRUE;
-    }
-  return FALSE;
 }
 
 /* Once applied, a change leaves the layer: what the sandbox sees through
@@ -1024,9 +1083,10 @@ below_opaque (int         upper_fd,
  * from the layer, the opaque directory would hide the committed file and
  * list it as deleted. */
 static void
-forget_change (int                   upper_fd,
-               const SandlockChange *change)
+forget_change (int                 upper_fd,
+               const ChangeRecord *record)
 {
+  const SandlockChange *change = &record->public;
   g_autofree char *parent = g_path_get_dirname (change->path);
   g_autofree char *name = g_path_get_basename (change->path);
   int dir = g_str_equal (parent, ".") ? dup (upper_fd)
@@ -1037,7 +1097,7 @@ forget_change (int                   upper_fd,
     return;
   /* A directory stays while changes below it may still be kept. */
   if (fstatat (dir, name, &st, AT_SYMLINK_NOFOLLOW) == 0 && !S_ISDIR (st.st_mode) &&
-      (change->kind == SANDLOCK_CHANGE_DELETED || !below_opaque (upper_fd, change->path)))
+      (change->kind == SANDLOCK_CHANGE_DELETED || !record->below_opaque))
     unlinkat (dir, name, 0);
   close (dir);
 }
@@ -1092,7 +1152,7 @@ write_journal (const char          *dir,
                                    G_FILE_SET_CONTENTS_DURABLE, 0600, error);
 }
 
-/* The layer's files are rarely worth a Releaser: committed ones are the
+/* The layer's files are rarely worth a releaser: committed ones are the
  * workdir's now (their layer name goes, not their data), and those of a
  * sandbox just ended were mostly never written out (freeing them waits
  * for nothing). */
@@ -1133,7 +1193,7 @@ check_conflicts (const char         *dir,
 {
   g_autofree char *stamp_file = g_build_filename (dir, "workdir", NULL);
   g_autoptr(GString) conflicts = g_string_new (NULL);
-  struct stat stamp, st;
+  struct stat stamp;
   guint n = 0;
 
   if (stat (stamp_file, &stamp) < 0)
@@ -1145,13 +1205,13 @@ check_conflicts (const char         *dir,
     }
   for (guint i = 0; i < changes->len; i++)
     {
-      SandlockChange *change = changes->pdata[i];
-      g_autofree char *path = NULL;
+      ChangeRecord *record = changes->pdata[i];
+      SandlockChange *change = &record->public;
 
-      if (change->kind == SANDLOCK_CHANGE_ADDED || !selected (change, paths))
-        continue;
-      path = g_build_filename (workdir, change->path, NULL);
-      if (lstat (path, &st) < 0 || !later_than (&st.st_ctim, &stamp.st_ctim))
+      /* An addition had no workdir entry when the layer was read (one
+       * made since the sandbox started reads as a modification). */
+      if (change->kind == SANDLOCK_CHANGE_ADDED || !selected (change, paths) ||
+          !later_than (&record->lower.st_ctim, &stamp.st_ctim))
         continue;
       if (n++ < 5)
         g_string_append_printf (conflicts, "%s%s", conflicts->len ? ", " : "", change->path);
@@ -1166,6 +1226,88 @@ check_conflicts (const char         *dir,
   return FALSE;
 }
 
+/*
+ * A pass's work is mostly system calls on independent names, so it is
+ * shared between threads, each with a contiguous part of the changes (and
+ * its own open directories). What must come first does: the directories a
+ * stage pass makes are made before any file is staged, and a change never
+ * touches a name below another's (a deleted or replaced directory has no
+ * changes below it in the layer).
+ */
+#define SHARE_MIN  256   /* changes a thread is worth */
+#define SHARES_MAX 4
+
+typedef struct {
+  Commit        commit;
+  GPtrArray    *records;
+  guint         start, end;
+  CommitPass    pass;
+  gint         *stop;      /* set by the first share that fails */
+  ChangeRecord *failed;
+  int           error;
+} Share;
+
+static gpointer
+run_share (gpointer data)
+{
+  Share *share = data;
+
+  for (guint i = share->start; i < share->end && !g_atomic_int_get (share->stop); i++)
+    if (apply_change (&share->commit, share->records->pdata[i], share->pass) < 0)
+      {
+        share->error = errno;
+        share->failed = share->records->pdata[i];
+        g_atomic_int_set (share->stop, TRUE);
+        break;
+      }
+  commit_leave_parent (&share->commit);
+  return NULL;
+}
+
+/* Applies @records, one after the other with @in_order, else shared
+ * between threads when there are enough. Returns the first failed record
+ * (errno set), or NULL. */
+static ChangeRecord *
+apply_shared (const Commit *commit,
+              GPtrArray    *records,
+              CommitPass    pass,
+              gboolean      in_order)
+{
+  guint n = in_order ? 1 : CLAMP (MIN (records->len / SHARE_MIN, g_get_num_processors ()),
+                                  1, SHARES_MAX);
+  Share shares[SHARES_MAX];
+  GThread *threads[SHARES_MAX] = { NULL };
+  gint stop = FALSE;
+
+  for (guint k = 0; k < n; k++)
+    {
+      shares[k] = (Share) {
+        .commit = *commit, .records = records, .pass = pass, .stop = &stop,
+        .start = records->len * k / n, .end = records->len * (k + 1) / n,
+      };
+      shares[k].commit.parent = NULL;
+      shares[k].commit.target_dir = shares[k].commit.upper_dir = -1;
+    }
+  /* The first share runs here, the others on threads when they can. */
+  for (guint k = 1; k < n; k++)
+    threads[k] = g_thread_try_new ("sandlock-commit", run_share, &shares[k], NULL);
+  run_share (&shares[0]);
+  for (guint k = 1; k < n; k++)
+    {
+      if (threads[k] != NULL)
+        g_thread_join (threads[k]);
+      else
+        run_share (&shares[k]);
+    }
+  for (guint k = 0; k < n; k++)
+    if (shares[k].failed != NULL)
+      {
+        errno = shares[k].error;
+        return shares[k].failed;
+      }
+  return NULL;
+}
+
 /* Runs one pass over the selected changes; the first failure stops it. */
 static gboolean
 run_pass (Commit             *commit,
@@ -1176,22 +1318,34 @@ run_pass (Commit             *commit,
           const char         *dir,
           GError            **error)
 {
+  g_autoptr(GPtrArray) dirs = g_ptr_array_new ();
+  g_autoptr(GPtrArray) others = g_ptr_array_new ();
+  ChangeRecord *failed;
+
   for (guint i = 0; i < changes->len; i++)
     {
-      SandlockChange *change = changes->pdata[i];
+      ChangeRecord *record = changes->pdata[i];
 
-      if (selected (change, paths) && apply_change (commit, change, pass) < 0)
-        {
-          int saved = errno;
-
-          commit_leave_parent (commit);
-          g_set_error (error, SANDLOCK_ERROR, SANDLOCK_ERROR_FAILED,
-                       "cannot commit %s to %s: %s (the journal in %s finishes the "
-                       "commit next time)", change->path, workdir, g_strerror (saved), dir);
-          return FALSE;
-        }
+      if (!selected (&record->public, paths))
+        continue;
+      if (record->public.kind != SANDLOCK_CHANGE_DELETED && S_ISDIR (record->upper.st_mode))
+        g_ptr_array_add (dirs, record);
+      else
+        g_ptr_array_add (others, record);
     }
-  commit_leave_parent (commit);
+  /* Directories are made in the stage pass, in order, before any file. */
+  failed = pass == PASS_STAGE ? apply_shared (commit, dirs, pass, TRUE) : NULL;
+  if (failed == NULL)
+    failed = apply_shared (commit, others, pass, pass == PASS_INSTALL);
+  if (failed != NULL)
+    {
+      int saved = errno;
+
+      g_set_error (error, SANDLOCK_ERROR, SANDLOCK_ERROR_FAILED,
+                   "cannot commit %s to %s: %s (the journal in %s finishes the "
+                   "commit next time)", failed->public.path, workdir, g_strerror (saved), dir);
+      return FALSE;
+    }
   /* Staged contents (copies, or the layer's files linked) are on disk
    * before any rename makes them visible; the renames are on disk before
    * the journal goes. */
@@ -1203,6 +1357,47 @@ run_pass (Commit             *commit,
       return FALSE;
     }
   return TRUE;
+}
+
+static gpointer
+write_back (gpointer data)
+{
+  int fd = GPOINTER_TO_INT (data);
+
+  syncfs (fd);
+  close (fd);
+  return NULL;
+}
+
+/* The layer's files were written without syncs (the overlay is volatile),
+ * so the sync before the first rename would wait for all of them: their
+ * writing starts now, on a thread of its own, while the layer is read and
+ * files are staged. Nothing waits for this thread; the sync that matters
+ * is still the one in run_pass(). */
+static void
+start_writing_back (const char *upper)
+{
+  int fd = open (upper, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+  GThread *thread = fd >= 0 ? g_thread_try_new ("sandlock-sync", write_back,
+                                                GINT_TO_POINTER (fd), NULL) : NULL;
+
+  if (thread != NULL)
+    g_thread_unref (thread);
+  else if (fd >= 0)
+    close (fd);
+}
+
+/* Can a file be renamed from one directory to the other? */
+static gboolean
+on_one_mount (int a,
+              int b)
+{
+  struct statx sa, sb;
+
+  return statx (a, "", AT_EMPTY_PATH, STATX_MNT_ID, &sa) == 0 &&
+         statx (b, "", AT_EMPTY_PATH, STATX_MNT_ID, &sb) == 0 &&
+         (sa.stx_mask & sb.stx_mask & STATX_MNT_ID) &&
+         sa.stx_mnt_id == sb.stx_mnt_id;
 }
 
 static gboolean
@@ -1219,9 +1414,10 @@ commit_layer (const char         *dir,
   g_autofree char *layer_id = g_path_get_basename (dir);
   sandlock_autofd int upper_fd = -1;
   sandlock_autofd int workdir_fd = -1;
-  g_autoptr(Releaser) releaser = NULL;
+  g_autoptr(SandlockReleaser) releaser = NULL;
   Commit commit = { .layer_id = layer_id, .can_link = TRUE, .target_dir = -1, .upper_dir = -1 };
 
+  start_writing_back (upper);
   changes = read_layer (dir, workdir, error);
   if (changes == NULL ||
       (check && !check_conflicts (dir, workdir, changes, paths, error)))
@@ -1237,9 +1433,10 @@ commit_layer (const char         *dir,
     }
   if (!write_journal (dir, paths, error))
     return FALSE;
-  releaser = releaser_new ();
+  releaser = sandlock_releaser_new ();
   commit.upper_fd = upper_fd;
   commit.workdir_fd = workdir_fd;
+  commit.can_move = on_one_mount (upper_fd, workdir_fd);
   commit.releaser = releaser;
   if (!run_pass (&commit, changes, paths, PASS_STAGE, workdir, dir, error) ||
       !run_pass (&commit, changes, paths, PASS_INSTALL, workdir, dir, error))
@@ -1419,7 +1616,7 @@ copy_upper (const char *layer_id,
         ret = mknodat (to_dir, name, S_IFCHR | 0600, makedev (0, 0));
       else if (S_ISLNK (st.st_mode) || S_ISREG (st.st_mode))
         ret = stage_file (layer_id, from_dir, to_dir, name, &st, NULL) < 0
-              ? -1 : install_file (layer_id, to_dir, name, NULL);
+              ? -1 : install_file (layer_id, to_dir, name, NULL, NULL);
       if (ret < 0)
         return -1;
     }
