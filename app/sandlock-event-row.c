@@ -2,6 +2,7 @@
 #define G_LOG_DOMAIN "sandlock-gtk"
 #include "config.h"
 
+#include <math.h>
 #include <string.h>
 
 #include <glib/gi18n.h>
@@ -219,6 +220,61 @@ sandlock_event_row_snapshot (GtkWidget   *widget,
       gtk_snapshot_render_layout (snapshot, context, x[i] + SANDLOCK_EVENT_COLUMN_PADDING,
                                   MAX ((height - text_height) / 2, 0), layout);
     }
+}
+
+/*
+ * The first rows drawn would pay for loading the columns' fonts (the
+ * monospace one, tabular figures) and rasterising their glyphs. Drawing
+ * each column's kind of text once, while nothing else is drawn, moves that
+ * out of the first frame of events: with @widget's renderer (GL keeps
+ * glyphs in its own atlas) and on a surface like its window's (cairo on
+ * X11 hands glyphs to the X server once per font).
+ */
+void
+sandlock_event_row_warm_up (GtkWidget *widget)
+{
+  static const char sample[] = "0123456789 :.,-/_()[]=\"' abcdefghijklmnopqrstuvwxyz "
+                               "ABCDEFGHIJKLMNOPQRSTUVWXYZ";
+  const SandlockEventColumn kinds[] = {
+    SANDLOCK_EVENT_COLUMN_TIME, SANDLOCK_EVENT_COLUMN_SYSCALL, SANDLOCK_EVENT_COLUMN_DETAIL,
+  };
+  const GdkRGBA color = { 0.5, 0.5, 0.5, 1.0 };
+  GtkNative *native = gtk_widget_get_native (widget);
+  GskRenderer *renderer = native != NULL ? gtk_native_get_renderer (native) : NULL;
+  PangoContext *context = gtk_widget_get_pango_context (widget);
+  g_autoptr(GtkSnapshot) snapshot = NULL;
+  g_autoptr(GskRenderNode) node = NULL;
+  g_autoptr(GdkTexture) texture = NULL;
+  graphene_rect_t bounds;
+  cairo_surface_t *surface;
+  cairo_t *cr;
+
+  if (renderer == NULL || !gsk_renderer_is_realized (renderer))
+    return;
+  snapshot = gtk_snapshot_new ();
+  for (guint i = 0; i < G_N_ELEMENTS (kinds); i++)
+    {
+      g_autoptr(PangoLayout) layout = new_layout (context, kinds[i]);
+      int height;
+
+      pango_layout_set_text (layout, sample, -1);
+      gtk_snapshot_append_layout (snapshot, layout, &color);
+      pango_layout_get_pixel_size (layout, NULL, &height);
+      gtk_snapshot_translate (snapshot, &GRAPHENE_POINT_INIT (0, height));
+    }
+  node = gtk_snapshot_free_to_node (g_steal_pointer (&snapshot));
+  if (node == NULL)
+    return;
+  texture = gsk_renderer_render_texture (renderer, node, NULL);
+  gsk_render_node_get_bounds (node, &bounds);
+  surface = gdk_surface_create_similar_surface (gtk_native_get_surface (native),
+                                                CAIRO_CONTENT_COLOR_ALPHA,
+                                                MAX (1, ceil (bounds.size.width)),
+                                                MAX (1, ceil (bounds.size.height)));
+  cr = cairo_create (surface);
+  gsk_render_node_draw (node, cr);
+  cairo_destroy (cr);
+  cairo_surface_destroy (surface);
 }
 
 /* The height of a line in @font: one row is one line. */

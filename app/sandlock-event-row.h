@@ -23,6 +23,10 @@ void           sandlock_event_row_set_event (SandlockEventRow     *self,
                                              SandlockEvent        *event);
 SandlockEvent *sandlock_event_row_get_event (SandlockEventRow     *self);
 
+/* Draws the columns' fonts once, off screen, so that the first rows drawn
+ * do not load them (see the function). */
+void           sandlock_event_row_warm_up   (GtkWidget            *widget);
+
 /* A column's text as the row shows it (translated), into @buffer when it
  * must be printed (SANDLOCK_EVENT_TIME_SIZE bytes do). */
 const char    *sandlock_event_row_column_text (SandlockEvent       *event,

@@ -30,6 +30,8 @@ struct _SandlockEventsPage {
   SandlockEventHeader *header;
   GtkScrolledWindow   *scroller;
   GtkListView         *view;
+  AdwStatusPage       *waiting;          /* over the list until the first event */
+  gboolean             unavailable;      /* the stream could not be opened */
 
   SandlockEventModel  *model;
   SandlockEventColumns *columns;
@@ -42,6 +44,7 @@ struct _SandlockEventsPage {
   gboolean             follow_settling;  /* scrolled this frame: check after layout */
   guint                follow_tick;
   GdkFrameClock       *frame_clock;
+  guint                warm_up;          /* idle: the columns' fonts, drawn once */
 
   SandlockDbusSandbox *sandbox;
   GDataInputStream    *input;
@@ -420,8 +423,9 @@ on_model_changed (SandlockEventsPage *self)
   gboolean any = sandlock_event_model_get_n_events (self->model) > 0;
   gboolean shown = g_list_model_get_n_items (G_LIST_MODEL (self->model)) > 0;
 
-  gtk_stack_set_visible_child_name (self->stack, any ? "events" : "empty");
+  gtk_stack_set_visible_child_name (self->stack, self->unavailable ? "unavailable" : "events");
   gtk_stack_set_visible_child_name (self->list_stack, shown || !any ? "list" : "no-match");
+  gtk_widget_set_visible (GTK_WIDGET (self->waiting), !any);
   update_count (self);
   self->follow_changed = TRUE;
   queue_follow (self);
@@ -510,9 +514,9 @@ on_opened (GObject      *source,
       if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
         return;
       g_dbus_error_strip_remote_error (error);
-      adw_status_page_set_icon_name (self->status, "dialog-error-symbolic");
-      adw_status_page_set_title (self->status, _("Events Unavailable"));
       adw_status_page_set_description (self->status, error->message);
+      self->unavailable = TRUE;
+      on_model_changed (self);
       return;
     }
   fd = g_unix_fd_list_get (fds, g_variant_get_handle (handle), &error);
@@ -537,13 +541,10 @@ set_sandbox (SandlockEventsPage  *self,
   g_clear_object (&self->cancellable);
   g_clear_object (&self->input);
   g_set_object (&self->sandbox, sandbox);
+  self->unavailable = FALSE;
   sandlock_event_model_clear (self->model);
+  on_model_changed (self);
   set_following (self, self->follow_wanted);
-  adw_status_page_set_icon_name (self->status, "view-list-symbolic");
-  adw_status_page_set_title (self->status, _("No Events Yet"));
-  adw_status_page_set_description (self->status,
-                                   _("The system calls the sandboxed program makes appear "
-                                     "here as they happen"));
   if (sandbox == NULL)
     return;
 
@@ -555,6 +556,16 @@ set_sandbox (SandlockEventsPage  *self,
 
 /* ---- GObject ------------------------------------------------------------ */
 
+static gboolean
+warm_up (gpointer data)
+{
+  SandlockEventsPage *self = data;
+
+  self->warm_up = 0;
+  sandlock_event_row_warm_up (GTK_WIDGET (self->view));
+  return G_SOURCE_REMOVE;
+}
+
 /* Connected after the window's own layout handler: the list is laid out. */
 static void
 sandlock_events_page_realize (GtkWidget *widget)
@@ -564,6 +575,8 @@ sandlock_events_page_realize (GtkWidget *widget)
   GTK_WIDGET_CLASS (sandlock_events_page_parent_class)->realize (widget);
   self->frame_clock = g_object_ref (gtk_widget_get_frame_clock (widget));
   g_signal_connect_after (self->frame_clock, "layout", G_CALLBACK (on_layout), self);
+  /* Once the page is on screen, while nothing flows. */
+  self->warm_up = g_idle_add_full (G_PRIORITY_LOW, warm_up, self, NULL);
 }
 
 static void
@@ -573,6 +586,7 @@ sandlock_events_page_unrealize (GtkWidget *widget)
 
   g_signal_handlers_disconnect_by_data (self->frame_clock, self);
   g_clear_object (&self->frame_clock);
+  g_clear_handle_id (&self->warm_up, g_source_remove);
   self->follow_settling = FALSE;
   GTK_WIDGET_CLASS (sandlock_events_page_parent_class)->unrealize (widget);
 }
@@ -683,6 +697,7 @@ sandlock_events_page_class_init (SandlockEventsPageClass *klass)
   gtk_widget_class_bind_template_child (widget_class, SandlockEventsPage, header);
   gtk_widget_class_bind_template_child (widget_class, SandlockEventsPage, scroller);
   gtk_widget_class_bind_template_child (widget_class, SandlockEventsPage, view);
+  gtk_widget_class_bind_template_child (widget_class, SandlockEventsPage, waiting);
   gtk_widget_class_bind_template_callback (widget_class, update_filter);
 }
 

@@ -363,7 +363,7 @@ test_events_follow_setting (void)
   SandlockEventsPage *page = SANDLOCK_EVENTS_PAGE (sandlock_window_get_page (window, "events"));
   GtkWidget *other_window = gtk_window_new ();
   SandlockEventsPage *other;
-  GtkWidget *view;
+  GtkWidget *view, *waiting;
 
   g_assert_true (g_settings_get_boolean (settings, "follow-events"));
   g_assert_true (sandlock_events_page_get_follow (page));
@@ -376,9 +376,18 @@ test_events_follow_setting (void)
   gtk_window_set_default_size (GTK_WINDOW (other_window), 900, 500);
   gtk_window_set_child (GTK_WINDOW (other_window), GTK_WIDGET (other));
   gtk_window_present (GTK_WINDOW (other_window));
+  /* Before the first event: the table (toolbar and header shown, list
+   * mapped) with the waiting message over it. */
+  waiting = GTK_WIDGET (gtk_widget_get_template_child (GTK_WIDGET (other), SANDLOCK_TYPE_EVENTS_PAGE,
+                                                      "waiting"));
+  view = GTK_WIDGET (gtk_widget_get_template_child (GTK_WIDGET (other), SANDLOCK_TYPE_EVENTS_PAGE, "view"));
+  tu_iterate_for (200);
+  g_assert_true (gtk_widget_get_mapped (waiting));
+  g_assert_true (gtk_widget_get_mapped (view));
+  tu_screenshot (other_window, "events-waiting");
   push_events (sandlock_events_page_get_model (other), 2000);
   tu_iterate_for (500);
-  view = GTK_WIDGET (gtk_widget_get_template_child (GTK_WIDGET (other), SANDLOCK_TYPE_EVENTS_PAGE, "view"));
+  g_assert_false (gtk_widget_get_visible (waiting));
   g_assert_cmpfloat (gtk_adjustment_get_value (gtk_scrollable_get_vadjustment (GTK_SCROLLABLE (view))), ==, 0);
   g_assert_false (sandlock_events_page_get_follow (other));
   tu_screenshot (other_window, "events-not-following");

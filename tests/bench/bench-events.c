@@ -140,6 +140,8 @@ on_tick (GtkWidget     *widget,
       double interval = (frame_time - bench->last_frame) / 1000.0;
 
       g_array_append_val (bench->intervals, interval);
+      if (bench->trace && interval > 25.0)
+        printf ("    late frame: %.2f ms since the last\n", interval);
     }
   bench->last_frame = frame_time;
   return G_SOURCE_CONTINUE;
