@@ -16,7 +16,7 @@ typedef enum {
 } Outcome;
 
 struct _SandlockChangesPage {
-  AdwBin               parent_instance;
+  SandlockPage         parent_instance;
 
   GtkStack            *stack;
   AdwStatusPage       *none_status;

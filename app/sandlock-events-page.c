@@ -18,7 +18,7 @@
 #define LINES_PER_READ 2048
 
 struct _SandlockEventsPage {
-  AdwBin               parent_instance;
+  SandlockPage         parent_instance;
 
   GtkStack            *stack;
   AdwStatusPage       *status;

@@ -13,7 +13,7 @@
 #define MAX_LINES 20000
 
 struct _SandlockOutputPage {
-  AdwBin               parent_instance;
+  SandlockPage         parent_instance;
 
   GtkStack            *stack;
   GtkScrolledWindow   *scroller;

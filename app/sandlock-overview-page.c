@@ -10,7 +10,7 @@
 #include "sandlock-sandbox-row.h"
 
 struct _SandlockOverviewPage {
-  AdwBin                parent_instance;
+  SandlockPage          parent_instance;
 
   AdwPreferencesGroup  *header_group;
   AdwActionRow         *command_row;

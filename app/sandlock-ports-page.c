@@ -7,7 +7,7 @@
 #include "sandlock-ports-page.h"
 
 struct _SandlockPortsPage {
-  AdwBin               parent_instance;
+  SandlockPage         parent_instance;
 
   GtkStack            *stack;
   GtkListBox          *list;
