@@ -13,6 +13,7 @@
 #include <fcntl.h>
 #include <linux/fs.h>
 #include <linux/magic.h>
+#include <sys/file.h>
 #include <sys/ioctl.h>
 #include <sys/stat.h>
 #include <sys/vfs.h>
@@ -104,7 +105,8 @@ exists (const char *dir,
   return lstat (path, &st) == 0;
 }
 
-/* The single kept layer's id. */
+/* The single kept layer's id. Hidden names are layers on their way out
+ * (removed after the fact, see /cow/removal-after-the-fact). */
 static char *
 only_layer (Layer *layer)
 {
@@ -115,6 +117,8 @@ only_layer (Layer *layer)
   g_assert_nonnull (dir);
   while ((name = g_dir_read_name (dir)) != NULL)
     {
+      if (name[0] == '.')
+        continue;
       g_assert_null (id);
       id = g_strdup (name);
     }
@@ -126,10 +130,12 @@ static guint
 count_layers (Layer *layer)
 {
   g_autoptr(GDir) dir = g_dir_open (layer->storage, 0, NULL);
+  const char *name;
   guint n = 0;
 
-  while (dir != NULL && g_dir_read_name (dir) != NULL)
-    n++;
+  while (dir != NULL && (name = g_dir_read_name (dir)) != NULL)
+    if (name[0] != '.')
+      n++;
   return n;
 }
 
@@ -479,6 +485,9 @@ test_two_sandboxes_conflict (void)
   while ((name = g_dir_read_name (dir)) != NULL)
     {
       g_autofree char *out = NULL;
+
+      if (name[0] == '.')
+        continue;
       g_assert_cmpint (tc_sandlock (&out, NULL, "changes", "--fs-storage", layer.storage,
                                     name, NULL), ==, 0);
       if (g_str_equal (out, "M a\n"))
@@ -877,6 +886,85 @@ test_storage_spreads_layers (void)
 }
 
 /* A path denied inside the workdir stays denied through the overlay. */
+static gboolean
+storage_empties (Layer *layer)
+{
+  for (guint i = 0; i < 1000; i++)
+    {
+      g_autoptr(GDir) dir = g_dir_open (layer->storage, 0, NULL);
+
+      if (dir == NULL || g_dir_read_name (dir) == NULL)
+        return TRUE;
+      g_usleep (10000);
+    }
+  return FALSE;
+}
+
+/* A discarded or committed layer is out of sight when the command returns
+ * and removed after the fact by a process of its own, the directories the
+ * program closed to itself too: soon nothing is left in the storage. */
+static void
+test_removal_after_the_fact (void)
+{
+  g_auto(Layer) layer = { 0 };
+  const char *script = "for i in $(seq 1 300); do echo x >> f$i; echo n > new$i; done; "
+                       "mkdir -p deep/a/b/c; echo y > deep/a/b/c/y; chmod 0 deep/a; "
+                       "mkdir closed; echo z > closed/z; chmod 0 closed";
+  g_autofree char *f1 = NULL;
+
+  layer_init (&layer);
+  for (guint i = 1; i <= 300; i++)
+    {
+      g_autofree char *name = g_strdup_printf ("f%u", i);
+      g_autofree char *path = tc_make_file (layer.workdir, name, "old\n");
+    }
+  g_assert_cmpint (run_in (&layer, NULL, script, "--on-exit", "abort", NULL), ==, 0);
+  g_assert_cmpuint (count_layers (&layer), ==, 0);
+  g_assert_false (exists (layer.workdir, "new1"));
+  g_assert_true (storage_empties (&layer));
+
+  g_assert_cmpint (run_in (&layer, NULL, script, NULL), ==, 0);
+  g_assert_cmpuint (count_layers (&layer), ==, 0);
+  f1 = read_file (layer.workdir, "f1");
+  g_assert_cmpstr (f1, ==, "old\nx\n");
+  g_assert_true (storage_empties (&layer));
+  /* For the test's own clean-up. */
+  {
+    g_autofree char *deep_a = g_build_filename (layer.workdir, "deep", "a", NULL);
+    g_autofree char *closed = g_build_filename (layer.workdir, "closed", NULL);
+
+    g_assert_cmpint (chmod (deep_a, 0755), ==, 0);
+    g_assert_cmpint (chmod (closed, 0755), ==, 0);
+  }
+}
+
+/* A hidden tree whose lock nobody holds (its process was killed before it
+ * removed it) goes when the next layer is made; one being removed (its
+ * lock held) stays. */
+static void
+test_stale_trash_swept (void)
+{
+  g_auto(Layer) layer = { 0 };
+  g_autofree char *stale = NULL, *closed = NULL, *busy = NULL;
+  int busy_fd;
+
+  layer_init (&layer);
+  stale = g_build_filename (layer.storage, ".trash-stale", NULL);
+  closed = g_build_filename (stale, "upper", "closed", NULL);
+  busy = g_build_filename (layer.storage, ".trash-busy", NULL);
+  g_assert_cmpint (g_mkdir_with_parents (closed, 0700), ==, 0);
+  g_free (tc_make_file (closed, "x", "x"));
+  g_assert_cmpint (chmod (closed, 0), ==, 0);
+  g_assert_cmpint (g_mkdir (busy, 0700), ==, 0);
+  busy_fd = open (busy, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+  g_assert_cmpint (flock (busy_fd, LOCK_EX | LOCK_NB), ==, 0);
+
+  g_assert_cmpint (run_in (&layer, NULL, "true", "--on-exit", "abort", NULL), ==, 0);
+  g_assert_false (g_file_test (stale, G_FILE_TEST_EXISTS));
+  g_assert_true (g_file_test (busy, G_FILE_TEST_IS_DIR));
+  close (busy_fd);
+}
+
 static void
 test_denied_inside_workdir (void)
 {
@@ -1117,6 +1205,8 @@ main (int    argc,
   g_test_add_func ("/cow/commit-from-other-filesystem", test_commit_from_other_filesystem);
   g_test_add_func ("/cow/storage-spreads-layers", test_storage_spreads_layers);
   g_test_add_func ("/cow/commit-releases-old-files", test_commit_releases_old_files);
+  g_test_add_func ("/cow/removal-after-the-fact", test_removal_after_the_fact);
+  g_test_add_func ("/cow/stale-trash-swept", test_stale_trash_swept);
   g_test_add_func ("/cow/denied-inside-workdir", test_denied_inside_workdir);
   g_test_add_func ("/cow/directory-replaced", test_directory_replaced);
   g_test_add_func ("/cow/renames", test_renames);

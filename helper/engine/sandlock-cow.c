@@ -186,6 +186,35 @@ make_storage (const char  *root,
   return TRUE;
 }
 
+static GPtrArray *sorted_names (int dir_fd);
+static int        remove_tree  (int               dir_fd,
+                                const char       *name,
+                                SandlockReleaser *releaser);
+
+/* Layers a releasing process was to remove and did not (it was killed):
+ * nothing holds their lock any more. */
+static void
+sweep_trash (const char *root)
+{
+  sandlock_autofd int root_fd = open (root, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+  g_autoptr(GPtrArray) names = NULL;
+
+  if (root_fd < 0)
+    return;
+  names = sorted_names (root_fd);
+  for (guint i = 0; i < names->len; i++)
+    {
+      const char *name = names->pdata[i];
+      sandlock_autofd int fd = -1;
+
+      if (!g_str_has_prefix (name, SANDLOCK_RELEASER_TRASH))
+        continue;
+      fd = openat (root_fd, name, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
+      if (fd >= 0 && flock (fd, LOCK_EX | LOCK_NB) == 0)
+        remove_tree (root_fd, name, NULL);
+    }
+}
+
 SandlockLayer *
 sandlock_layer_create (const char  *storage,
                        const char  *workdir,
@@ -216,6 +245,7 @@ sandlock_layer_create (const char  *storage,
                    "fs_storage: %s: %s", root, g_strerror (saved));
       return NULL;
     }
+  sweep_trash (real_root);
   if (!fits_mount_options (layer->workdir) || !fits_mount_options (real_root))
     {
       g_set_error (error, SANDLOCK_ERROR, SANDLOCK_ERROR_INVALID_POLICY,
@@ -1152,18 +1182,19 @@ write_journal (const char          *dir,
                                    G_FILE_SET_CONTENTS_DURABLE, 0600, error);
 }
 
-/* The layer's files are rarely worth a releaser: committed ones are the
- * workdir's now (their layer name goes, not their data), and those of a
- * sandbox just ended were mostly never written out (freeing them waits
- * for nothing). */
+/* The layer goes out of sight at once and is removed by @releaser's
+ * process once the caller is done (else here, now). */
 static gboolean
-remove_layer (const char  *dir,
-              GError     **error)
+remove_layer (const char        *dir,
+              SandlockReleaser  *releaser,
+              GError           **error)
 {
   g_autofree char *parent = g_path_get_dirname (dir);
   g_autofree char *name = g_path_get_basename (dir);
   int parent_fd = open (parent, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
-  int ret = parent_fd >= 0 ? remove_tree (parent_fd, name, NULL) : -1;
+  int ret = parent_fd < 0 ? -1 :
+            sandlock_releaser_remove_tree (releaser, parent_fd, name) ? 0 :
+            remove_tree (parent_fd, name, NULL);
   int saved = errno;
 
   if (parent_fd >= 0)
@@ -1452,13 +1483,13 @@ commit_layer (const char         *dir,
     }
   g_unlink (journal);
   if (paths == NULL)
-    return remove_layer (dir, error);
+    return remove_layer (dir, releaser, error);
   for (guint i = changes->len; i-- > 0; )
     if (selected (changes->pdata[i], paths))
       forget_change (upper_fd, changes->pdata[i]);
   remaining = read_layer (dir, workdir, NULL);
   if (remaining == NULL || remaining->len == 0)
-    return remove_layer (dir, error);
+    return remove_layer (dir, releaser, error);
   return TRUE;
 }
 
@@ -1572,10 +1603,11 @@ sandlock_changes_discard (const char  *storage,
                           const char  *id,
                           GError     **error)
 {
+  g_autoptr(SandlockReleaser) releaser = sandlock_releaser_new ();
   g_autofree char *dir = layer_dir (storage, id, error);
   sandlock_autofd int lock_fd = dir != NULL ? lock_layer (dir, id, error) : -1;
 
-  return lock_fd >= 0 && remove_layer (dir, error);
+  return lock_fd >= 0 && remove_layer (dir, releaser, error);
 }
 
 /* Copies an upper directory as OverlayFS reads it: directories with their

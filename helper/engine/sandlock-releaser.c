@@ -1,9 +1,14 @@
 /* SPDX-License-Identifier: Apache-2.0 */
+#include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
+#include <stdio.h>
 #include <string.h>
+#include <sys/file.h>
 #include <sys/resource.h>
 #include <sys/socket.h>
+#include <sys/stat.h>
+#include <sys/syscall.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -11,6 +16,14 @@
 
 /* SCM_RIGHTS carries at most 253 descriptors a message. */
 #define RELEASE_BATCH 250
+#define MAX_TREES     64    /* trees one releaser takes; more are removed in place */
+#define MAX_DEPTH     128   /* deeper, the releasing process leaves it to a sweep */
+
+/* What a message hands over: its first byte. */
+enum {
+  HAND_REFERENCES = 'R',    /* descriptors of files to drop */
+  HAND_TREE       = 'T',    /* its parent directory and itself (locked); its name follows */
+};
 
 enum {
   NO_PROCESS_YET = -1,
@@ -22,14 +35,90 @@ struct _SandlockReleaser {
   int    sock;                  /* to the releasing process, or one of the above */
   int    batch[RELEASE_BATCH];  /* references not handed over yet */
   guint  n;
+  guint  n_trees;
 };
 
-/* The releasing process: takes references until the commit closes its
- * end, then ends, and its end drops them all. It runs in a copy of a
- * process that may have had other threads: only system calls here. */
+/* Removes @name under @dir_fd with all it holds, with system calls only
+ * (this runs in the releasing process). Directories are opened up to be
+ * emptied: the layer's work directory has mode-000 ones. What cannot be
+ * removed stays, for a sweep. */
+static void
+remove_tree_raw (int         dir_fd,
+                 const char *name)
+{
+  static struct {
+    int   fd;
+    off_t resume;            /* where to read on from, back from a subdirectory */
+    char  name[NAME_MAX + 1];
+  } levels[MAX_DEPTH];
+  static char entries[16384];
+  int depth = 0;
+
+  if (unlinkat (dir_fd, name, 0) == 0 || errno != EISDIR || strlen (name) > NAME_MAX)
+    return;
+  levels[0].fd = openat (dir_fd, name, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
+  if (levels[0].fd < 0)
+    return;
+  levels[0].resume = -1;
+  strcpy (levels[0].name, name);
+  fchmod (levels[0].fd, 0700);
+  for (;;)
+    {
+      int here = levels[depth].fd;
+      gboolean descended = FALSE;
+      long n;
+
+      if (levels[depth].resume >= 0)
+        lseek (here, levels[depth].resume, SEEK_SET);
+      levels[depth].resume = -1;
+      n = syscall (SYS_getdents64, here, entries, sizeof entries);
+      for (long at = 0; at < n && !descended; )
+        {
+          struct dirent64 *entry = (struct dirent64 *) (entries + at);
+          const char *child_name = entry->d_name;
+          int child;
+
+          at += entry->d_reclen;
+          if (strcmp (child_name, ".") == 0 || strcmp (child_name, "..") == 0 ||
+              unlinkat (here, child_name, 0) == 0 || errno != EISDIR || depth + 1 == MAX_DEPTH)
+            continue;
+          child = openat (here, child_name, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
+          if (child < 0 && errno == EACCES && fchmodat (here, child_name, 0700, 0) == 0)
+            child = openat (here, child_name, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
+          if (child < 0)
+            continue;
+          fchmod (child, 0700);
+          levels[depth].resume = entry->d_off;
+          depth++;
+          levels[depth].fd = child;
+          levels[depth].resume = -1;
+          strcpy (levels[depth].name, child_name);
+          descended = TRUE;
+        }
+      if (descended || n > 0)
+        continue;
+      /* Read to its end: it is empty, or holds what cannot go. */
+      close (here);
+      if (depth == 0)
+        break;
+      depth--;
+      unlinkat (levels[depth].fd, levels[depth + 1].name, AT_REMOVEDIR);
+    }
+  unlinkat (dir_fd, levels[0].name, AT_REMOVEDIR);
+}
+
+/* The releasing process: takes references and trees until the commit
+ * closes its end, then removes the trees and ends, and its end drops the
+ * references. It runs in a copy of a process that may have had other
+ * threads: only system calls here. */
 static void G_GNUC_NORETURN
 hold_until_closed (int sock)
 {
+  static struct {
+    int  parent;
+    char name[NAME_MAX + 1];
+  } trees[MAX_TREES];
+  guint n_trees = 0;
   struct rlimit limit;
 
   /* None of the caller's files stay open here: not its layer's lock, not
@@ -44,8 +133,8 @@ hold_until_closed (int sock)
     }
   for (;;)
     {
-      char data, control[CMSG_SPACE (sizeof (int) * RELEASE_BATCH)];
-      struct iovec iov = { .iov_base = &data, .iov_len = 1 };
+      char data[1 + NAME_MAX + 1], control[CMSG_SPACE (sizeof (int) * RELEASE_BATCH)];
+      struct iovec iov = { .iov_base = data, .iov_len = sizeof data - 1 };
       struct msghdr msg = {
         .msg_iov = &iov, .msg_iovlen = 1,
         .msg_control = control, .msg_controllen = sizeof control,
@@ -53,10 +142,23 @@ hold_until_closed (int sock)
       /* Past the descriptor limit, the kernel drops what it cannot
        * install: those files are freed here and now, which is fine. */
       ssize_t n = recvmsg (sock, &msg, MSG_CMSG_CLOEXEC);
+      struct cmsghdr *cmsg = n > 0 ? CMSG_FIRSTHDR (&msg) : NULL;
 
       if (n == 0 || (n < 0 && errno != EINTR))
         break;
+      if (n > 1 && data[0] == HAND_TREE && n_trees < MAX_TREES && cmsg != NULL &&
+          cmsg->cmsg_type == SCM_RIGHTS && cmsg->cmsg_len == CMSG_LEN (2 * sizeof (int)))
+        {
+          data[n] = '\0';
+          memcpy (&trees[n_trees].parent, CMSG_DATA (cmsg), sizeof (int));
+          memcpy (trees[n_trees].name, data + 1, n);
+          n_trees++;
+        }
     }
+  /* The commit is done: the trees go now. Each stays locked (its own
+   * descriptor, received too) until this process ends. */
+  for (guint i = 0; i < n_trees; i++)
+    remove_tree_raw (trees[i].parent, trees[i].name);
   _exit (0);
 }
 
@@ -90,6 +192,19 @@ start_process (void)
   return pair[0];
 }
 
+/* Made at the first thing worth it: most commits replace nothing. Called
+ * with the lock held. */
+static gboolean
+ensure_process (SandlockReleaser *releaser)
+{
+  if (releaser->sock == NO_PROCESS_YET)
+    {
+      int sock = start_process ();
+      releaser->sock = sock >= 0 ? sock : NO_PROCESS;
+    }
+  return releaser->sock >= 0;
+}
+
 SandlockReleaser *
 sandlock_releaser_new (void)
 {
@@ -111,13 +226,7 @@ sandlock_releaser_hold (SandlockReleaser  *releaser,
   if (releaser == NULL || !S_ISREG (st->st_mode) || st->st_nlink != 1 || st->st_blocks == 0)
     return -1;
   g_mutex_lock (&releaser->lock);
-  /* Made at the first file worth it: most commits replace none. */
-  if (releaser->sock == NO_PROCESS_YET)
-    {
-      int sock = start_process ();
-      releaser->sock = sock >= 0 ? sock : NO_PROCESS;
-    }
-  running = releaser->sock >= 0;
+  running = ensure_process (releaser);
   g_mutex_unlock (&releaser->lock);
   return running ? openat (dir_fd, name, O_PATH | O_NOFOLLOW | O_CLOEXEC) : -1;
 }
@@ -125,7 +234,7 @@ sandlock_releaser_hold (SandlockReleaser  *releaser,
 static void
 hand_over (SandlockReleaser *releaser)
 {
-  char data = 0, control[CMSG_SPACE (sizeof (int) * RELEASE_BATCH)] = { 0 };
+  char data = HAND_REFERENCES, control[CMSG_SPACE (sizeof (int) * RELEASE_BATCH)] = { 0 };
   struct iovec iov = { .iov_base = &data, .iov_len = 1 };
   struct msghdr msg = {
     .msg_iov = &iov, .msg_iovlen = 1,
@@ -173,6 +282,69 @@ sandlock_releaser_release (SandlockReleaser *releaser,
     hand_over (releaser);
   g_mutex_unlock (&releaser->lock);
   errno = saved;
+}
+
+static gboolean
+send_tree (int         sock,
+           int         dir_fd,
+           int         tree_fd,
+           const char *trash)
+{
+  char data[1 + NAME_MAX], control[CMSG_SPACE (2 * sizeof (int))] = { 0 };
+  size_t len = strlen (trash);
+  struct iovec iov = { .iov_base = data, .iov_len = 1 + len };
+  struct msghdr msg = {
+    .msg_iov = &iov, .msg_iovlen = 1,
+    .msg_control = control, .msg_controllen = sizeof control,
+  };
+  struct cmsghdr *cmsg = CMSG_FIRSTHDR (&msg);
+  int fds[2] = { dir_fd, tree_fd };
+  ssize_t sent;
+
+  if (len >= NAME_MAX)
+    return FALSE;
+  data[0] = HAND_TREE;
+  memcpy (data + 1, trash, len);
+  cmsg->cmsg_level = SOL_SOCKET;
+  cmsg->cmsg_type = SCM_RIGHTS;
+  cmsg->cmsg_len = CMSG_LEN (sizeof fds);
+  memcpy (CMSG_DATA (cmsg), fds, sizeof fds);
+  do
+    sent = sendmsg (sock, &msg, MSG_NOSIGNAL);
+  while (sent < 0 && errno == EINTR);
+  return sent >= 0;
+}
+
+gboolean
+sandlock_releaser_remove_tree (SandlockReleaser *releaser,
+                               int               dir_fd,
+                               const char       *name)
+{
+  g_autofree char *trash = g_strconcat (SANDLOCK_RELEASER_TRASH, name, NULL);
+  int tree_fd = -1;
+  gboolean handed = FALSE;
+
+  if (releaser == NULL)
+    return FALSE;
+  g_mutex_lock (&releaser->lock);
+  if (releaser->n_trees < MAX_TREES && ensure_process (releaser) &&
+      renameat2 (dir_fd, name, dir_fd, trash, RENAME_NOREPLACE) == 0)
+    {
+      /* Out of sight already: the rest is the releasing process's. Its
+       * lock tells a sweep the tree is being removed. */
+      tree_fd = openat (dir_fd, trash, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
+      handed = tree_fd >= 0 && flock (tree_fd, LOCK_EX | LOCK_NB) == 0 &&
+               send_tree (releaser->sock, dir_fd, tree_fd, trash);
+      if (handed)
+        releaser->n_trees++;
+      else
+        /* Back where it was, for the caller (or, failing that, a sweep). */
+        renameat (dir_fd, trash, dir_fd, name);
+    }
+  g_mutex_unlock (&releaser->lock);
+  if (tree_fd >= 0)
+    close (tree_fd);
+  return handed;
 }
 
 void

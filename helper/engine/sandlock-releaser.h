@@ -5,7 +5,8 @@
 #include <glib.h>
 
 /*
- * Frees replaced and deleted files after the fact.
+ * Frees replaced and deleted files, and removes whole trees, after the
+ * fact.
  *
  * Freeing a file can cost far more than removing its name: ext4 mounted
  * with "discard" waits, in the task dropping the file's last reference,
@@ -32,8 +33,19 @@ int               sandlock_releaser_hold    (SandlockReleaser  *releaser,
  * releasing process. Keeps errno. */
 void              sandlock_releaser_release (SandlockReleaser  *releaser,
                                              int                fd);
+/* Trees handed over are renamed to this prefix and their name first. */
+#define SANDLOCK_RELEASER_TRASH ".trash-"
+
+/* Renames the directory @name under @dir_fd out of sight (see above) and
+ * hands it over: it is removed, with all it holds, once the releaser is
+ * freed. The renamed tree stays locked (flock) until it is gone: one left
+ * unlocked was left behind (its process was killed) and is the caller's
+ * to sweep. FALSE when it cannot be handed over: nothing was done. */
+gboolean          sandlock_releaser_remove_tree (SandlockReleaser *releaser,
+                                                 int               dir_fd,
+                                                 const char       *name);
 /* Hands over what is left and lets the releasing process go: it frees
- * the files and ends on its own. Does not wait. */
+ * the files, removes the trees and ends on its own. Does not wait. */
 void              sandlock_releaser_free    (SandlockReleaser  *releaser);
 
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (SandlockReleaser, sandlock_releaser_free)
