@@ -139,6 +139,21 @@ count_layers (Layer *layer)
   return n;
 }
 
+/* Layers on their way out (renamed, hidden) go soon after. */
+static gboolean
+storage_empties (Layer *layer)
+{
+  for (guint i = 0; i < 1000; i++)
+    {
+      g_autoptr(GDir) dir = g_dir_open (layer->storage, 0, NULL);
+
+      if (dir == NULL || g_dir_read_name (dir) == NULL)
+        return TRUE;
+      g_usleep (10000);
+    }
+  return FALSE;
+}
+
 static ino_t
 inode_of (const char *dir,
           const char *name)
@@ -784,6 +799,7 @@ test_commit_from_other_filesystem (void)
   g_assert_cmpstr (c, ==, "added\n");
   g_assert_cmpuint (links_of (layer.workdir, "c"), ==, 1);
   g_assert_cmpuint (count_layers (&layer), ==, 0);
+  g_assert_true (storage_empties (&layer));
   g_assert_cmpint (g_rmdir (layer.storage), ==, 0);
   g_assert_cmpint (g_rmdir (shm), ==, 0);
 }
@@ -886,20 +902,6 @@ test_storage_spreads_layers (void)
 }
 
 /* A path denied inside the workdir stays denied through the overlay. */
-static gboolean
-storage_empties (Layer *layer)
-{
-  for (guint i = 0; i < 1000; i++)
-    {
-      g_autoptr(GDir) dir = g_dir_open (layer->storage, 0, NULL);
-
-      if (dir == NULL || g_dir_read_name (dir) == NULL)
-        return TRUE;
-      g_usleep (10000);
-    }
-  return FALSE;
-}
-
 /* A discarded or committed layer is out of sight when the command returns
  * and removed after the fact by a process of its own, the directories the
  * program closed to itself too: soon nothing is left in the storage. */
