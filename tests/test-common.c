@@ -2,6 +2,8 @@
 #include "config.h"
 
 #include <errno.h>
+#include <fcntl.h>
+#include <sched.h>
 #include <signal.h>
 #include <stdio.h>
 #include <string.h>
@@ -242,4 +244,31 @@ tc_count_processes_with (const char *needle)
           }
     }
   return count;
+}
+
+static gboolean
+write_proc (const char *path,
+            const char *text)
+{
+  int fd = open (path, O_WRONLY | O_CLOEXEC);
+  gboolean ok = fd >= 0 && write (fd, text, strlen (text)) == (ssize_t) strlen (text);
+
+  if (fd >= 0)
+    close (fd);
+  return ok;
+}
+
+const char *
+tc_enter_user_namespace (int more_flags)
+{
+  g_autofree char *uid_map = g_strdup_printf ("%d %d 1\n", getuid (), getuid ());
+  g_autofree char *gid_map = g_strdup_printf ("%d %d 1\n", getgid (), getgid ());
+
+  if (unshare (CLONE_NEWUSER | more_flags) < 0)
+    return "no unprivileged user namespaces here";
+  if (!write_proc ("/proc/self/setgroups", "deny") ||
+      !write_proc ("/proc/self/uid_map", uid_map) ||
+      !write_proc ("/proc/self/gid_map", gid_map))
+    return "cannot map our ids in a new user namespace";
+  return NULL;
 }

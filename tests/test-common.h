@@ -42,4 +42,9 @@ guint tc_count_processes_with (const char *needle);
 /* Is @pid alive (and not a zombie)? */
 gboolean tc_pid_alive (int pid);
 
+/* Moves the calling process into a user namespace of its own, and the
+ * other new namespaces @more_flags (CLONE_NEW*) name, its ids mapped to
+ * themselves. NULL, or why it could not. */
+const char *tc_enter_user_namespace (int more_flags);
+
 G_END_DECLS

@@ -14,7 +14,9 @@
 #include <linux/fs.h>
 #include <linux/magic.h>
 #include <sys/file.h>
+#include <sched.h>
 #include <sys/ioctl.h>
+#include <sys/mount.h>
 #include <sys/stat.h>
 #include <sys/vfs.h>
 #include <sys/wait.h>
@@ -804,6 +806,65 @@ test_commit_from_other_filesystem (void)
   g_assert_cmpint (g_rmdir (shm), ==, 0);
 }
 
+/* A directory below the workdir that became a mount of its own after the
+ * sandbox ran (here a tmpfs, in a user + mount namespace of the test's;
+ * a sandbox cannot start on a workdir with mounts below it, OverlayFS
+ * refuses): files there cannot be renamed in from the layer, so they are
+ * copied; the commit succeeds and the rest is moved as usual. */
+static void
+test_commit_into_submount (void)
+{
+  g_auto(Layer) layer = { 0 };
+  g_autofree char *mnt = NULL, *script = NULL, *a = NULL;
+  g_autofree char *id = NULL;
+  g_autoptr(GString) out = g_string_new (NULL);
+  int pipe_fds[2], status;
+  pid_t pid;
+  char buffer[256];
+  ssize_t n;
+
+  layer_init (&layer);
+  populate (&layer);
+  mnt = g_build_filename (layer.workdir, "mnt", NULL);
+  g_assert_cmpint (g_mkdir (mnt, 0755), ==, 0);
+  g_assert_cmpint (run_in (&layer, NULL, "echo new >> a; echo inside > mnt/new",
+                           "--on-exit", "keep", NULL), ==, 0);
+  id = only_layer (&layer);
+  /* The mount is a change to mnt the conflict check sees: overwrite. */
+  script = g_strdup_printf ("'%s' commit --overwrite --fs-storage '%s' %s && cat '%s/new'",
+                            tc_cli (), layer.storage, id, mnt);
+  g_assert_cmpint (pipe2 (pipe_fds, O_CLOEXEC), ==, 0);
+  pid = fork ();
+  g_assert_cmpint (pid, >=, 0);
+  if (pid == 0)
+    {
+      dup2 (pipe_fds[1], STDOUT_FILENO);
+      if (tc_enter_user_namespace (CLONE_NEWNS) != NULL)
+        _exit (77);
+      if (mount ("none", mnt, "tmpfs", 0, NULL) < 0)
+        _exit (78);
+      execl ("/bin/sh", "sh", "-c", script, (char *) NULL);
+      _exit (79);
+    }
+  close (pipe_fds[1]);
+  while ((n = read (pipe_fds[0], buffer, sizeof buffer)) > 0)
+    g_string_append_len (out, buffer, n);
+  close (pipe_fds[0]);
+  g_assert_cmpint (waitpid (pid, &status, 0), ==, pid);
+  g_assert_true (WIFEXITED (status));
+  if (WEXITSTATUS (status) == 77)
+    {
+      g_test_skip ("no user namespaces");
+      return;
+    }
+  g_assert_cmpint (WEXITSTATUS (status), ==, 0);
+  g_assert_cmpstr (out->str, ==, "inside\n");
+  a = read_file (layer.workdir, "a");
+  g_assert_cmpstr (a, ==, "old\nnew\n");
+  g_assert_false (exists (layer.workdir, "mnt/new"));   /* the tmpfs went with its namespace */
+  g_assert_cmpuint (count_layers (&layer), ==, 0);
+}
+
 static guint
 count_open_fds (void)
 {
@@ -1205,6 +1266,7 @@ main (int    argc,
   g_test_add_func ("/cow/commit-moves-layer-files", test_commit_moves_layer_files);
   g_test_add_func ("/cow/commit-copies-shared-files", test_commit_copies_shared_files);
   g_test_add_func ("/cow/commit-from-other-filesystem", test_commit_from_other_filesystem);
+  g_test_add_func ("/cow/commit-into-submount", test_commit_into_submount);
   g_test_add_func ("/cow/storage-spreads-layers", test_storage_spreads_layers);
   g_test_add_func ("/cow/commit-releases-old-files", test_commit_releases_old_files);
   g_test_add_func ("/cow/removal-after-the-fact", test_removal_after_the_fact);

@@ -41,34 +41,17 @@ static guint seen_requests;
 /* A network of our own                                                     */
 /* ------------------------------------------------------------------------ */
 
-static gboolean
-write_file (const char *path,
-            const char *text)
-{
-  int fd = open (path, O_WRONLY | O_CLOEXEC);
-  gboolean ok = fd >= 0 && write (fd, text, strlen (text)) == (ssize_t) strlen (text);
-
-  if (fd >= 0)
-    close (fd);
-  return ok;
-}
-
 /* Before any thread: capabilities are per thread, and later threads
  * inherit the first one's. */
 static const char *
 enter_private_network (void)
 {
-  g_autofree char *uid_map = g_strdup_printf ("%d %d 1\n", getuid (), getuid ());
-  g_autofree char *gid_map = g_strdup_printf ("%d %d 1\n", getgid (), getgid ());
+  const char *why_not = tc_enter_user_namespace (CLONE_NEWNET);
   struct ifreq ifr = { .ifr_name = "lo" };
   int fd;
 
-  if (unshare (CLONE_NEWUSER | CLONE_NEWNET) < 0)
-    return "no unprivileged user and network namespaces here";
-  if (!write_file ("/proc/self/setgroups", "deny") ||
-      !write_file ("/proc/self/uid_map", uid_map) ||
-      !write_file ("/proc/self/gid_map", gid_map))
-    return "cannot map our ids in a new user namespace";
+  if (why_not != NULL)
+    return why_not;
   fd = socket (AF_INET, SOCK_DGRAM | SOCK_CLOEXEC, 0);
   if (fd < 0 || ioctl (fd, SIOCGIFFLAGS, &ifr) < 0)
     return "cannot see the loopback interface";

@@ -654,7 +654,7 @@ remove_tree (int               dir_fd,
   fd = openat (dir_fd, name, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
   /* OverlayFS leaves mode-000 directories in its work directory, and the
    * sandbox may have made some too. */
-  if (fd < 0 && errno == EACCES && fchmodat (dir_fd, name, 0700, 0) == 0)
+  if (fd < 0 && errno == EACCES && sandlock_chmod_at (dir_fd, name, 0700) == 0)
     fd = openat (dir_fd, name, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
   if (fd < 0)
     return -1;
@@ -952,7 +952,7 @@ install_dir (int                target_dir,
     return -1;
   if (mkdirat (target_dir, name, 0700) < 0 && errno != EEXIST)
     return -1;
-  return fchmodat (target_dir, name, up->st_mode & 07777, 0);
+  return sandlock_chmod_at (target_dir, name, up->st_mode & 07777);
 }
 
 /*
@@ -982,7 +982,7 @@ typedef struct {
   int               upper_fd;
   int               workdir_fd;
   gboolean          can_link;   /* cleared when the layer is on another filesystem */
-  gboolean          can_move;   /* the layer and the workdir are on one mount */
+  gboolean          can_move;   /* the parent is on the layer's mount, both sides */
   SandlockReleaser *releaser;   /* drops replaced and deleted files */
   /* The directory of the change at hand, in the workdir and in the layer
    * (-1 where it cannot be opened), kept for the next changes: sorted by
@@ -993,6 +993,19 @@ typedef struct {
   int               target_dir;
   int               upper_dir;
 } Commit;
+
+/* Can a file be renamed from one directory to the other? */
+static gboolean
+on_one_mount (int a,
+              int b)
+{
+  struct statx sa, sb;
+
+  return statx (a, "", AT_EMPTY_PATH, STATX_MNT_ID, &sa) == 0 &&
+         statx (b, "", AT_EMPTY_PATH, STATX_MNT_ID, &sb) == 0 &&
+         (sa.stx_mask & sb.stx_mask & STATX_MNT_ID) &&
+         sa.stx_mnt_id == sb.stx_mnt_id;
+}
 
 static void
 commit_leave_parent (Commit *commit)
@@ -1027,6 +1040,9 @@ commit_enter_parent (Commit     *commit,
         }
       commit->upper_dir = top ? dup (commit->upper_fd)
                               : open_beneath (commit->upper_fd, parent, O_PATH | O_DIRECTORY);
+      /* Per directory: one below the workdir may be a mount of its own. */
+      commit->can_move = commit->upper_dir >= 0 &&
+                         on_one_mount (commit->upper_dir, commit->target_dir);
     }
   return TRUE;
 }
@@ -1418,18 +1434,6 @@ start_writing_back (const char *upper)
     close (fd);
 }
 
-/* Can a file be renamed from one directory to the other? */
-static gboolean
-on_one_mount (int a,
-              int b)
-{
-  struct statx sa, sb;
-
-  return statx (a, "", AT_EMPTY_PATH, STATX_MNT_ID, &sa) == 0 &&
-         statx (b, "", AT_EMPTY_PATH, STATX_MNT_ID, &sb) == 0 &&
-         (sa.stx_mask & sb.stx_mask & STATX_MNT_ID) &&
-         sa.stx_mnt_id == sb.stx_mnt_id;
-}
 
 static gboolean
 commit_layer (const char         *dir,
@@ -1467,7 +1471,6 @@ commit_layer (const char         *dir,
   releaser = sandlock_releaser_new ();
   commit.upper_fd = upper_fd;
   commit.workdir_fd = workdir_fd;
-  commit.can_move = on_one_mount (upper_fd, workdir_fd);
   commit.releaser = releaser;
   if (!run_pass (&commit, changes, paths, PASS_STAGE, workdir, dir, error) ||
       !run_pass (&commit, changes, paths, PASS_INSTALL, workdir, dir, error))

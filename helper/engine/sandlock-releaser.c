@@ -12,6 +12,7 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include "sandlock-fd.h"
 #include "sandlock-releaser.h"
 
 /* SCM_RIGHTS carries at most 253 descriptors a message. */
@@ -83,7 +84,7 @@ remove_tree_raw (int         dir_fd,
               unlinkat (here, child_name, 0) == 0 || errno != EISDIR || depth + 1 == MAX_DEPTH)
             continue;
           child = openat (here, child_name, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
-          if (child < 0 && errno == EACCES && fchmodat (here, child_name, 0700, 0) == 0)
+          if (child < 0 && errno == EACCES && sandlock_chmod_at (here, child_name, 0700) == 0)
             child = openat (here, child_name, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
           if (child < 0)
             continue;
