@@ -19,6 +19,12 @@
 #define FLOOD_INTERVAL_MS      100
 #define FLOOD_EVENTS_PER_FLUSH 200
 
+/* A view makes a row for each of the first 200 events, in the signal that
+ * brings them (outside any frame), ~30 µs a row: brought in one burst, they
+ * made a frame late. Until there are that many, a flush brings a few. */
+#define RAMP_EVENTS            256
+#define RAMP_EVENTS_PER_FLUSH  32
+
 /* One event, ~56 bytes plus its detail: the few distinct system calls,
  * categories, verdicts and rules are shared from the model's pool. */
 typedef struct {
@@ -310,13 +316,33 @@ sandlock_event_model_get_filtering (SandlockEventModel *self)
 
 /* ---- Queue and flush ---------------------------------------------------- */
 
+/* The oldest few now, the rest at the next flush (see RAMP_EVENTS). */
+static void
+flush_some (SandlockEventModel *self)
+{
+  g_autoptr(GArray) rest = g_array_sized_new (FALSE, FALSE, sizeof (Record),
+                                              self->pending->len - RAMP_EVENTS_PER_FLUSH);
+
+  g_array_append_vals (rest, &g_array_index (self->pending, Record, RAMP_EVENTS_PER_FLUSH),
+                       self->pending->len - RAMP_EVENTS_PER_FLUSH);
+  g_array_set_size (self->pending, RAMP_EVENTS_PER_FLUSH);
+  sandlock_event_model_flush (self);
+  g_array_append_vals (self->pending, rest->data, rest->len);
+}
+
 static gboolean
 on_flush_timeout (gpointer user_data)
 {
   SandlockEventModel *self = user_data;
 
   self->flush_source = 0;
-  sandlock_event_model_flush (self);
+  if (self->length < RAMP_EVENTS && self->pending->len > RAMP_EVENTS_PER_FLUSH)
+    {
+      flush_some (self);
+      self->flush_source = g_timeout_add (FLUSH_INTERVAL_MS, on_flush_timeout, self);
+    }
+  else
+    sandlock_event_model_flush (self);
   return G_SOURCE_REMOVE;
 }
 
