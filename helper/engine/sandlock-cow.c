@@ -75,6 +75,31 @@ storage_or_default (const char *storage)
   return storage != NULL ? g_strdup (storage) : sandlock_changes_default_storage ();
 }
 
+/* A mount point below @dir (as /proc/self/mountinfo writes it: octal
+ * escapes for blanks and backslashes), or NULL. */
+static char *
+mount_below (const char *dir)
+{
+  g_autofree char *mountinfo = NULL;
+  g_auto(GStrv) lines = NULL;
+
+  if (!g_file_get_contents ("/proc/self/mountinfo", &mountinfo, NULL, NULL))
+    return NULL;
+  lines = g_strsplit (mountinfo, "\n", -1);
+  for (guint i = 0; lines[i] != NULL; i++)
+    {
+      g_auto(GStrv) fields = g_strsplit (lines[i], " ", 6);
+      g_autofree char *point = NULL;
+
+      if (g_strv_length (fields) < 5)
+        continue;
+      point = g_strcompress (fields[4]);
+      if (!g_str_equal (point, dir) && sandlock_path_is_within (point, dir))
+        return g_steal_pointer (&point);
+    }
+  return NULL;
+}
+
 /* OverlayFS splits its options at ',' and lower layers at ':'. */
 static gboolean
 fits_mount_options (const char *path)
@@ -235,6 +260,21 @@ sandlock_layer_create (const char  *storage,
                    "workdir: %s is not a directory", workdir);
       return NULL;
     }
+  /* The sandbox's mount namespace, in a user namespace of its own, locks
+   * the mounts it copies: OverlayFS will not take a lower layer with a
+   * locked mount inside (it would show what the mount hides). */
+  {
+    g_autofree char *below = mount_below (layer->workdir);
+
+    if (below != NULL)
+      {
+        g_set_error (error, SANDLOCK_ERROR, SANDLOCK_ERROR_INVALID_POLICY,
+                     "workdir: %s has a mount point inside it (%s); a copy-on-write "
+                     "workdir cannot contain mounts: choose a directory without any",
+                     layer->workdir, below);
+        return NULL;
+      }
+  }
   if (!make_storage (root, storage == NULL, error))
     return NULL;
   real_root = realpath (root, NULL);
