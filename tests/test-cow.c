@@ -107,38 +107,37 @@ exists (const char *dir,
   return lstat (path, &st) == 0;
 }
 
-/* The single kept layer's id. Hidden names are layers on their way out
- * (removed after the fact, see /cow/removal-after-the-fact). */
+/* The ids of the layers in the storage. Hidden names are layers on their
+ * way out (removed after the fact, see /cow/removal-after-the-fact). */
+static GPtrArray *
+layer_ids (Layer *layer)
+{
+  g_autoptr(GDir) dir = g_dir_open (layer->storage, 0, NULL);
+  GPtrArray *ids = g_ptr_array_new_with_free_func (g_free);
+  const char *name;
+
+  while (dir != NULL && (name = g_dir_read_name (dir)) != NULL)
+    if (name[0] != '.')
+      g_ptr_array_add (ids, g_strdup (name));
+  return ids;
+}
+
+/* The single kept layer's id. */
 static char *
 only_layer (Layer *layer)
 {
-  g_autoptr(GDir) dir = g_dir_open (layer->storage, 0, NULL);
-  const char *name;
-  char *id = NULL;
+  g_autoptr(GPtrArray) ids = layer_ids (layer);
 
-  g_assert_nonnull (dir);
-  while ((name = g_dir_read_name (dir)) != NULL)
-    {
-      if (name[0] == '.')
-        continue;
-      g_assert_null (id);
-      id = g_strdup (name);
-    }
-  g_assert_nonnull (id);
-  return id;
+  g_assert_cmpuint (ids->len, ==, 1);
+  return g_strdup (ids->pdata[0]);
 }
 
 static guint
 count_layers (Layer *layer)
 {
-  g_autoptr(GDir) dir = g_dir_open (layer->storage, 0, NULL);
-  const char *name;
-  guint n = 0;
+  g_autoptr(GPtrArray) ids = layer_ids (layer);
 
-  while (dir != NULL && (name = g_dir_read_name (dir)) != NULL)
-    if (name[0] != '.')
-      n++;
-  return n;
+  return ids->len;
 }
 
 /* Layers on their way out (renamed, hidden) go soon after. */
@@ -156,26 +155,29 @@ storage_empties (Layer *layer)
   return FALSE;
 }
 
-static ino_t
-inode_of (const char *dir,
-          const char *name)
+static struct stat
+status_of (const char *dir,
+           const char *name)
 {
   g_autofree char *path = g_build_filename (dir, name, NULL);
   struct stat st;
 
   g_assert_cmpint (lstat (path, &st), ==, 0);
-  return st.st_ino;
+  return st;
+}
+
+static ino_t
+inode_of (const char *dir,
+          const char *name)
+{
+  return status_of (dir, name).st_ino;
 }
 
 static nlink_t
 links_of (const char *dir,
           const char *name)
 {
-  g_autofree char *path = g_build_filename (dir, name, NULL);
-  struct stat st;
-
-  g_assert_cmpint (lstat (path, &st), ==, 0);
-  return st.st_nlink;
+  return status_of (dir, name).st_nlink;
 }
 
 /* Makes the same tree each time: a file, a script, a directory. */
@@ -490,21 +492,19 @@ test_two_sandboxes_conflict (void)
 {
   g_auto(Layer) layer = { 0 };
   g_autofree char *first = NULL, *second = NULL, *err = NULL, *a = NULL, *c = NULL;
-  g_autoptr(GDir) dir = NULL;
-  const char *name;
+  g_autoptr(GPtrArray) ids = NULL;
 
   layer_init (&layer);
   populate (&layer);
   g_assert_cmpint (run_in (&layer, NULL, "echo first > a", "--on-exit", "keep", NULL), ==, 0);
   g_assert_cmpint (run_in (&layer, NULL, "echo second > a; echo c > c", "--on-exit", "keep",
                            NULL), ==, 0);
-  dir = g_dir_open (layer.storage, 0, NULL);
-  while ((name = g_dir_read_name (dir)) != NULL)
+  ids = layer_ids (&layer);
+  for (guint i = 0; i < ids->len; i++)
     {
+      const char *name = ids->pdata[i];
       g_autofree char *out = NULL;
 
-      if (name[0] == '.')
-        continue;
       g_assert_cmpint (tc_sandlock (&out, NULL, "changes", "--fs-storage", layer.storage,
                                     name, NULL), ==, 0);
       if (g_str_equal (out, "M a\n"))

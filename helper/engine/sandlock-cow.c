@@ -1395,20 +1395,29 @@ apply_shared (const Commit *commit,
   return NULL;
 }
 
-/* Runs one pass over the selected changes; the first failure stops it. */
-static gboolean
-run_pass (Commit             *commit,
-          GPtrArray          *changes,
-          const char * const *paths,
-          CommitPass          pass,
-          const char         *workdir,
-          const char         *dir,
-          GError            **error)
-{
-  g_autoptr(GPtrArray) dirs = g_ptr_array_new ();
-  g_autoptr(GPtrArray) others = g_ptr_array_new ();
-  ChangeRecord *failed;
+/* The selected changes, in path order: directories the stage pass makes,
+ * and the rest (files, symlinks, deletions). */
+typedef struct {
+  GPtrArray *dirs;
+  GPtrArray *others;
+} Selection;
 
+static void
+selection_clear (Selection *selection)
+{
+  g_clear_pointer (&selection->dirs, g_ptr_array_unref);
+  g_clear_pointer (&selection->others, g_ptr_array_unref);
+}
+
+G_DEFINE_AUTO_CLEANUP_CLEAR_FUNC (Selection, selection_clear)
+
+static void
+select_changes (Selection          *selection,
+                GPtrArray          *changes,
+                const char * const *paths)
+{
+  selection->dirs = g_ptr_array_new ();
+  selection->others = g_ptr_array_new ();
   for (guint i = 0; i < changes->len; i++)
     {
       ChangeRecord *record = changes->pdata[i];
@@ -1416,14 +1425,28 @@ run_pass (Commit             *commit,
       if (!selected (&record->public, paths))
         continue;
       if (record->public.kind != SANDLOCK_CHANGE_DELETED && S_ISDIR (record->upper.st_mode))
-        g_ptr_array_add (dirs, record);
+        g_ptr_array_add (selection->dirs, record);
       else
-        g_ptr_array_add (others, record);
+        g_ptr_array_add (selection->others, record);
     }
-  /* Directories are made in the stage pass, in order, before any file. */
-  failed = pass == PASS_STAGE ? apply_shared (commit, dirs, pass, TRUE) : NULL;
+}
+
+/* Runs one pass over the selected changes; the first failure stops it. */
+static gboolean
+run_pass (Commit          *commit,
+          const Selection *selection,
+          CommitPass       pass,
+          const char      *workdir,
+          const char      *dir,
+          GError         **error)
+{
+  ChangeRecord *failed;
+
+  /* Directories are made in the stage pass, in order, before any file
+   * (the install pass has nothing to do for them). */
+  failed = pass == PASS_STAGE ? apply_shared (commit, selection->dirs, pass, TRUE) : NULL;
   if (failed == NULL)
-    failed = apply_shared (commit, others, pass, pass == PASS_INSTALL);
+    failed = apply_shared (commit, selection->others, pass, pass == PASS_INSTALL);
   if (failed != NULL)
     {
       int saved = errno;
@@ -1490,6 +1513,7 @@ commit_layer (const char         *dir,
   sandlock_autofd int upper_fd = -1;
   sandlock_autofd int workdir_fd = -1;
   g_autoptr(SandlockReleaser) releaser = NULL;
+  g_auto(Selection) selection = { NULL };
   Commit commit = { .layer_id = layer_id, .can_link = TRUE, .target_dir = -1, .upper_dir = -1 };
 
   start_writing_back (upper);
@@ -1512,24 +1536,24 @@ commit_layer (const char         *dir,
   commit.upper_fd = upper_fd;
   commit.workdir_fd = workdir_fd;
   commit.releaser = releaser;
-  if (!run_pass (&commit, changes, paths, PASS_STAGE, workdir, dir, error) ||
-      !run_pass (&commit, changes, paths, PASS_INSTALL, workdir, dir, error))
+  select_changes (&selection, changes, paths);
+  if (!run_pass (&commit, &selection, PASS_STAGE, workdir, dir, error) ||
+      !run_pass (&commit, &selection, PASS_INSTALL, workdir, dir, error))
     {
       /* Staged files of a commit that did not finish would litter the
        * workdir (a journal replay stages them again). */
-      for (guint i = 0; i < changes->len; i++)
-        if (selected (changes->pdata[i], paths) &&
-            ((SandlockChange *) changes->pdata[i])->kind != SANDLOCK_CHANGE_DELETED)
-          apply_change (&commit, changes->pdata[i], PASS_UNSTAGE);
+      for (guint i = 0; i < selection.others->len; i++)
+        if (((SandlockChange *) selection.others->pdata[i])->kind != SANDLOCK_CHANGE_DELETED)
+          apply_change (&commit, selection.others->pdata[i], PASS_UNSTAGE);
       commit_leave_parent (&commit);
       return FALSE;
     }
   g_unlink (journal);
   if (paths == NULL)
     return remove_layer (dir, releaser, error);
-  for (guint i = changes->len; i-- > 0; )
-    if (selected (changes->pdata[i], paths))
-      forget_change (upper_fd, changes->pdata[i]);
+  /* Directories stay in the layer (changes below them may be kept). */
+  for (guint i = 0; i < selection.others->len; i++)
+    forget_change (upper_fd, selection.others->pdata[i]);
   remaining = read_layer (dir, workdir, NULL);
   if (remaining == NULL || remaining->len == 0)
     return remove_layer (dir, releaser, error);
