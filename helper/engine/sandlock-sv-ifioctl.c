@@ -391,6 +391,10 @@ answer_ethtool (SandlockSupervisor         *sv,
         g_assert (size <= sizeof report);
         if (!sandlock_supervisor_read (sv, req, data, &report, size))
           return -EFAULT;
+        /* Read twice: another thread of the program may have changed it
+         * between the reads. The request checked is the one that goes
+         * (another could be a SET, or write past @report). */
+        report.cmd = cmd;
         ifr.ifr_data = (void *) &report;
         if ((ret = view_ioctl (view, SIOCETHTOOL, &ifr)) < 0)
           return ret;
