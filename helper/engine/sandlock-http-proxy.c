@@ -1044,7 +1044,13 @@ on_accepted (GObject      *source,
   key = remote ? socket_address_key (remote) : NULL;
   g_mutex_lock (&proxy->lock);
   if (key != NULL)
-    g_hash_table_steal_extended (proxy->expected, key, NULL, (gpointer *) &expected);
+    {
+      /* A steal frees neither: the table's own key goes here. */
+      g_autofree char *stolen_key = NULL;
+
+      g_hash_table_steal_extended (proxy->expected, key, (gpointer *) &stolen_key,
+                                   (gpointer *) &expected);
+    }
   g_mutex_unlock (&proxy->lock);
   if (expected == NULL)
     return;   /* not a connection the supervisor sent: closed unanswered */
