@@ -740,6 +740,46 @@ test_proxy_refuses_strangers (void)
   g_spawn_close_pid (pid);
 }
 
+/* The HTTP ports a rule host is opened on are for TCP through the proxy
+ * alone: with UDP allowed, datagrams there (HTTP/3 over QUIC) would pass
+ * the rules by. A connect() or a sendto() of a UDP socket to them is
+ * refused; to another allowed port it goes. */
+static const char datagram_client[] =
+  "import socket, sys\n"
+  "def try_(f):\n"
+  "    s = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)\n"
+  "    try:\n"
+  "        f(s); return 'ok'\n"
+  "    except OSError as e:\n"
+  "        return str(e.errno)\n"
+  "    finally:\n"
+  "        s.close()\n"
+  "print(try_(lambda s: s.connect(('127.0.0.1', 80))),\n"
+  "      try_(lambda s: s.sendto(b'x', ('127.0.0.1', 80))),\n"
+  "      try_(lambda s: s.sendmsg([b'x'], [], 0, ('127.0.0.1', 80))),\n"
+  "      try_(lambda s: s.sendto(b'x', ('127.0.0.1', 5353))))\n";
+
+static void
+test_datagrams_refused (void)
+{
+  g_autofree char *script = NULL;
+  g_autofree char *out = NULL;
+  g_autofree char *expected = g_strdup_printf ("%d %d %d ok", EACCES, EACCES, EACCES);
+
+  if (!ready ())
+    return;
+  if (python_path == NULL)
+    {
+      g_test_skip ("python3 is not installed");
+      return;
+    }
+  script = tc_make_file (tmpdir, "datagram-client.py", datagram_client);
+  g_assert_cmpint (run_sandboxed (&out, POLICY ("--http-allow", "GET 127.0.0.1/ok/*",
+                                                 "--allow-udp", "--net-allow", "127.0.0.1:5353"),
+                                  COMMAND (python_path, script)), ==, 0);
+  g_assert_cmpstr (g_strstrip (out), ==, expected);
+}
+
 static void
 test_bad_rules (void)
 {
@@ -782,6 +822,7 @@ main (int    argc,
   g_test_add_func ("/http/malformed-and-slow", test_malformed_and_slow);
   g_test_add_func ("/http/request-body-bound", test_request_body_bound);
   g_test_add_func ("/http/proxy-refuses-strangers", test_proxy_refuses_strangers);
+  g_test_add_func ("/http/datagrams-refused", test_datagrams_refused);
   g_test_add_func ("/http/bad-rules", test_bad_rules);
   return g_test_run ();
 }

@@ -3,6 +3,7 @@
 
 #include <errno.h>
 #include <fcntl.h>
+#include <sys/socket.h>
 #include <sys/syscall.h>
 #include <sys/types.h>
 #include <unistd.h>
@@ -43,4 +44,17 @@ sandlock_chmod_at (int         dir_fd,
                    mode_t      mode)
 {
   return syscall (SYS_fchmodat2, dir_fd, name, mode, AT_SYMLINK_NOFOLLOW);
+}
+
+/* SO_DOMAIN, SO_TYPE of a socket: -1 when it cannot be read. */
+static inline int
+sandlock_socket_option (int fd,
+                        int name)
+{
+  int value = -1;
+  socklen_t len = sizeof value;
+
+  if (getsockopt (fd, SOL_SOCKET, name, &value, &len) < 0)
+    return -1;
+  return value;
 }

@@ -35,19 +35,6 @@
 #include "sandlock-fd.h"
 #include "sandlock-supervisor-private.h"
 
-/* SO_DOMAIN, SO_TYPE: -1 when it cannot be read. */
-static int
-socket_option (int fd,
-               int name)
-{
-  int value = -1;
-  socklen_t len = sizeof value;
-
-  if (getsockopt (fd, SOL_SOCKET, name, &value, &len) < 0)
-    return -1;
-  return value;
-}
-
 typedef struct {
   dev_t dev;
   ino_t ino;
@@ -311,6 +298,7 @@ on_connect (SandlockSupervisor         *sv,
   const struct sockaddr *target = (struct sockaddr *) &addr;
   socklen_t target_length = length;
   const char *rule = "observe";
+  gboolean inet = FALSE, proxied_port = FALSE;
   char detail[256];
   int error = 0;
 
@@ -333,7 +321,7 @@ on_connect (SandlockSupervisor         *sv,
     }
   sandlock_format_sockaddr (&addr, length, detail, sizeof detail);
 
-  if (socket_option (sock, SO_DOMAIN) == AF_UNIX && length > sizeof (sa_family_t) &&
+  if (sandlock_socket_option (sock, SO_DOMAIN) == AF_UNIX && length > sizeof (sa_family_t) &&
       addr.ss_family == AF_UNIX)
     {
       rule = "fs_writable";
@@ -344,21 +332,21 @@ on_connect (SandlockSupervisor         *sv,
   else if ((addr.ss_family == AF_INET && length >= sizeof (struct sockaddr_in)) ||
            (addr.ss_family == AF_INET6 && length >= sizeof (struct sockaddr_in6)))
     {
+      inet = TRUE;
       rule = "net_allow";
       error = check_destination (sv, (struct sockaddr *) &addr, length);
       /* The cheap test first: most sandboxes have no proxy. */
-      if (error == 0 &&
-          sandlock_http_proxy_intercepts (sv->http_proxy, (struct sockaddr *) &addr) &&
-          socket_option (sock, SO_TYPE) == SOCK_STREAM)
+      proxied_port = error == 0 &&
+                     sandlock_http_proxy_intercepts (sv->http_proxy, (struct sockaddr *) &addr);
+      /* Only TCP goes through the proxy: anything else (QUIC, or a socket
+       * whose type cannot be read) would pass its rules by. */
+      if (proxied_port && sandlock_socket_option (sock, SO_TYPE) != SOCK_STREAM)
         {
-          /* Through the HTTP proxy, which goes on where it was headed. */
-          error = sandlock_http_proxy_redirect (sv->http_proxy, sock, (struct sockaddr *) &addr,
-                                                req->pid, &proxied, &target_length);
-          target = (struct sockaddr *) &proxied;
-          g_strlcat (detail, " (HTTP proxy)", sizeof detail);
+          error = EACCES;
+          rule = "http_ports";
         }
-      else
-        redirect_loopback (sv, &addr);
+      else if (proxied_port)
+        g_strlcat (detail, " (HTTP proxy)", sizeof detail);
     }
 
   if (error == 0 &&
@@ -370,6 +358,17 @@ on_connect (SandlockSupervisor         *sv,
       sandlock_supervisor_emit (sv, req, "network", detail, SANDLOCK_VERDICT_DENY, error, rule);
       return;
     }
+  /* Allowed: only now is the socket bound for the proxy (a denied one is
+   * left as it was). */
+  if (error == 0 && proxied_port)
+    {
+      /* Through the HTTP proxy, which goes on where it was headed. */
+      error = sandlock_http_proxy_redirect (sv->http_proxy, sock, (struct sockaddr *) &addr,
+                                            req->pid, &proxied, &target_length);
+      target = (struct sockaddr *) &proxied;
+    }
+  else if (error == 0 && inet)
+    redirect_loopback (sv, &addr);
 
   if (error == 0 && g_str_equal (rule, "net_allow"))
     {

@@ -29,10 +29,11 @@
 #define MAX_IOV 64
 #define MAX_CONTROL 4096
 
-/* A destination the program named: IP ones must pass net_allow; others
- * (unix, on stream sockets that refuse them) are the kernel's. */
+/* A destination the program named on @sock: IP ones must pass net_allow;
+ * others (unix, on stream sockets that refuse them) are the kernel's. */
 static int
 check_name (SandlockSupervisor      *sv,
+            int                      sock,
             struct sockaddr_storage *addr,
             socklen_t                length,
             char                    *detail,
@@ -40,7 +41,16 @@ check_name (SandlockSupervisor      *sv,
 {
   sandlock_format_sockaddr (addr, length, detail, detail_size);
   if (addr->ss_family == AF_INET || addr->ss_family == AF_INET6)
-    return sandlock_net_allow_check (sv->net_allow, (struct sockaddr *) addr, length);
+    {
+      int error = sandlock_net_allow_check (sv->net_allow, (struct sockaddr *) addr, length);
+
+      /* A port the HTTP proxy takes is open for it alone: datagrams there
+       * (QUIC) would pass its rules by. */
+      if (error == 0 && sandlock_http_proxy_intercepts (sv->http_proxy, (struct sockaddr *) addr) &&
+          sandlock_socket_option (sock, SO_TYPE) != SOCK_STREAM)
+        error = EACCES;
+      return error;
+    }
   if (addr->ss_family == AF_UNIX)
     return 0;
   return EAFNOSUPPORT;
@@ -136,7 +146,7 @@ send_message (SandlockSupervisor         *sv,
       if (!sandlock_supervisor_read (sv, req, (guintptr) remote_msg->msg_name, &addr,
                                      remote_msg->msg_namelen))
         return -EFAULT;
-      if ((error = check_name (sv, &addr, remote_msg->msg_namelen, detail, detail_size)) != 0)
+      if ((error = check_name (sv, sock, &addr, remote_msg->msg_namelen, detail, detail_size)) != 0)
         return -error;
       msg.msg_name = &addr;
       msg.msg_namelen = remote_msg->msg_namelen;
@@ -216,7 +226,7 @@ on_sendto (SandlockSupervisor         *sv,
       sandlock_resp_deny (resp, EFAULT);
       return;
     }
-  if ((error = check_name (sv, &addr, msg.msg_namelen, detail, sizeof detail)) != 0)
+  if ((error = check_name (sv, sock, &addr, msg.msg_namelen, detail, sizeof detail)) != 0)
     {
       answer (sv, req, resp, -error, detail);
       return;
