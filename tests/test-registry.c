@@ -59,11 +59,12 @@ test_ps_kill_inspect (void)
   g_autofree char *out = NULL;
   g_autoptr(JsonParser) parser = json_parser_new ();
   GPid web = start_named ("web.local");
-  GPid api = start_named ("api.local");
+  /* A valid name may start with '.': listed like any other. */
+  GPid api = start_named (".api.local");
   JsonObject *record;
 
   wait_listed ("web.local", TRUE);
-  wait_listed ("api.local", TRUE);
+  wait_listed (".api.local", TRUE);
 
   g_assert_cmpint (tc_sandlock (&out, NULL, "inspect", "web.local", NULL), ==, 0);
   g_assert_true (json_parser_load_from_data (parser, out, -1, NULL));
@@ -79,11 +80,11 @@ test_ps_kill_inspect (void)
   g_assert_cmpint (tc_sandlock (NULL, NULL, "kill", "web.local", NULL), ==, 0);
   g_assert_cmpint (exit_status (web), ==, 128 + SIGKILL);
   wait_listed ("web.local", FALSE);
-  wait_listed ("api.local", TRUE);
+  wait_listed (".api.local", TRUE);
 
-  g_assert_cmpint (tc_sandlock (NULL, NULL, "kill", "api.local", NULL), ==, 0);
+  g_assert_cmpint (tc_sandlock (NULL, NULL, "kill", ".api.local", NULL), ==, 0);
   g_assert_cmpint (exit_status (api), ==, 128 + SIGKILL);
-  g_assert_cmpint (tc_sandlock (NULL, NULL, "kill", "api.local", NULL), ==, 1);
+  g_assert_cmpint (tc_sandlock (NULL, NULL, "kill", ".api.local", NULL), ==, 1);
 }
 
 /* `ps` running all along while sandboxes register: none is taken for a

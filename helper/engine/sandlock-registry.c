@@ -190,8 +190,12 @@ publish (const char  *tmp,
   }
 }
 
+/* An entry being made: not a valid sandbox name. */
+#define NEW_ENTRY_PREFIX "_new-"
+
 /*
- * The entry is made whole under a hidden name (lock held, record written,
+ * The entry is made whole under a name no sandbox can have ('_' is not
+ * allowed in names; one starting with '.' is) (lock held, record written,
  * control socket bound) and then renamed into place: nobody ever sees a
  * named entry without its lock held, so `sandlock ps` cannot take a
  * starting sandbox for a dead one and remove it.
@@ -221,7 +225,7 @@ sandlock_registry_register (const char          *name,
 
   if (g_mkdir_with_parents (base, 0700) < 0)
     goto failed;
-  reg->dir = g_build_filename (base, ".new-XXXXXX", NULL);
+  reg->dir = g_build_filename (base, NEW_ENTRY_PREFIX "XXXXXX", NULL);
   if (g_mkdtemp_full (reg->dir, 0700) == NULL)
     {
       g_clear_pointer (&reg->dir, g_free);
@@ -321,7 +325,7 @@ sandlock_registry_list (GError **error)
       char *info = NULL;
 
       /* Entries being made; one left by a crash goes once it is old. */
-      if (name[0] == '.')
+      if (g_str_has_prefix (name, NEW_ENTRY_PREFIX))
         {
           struct stat st;
 
