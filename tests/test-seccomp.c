@@ -538,11 +538,13 @@ test_fastopen (void)
   filter = compile (policy, &markers);
   expect (filter, "sendto_fastopen", MARK_EOPNOTSUPP);
   expect (filter, "sendmsg_fastopen", MARK_EOPNOTSUPP);
+  expect (filter, "sendmmsg_fastopen", MARK_EOPNOTSUPP);
   expect_not (NULL, "sendto_fastopen", MARK_EOPNOTSUPP);
 
   policy->allow_udp = TRUE;
   udp_filter = compile (policy, &markers);
   expect (udp_filter, "sendto_fastopen", MARK_EOPNOTSUPP);
+  expect (udp_filter, "sendmmsg_fastopen", MARK_EOPNOTSUPP);
 }
 
 static void

@@ -304,10 +304,10 @@ static int try_socket_netlink_netfilter (void) { return try_socket (AF_NETLINK, 
 static int try_socket_netlink_proto_high (void) { return try_socket (AF_NETLINK, SOCK_RAW, 0x100000000L | NETLINK_ROUTE); }
 static int try_socket_unix_dgram (void) { return try_socket (AF_UNIX, SOCK_DGRAM | SOCK_CLOEXEC, 0); }
 
-/* TCP Fast Open: a connect inside sendto() (or sendmsg()) to the
- * discard port of loopback, which nothing should answer. */
+/* TCP Fast Open: a connect inside sendto() (or sendmsg(), sendmmsg())
+ * to the discard port of loopback, which nothing should answer. */
 static int
-try_fastopen (int use_sendmsg)
+try_fastopen (int how)
 {
   struct sockaddr_in addr = { .sin_family = AF_INET, .sin_port = htons (9),
                               .sin_addr.s_addr = htonl (INADDR_LOOPBACK) };
@@ -319,13 +319,21 @@ try_fastopen (int use_sendmsg)
 
   if (fd < 0)
     return errno;
-  n = use_sendmsg ? sendmsg (fd, &msg, MSG_FASTOPEN | MSG_NOSIGNAL)
-                  : sendto (fd, "x", 1, MSG_FASTOPEN | MSG_NOSIGNAL,
-                            (struct sockaddr *) &addr, sizeof addr);
+  if (how == 2)
+    {
+      struct mmsghdr one = { .msg_hdr = msg };
+
+      n = sendmmsg (fd, &one, 1, MSG_FASTOPEN | MSG_NOSIGNAL);
+    }
+  else
+    n = how == 1 ? sendmsg (fd, &msg, MSG_FASTOPEN | MSG_NOSIGNAL)
+                 : sendto (fd, "x", 1, MSG_FASTOPEN | MSG_NOSIGNAL,
+                           (struct sockaddr *) &addr, sizeof addr);
   return n < 0 ? errno : 0;
 }
 static int try_sendto_fastopen (void) { return try_fastopen (0); }
 static int try_sendmsg_fastopen (void) { return try_fastopen (1); }
+static int try_sendmmsg_fastopen (void) { return try_fastopen (2); }
 
 static int
 try_socketpair (long family)
@@ -505,6 +513,7 @@ static const TryEntry try_entries[] = {
   TRY (socket_unix_dgram),
   TRY (sendto_fastopen),
   TRY (sendmsg_fastopen),
+  TRY (sendmmsg_fastopen),
   TRY (socketpair_unix),
   TRY (socketpair_inet),
   TRY (getpid),
