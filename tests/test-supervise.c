@@ -721,6 +721,52 @@ test_netlink_loopback_only (void)
     }
 }
 
+/* The program cannot change the view: the namespace the view's sockets
+ * come from belongs to a user namespace beside the sandbox's, where it has
+ * no capabilities. */
+static void
+test_netlink_view_read_only (void)
+{
+  const char *ip = g_file_test ("/usr/sbin/ip", G_FILE_TEST_IS_EXECUTABLE) ? "/usr/sbin/ip"
+                   : g_file_test ("/usr/bin/ip", G_FILE_TEST_IS_EXECUTABLE) ? "/usr/bin/ip"
+                   : NULL;
+  const char *changes[][8] = {
+    { "addr", "add", "10.9.9.9/32", "dev", "lo", NULL },
+    { "link", "set", "lo", "down", NULL },
+    { "link", "add", "sandlock0", "type", "dummy", NULL },
+  };
+  g_autofree char *host = host_interfaces ();
+  g_autofree char *out = NULL;
+
+  if (host == NULL)
+    return;
+  if (ip == NULL)
+    {
+      g_test_skip ("no ip(8) here");
+      return;
+    }
+  for (guint i = 0; i < G_N_ELEMENTS (changes); i++)
+    {
+      g_autoptr(GPtrArray) args = g_ptr_array_new ();
+      g_autofree char *err = NULL;
+      const char * const system[] = { "run", "-r", "/usr", "-r", "/lib", "-r", "/lib64",
+                                      "-r", "/bin", "-r", "/sbin", "-r", "/etc", "--", ip };
+
+      for (guint j = 0; j < G_N_ELEMENTS (system); j++)
+        g_ptr_array_add (args, (gpointer) system[j]);
+      for (guint j = 0; changes[i][j] != NULL; j++)
+        g_ptr_array_add (args, (gpointer) changes[i][j]);
+      g_ptr_array_add (args, NULL);
+      g_assert_cmpint (tc_sandlockv (NULL, &err, (const char * const *) args->pdata), !=, 0);
+      g_assert_nonnull (strstr (err, "Operation not permitted"));
+    }
+  g_assert_cmpint (tc_sandlock (&out, NULL, "run", "-r", "/usr", "-r", "/lib", "-r", "/lib64",
+                                "-r", "/bin", "-r", "/sbin", "-r", "/etc",
+                                "--", ip, "-o", "addr", NULL), ==, 0);
+  g_assert_null (strstr (out, "10.9.9.9"));
+  g_assert_null (strstr (out, "sandlock0"));
+}
+
 /* The view is netlink's alone: TCP goes on through the host's network,
  * on both the supervisor's path and Landlock's. */
 static void
@@ -1169,6 +1215,7 @@ main (int    argc,
   g_test_add_func ("/supervise/unix/symlink-and-relative", test_unix_symlink_and_relative);
   g_test_add_func ("/supervise/unix/datagrams-refused", test_unix_datagrams_refused);
   g_test_add_func ("/supervise/netlink/loopback-only", test_netlink_loopback_only);
+  g_test_add_func ("/supervise/netlink/view-read-only", test_netlink_view_read_only);
   g_test_add_func ("/supervise/netlink/tcp-unchanged", test_netlink_and_tcp);
   g_test_add_func ("/supervise/netlink/socket-flags", test_netlink_socket_flags);
   g_test_add_func ("/supervise/netlink/without-user-namespace", test_netlink_without_user_namespace);
