@@ -12,7 +12,6 @@
 #include <fcntl.h>
 #include <sched.h>
 #include <sys/syscall.h>
-#include <sys/uio.h>
 #include <unistd.h>
 
 #include "sandlock-supervisor-private.h"
@@ -45,10 +44,7 @@ on_sched_getaffinity (SandlockSupervisor         *sv,
   for (guint cpu = 0; cpu < n; cpu++)
     mask[cpu / 64] |= G_GUINT64_CONSTANT (1) << (cpu % 64);
   {
-    struct iovec local = { mask, size };
-    struct iovec remote = { (void *) (guintptr) req->data.args[2], size };
-
-    if (process_vm_writev (req->pid, &local, 1, &remote, 1, 0) != (ssize_t) size)
+    if (!sandlock_supervisor_write (sv, req, req->data.args[2], mask, size))
       {
         sandlock_resp_deny (resp, EFAULT);
         return;

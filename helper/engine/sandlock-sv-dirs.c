@@ -15,7 +15,6 @@
 #include <fcntl.h>
 #include <stdio.h>
 #include <sys/syscall.h>
-#include <sys/uio.h>
 #include <unistd.h>
 
 #include "sandlock-fd.h"
@@ -114,10 +113,7 @@ on_getdents64 (SandlockSupervisor         *sv,
     }
   if (used > 0)
     {
-      struct iovec local = { out, used };
-      struct iovec remote = { (void *) (guintptr) req->data.args[1], used };
-
-      if (process_vm_writev (req->pid, &local, 1, &remote, 1, 0) != (ssize_t) used)
+      if (!sandlock_supervisor_write (sv, req, req->data.args[1], out, used))
         {
           sandlock_resp_deny (resp, EFAULT);
           return;

@@ -18,7 +18,6 @@
 #include <sys/socket.h>
 #include <sys/stat.h>
 #include <sys/syscall.h>
-#include <sys/uio.h>
 #include <unistd.h>
 
 #include "sandlock-fd.h"
@@ -157,19 +156,12 @@ on_getsockname (SandlockSupervisor         *sv,
     }
 
   *port_of (&addr) = g_htons (GPOINTER_TO_INT (virtual_port));
-  {
-    struct iovec local[2] = { { &addr, MIN (room, length) }, { &length, sizeof length } };
-    struct iovec remote[2] = {
-      { (void *) (guintptr) req->data.args[1], MIN (room, length) },
-      { (void *) (guintptr) req->data.args[2], sizeof length },
-    };
-
-    if (process_vm_writev (req->pid, local, 2, remote, 2, 0) < 0)
-      {
-        sandlock_resp_deny (resp, EFAULT);
-        return;
-      }
-  }
+  if (!sandlock_supervisor_write (sv, req, req->data.args[1], &addr, MIN (room, length)) ||
+      !sandlock_supervisor_write (sv, req, req->data.args[2], &length, sizeof length))
+    {
+      sandlock_resp_deny (resp, EFAULT);
+      return;
+    }
   sandlock_resp_return (resp, 0);
 }
 

@@ -101,7 +101,8 @@ on_getrandom (SandlockSupervisor         *sv,
   guint8 chunk[CHUNK];
   gsize done = 0;
 
-  while (done < length)
+  /* Checked first: a dead caller's pid may be another process's now. */
+  while (done < length && sandlock_supervisor_id_valid (sv, req))
     {
       gsize n = MIN (length - done, sizeof chunk);
       struct iovec local = { chunk, n };

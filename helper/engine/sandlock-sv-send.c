@@ -305,14 +305,8 @@ on_sendmmsg (SandlockSupervisor         *sv,
         }
       /* How much went, as the kernel tells it. */
       length = result;
-      {
-        struct iovec local = { &length, sizeof length };
-        struct iovec remote = {
-          (void *) (guintptr) (address + G_STRUCT_OFFSET (struct mmsghdr, msg_len)),
-          sizeof length,
-        };
-        process_vm_writev (req->pid, &local, 1, &remote, 1, 0);
-      }
+      sandlock_supervisor_write (sv, req, address + G_STRUCT_OFFSET (struct mmsghdr, msg_len),
+                                 &length, sizeof length);
     }
   sandlock_resp_return (resp, sent);
 }

@@ -22,7 +22,6 @@
 #include <sys/auxv.h>
 #include <sys/syscall.h>
 #include <sys/time.h>
-#include <sys/uio.h>
 #include <time.h>
 #include <unistd.h>
 
@@ -221,15 +220,13 @@ shifted_now (SandlockSupervisor *sv,
 }
 
 static gboolean
-write_out (const struct seccomp_notif *req,
+write_out (SandlockSupervisor         *sv,
+           const struct seccomp_notif *req,
            guint64                     address,
            const void                 *data,
            gsize                       length)
 {
-  struct iovec local = { (void *) data, length };
-  struct iovec remote = { (void *) (guintptr) address, length };
-
-  return process_vm_writev (req->pid, &local, 1, &remote, 1, 0) == (ssize_t) length;
+  return sandlock_supervisor_write (sv, req, address, data, length);
 }
 
 static void
@@ -246,7 +243,7 @@ on_clock_gettime (SandlockSupervisor         *sv,
       return;
     }
   shifted_now (sv, id == CLOCK_REALTIME_ALARM ? CLOCK_REALTIME : id, &ts);
-  if (write_out (req, req->data.args[1], &ts, sizeof ts))
+  if (write_out (sv, req, req->data.args[1], &ts, sizeof ts))
     sandlock_resp_return (resp, 0);
   else
     sandlock_resp_deny (resp, EFAULT);
@@ -264,8 +261,8 @@ on_gettimeofday (SandlockSupervisor         *sv,
   shifted_now (sv, CLOCK_REALTIME, &ts);
   tv.tv_sec = ts.tv_sec;
   tv.tv_usec = ts.tv_nsec / 1000;
-  if ((req->data.args[0] != 0 && !write_out (req, req->data.args[0], &tv, sizeof tv)) ||
-      (req->data.args[1] != 0 && !write_out (req, req->data.args[1], &tz, sizeof tz)))
+  if ((req->data.args[0] != 0 && !write_out (sv, req, req->data.args[0], &tv, sizeof tv)) ||
+      (req->data.args[1] != 0 && !write_out (sv, req, req->data.args[1], &tz, sizeof tz)))
     sandlock_resp_deny (resp, EFAULT);
   else
     sandlock_resp_return (resp, 0);
@@ -283,7 +280,7 @@ on_time (SandlockSupervisor         *sv,
   shifted_now (sv, CLOCK_REALTIME, &ts);
   seconds = ts.tv_sec;
   if (req->data.args[0] != 0 &&
-      !write_out (req, req->data.args[0], &seconds, sizeof seconds))
+      !write_out (sv, req, req->data.args[0], &seconds, sizeof seconds))
     sandlock_resp_deny (resp, EFAULT);
   else
     sandlock_resp_return (resp, seconds);
