@@ -73,20 +73,47 @@ entry_alive (const char *dir)
   return errno == EWOULDBLOCK;
 }
 
-/* Empties the entry through a descriptor of the directory itself, so a
- * new entry renamed onto the same name meanwhile is not touched; then the
- * rmdir, which fails on that one: it is never empty. */
+/* Empties the entry open as @fd, so a new entry renamed onto the same
+ * name meanwhile is not touched; then the rmdir, which fails on that one:
+ * it is never empty. */
 static void
-remove_entry (const char *dir)
+empty_and_remove (int         fd,
+                  const char *dir)
 {
   const char *files[] = { "control", "info.json", "lock" };
-  sandlock_autofd int fd = open (dir, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
 
-  if (fd < 0)
-    return;
   for (guint i = 0; i < G_N_ELEMENTS (files); i++)
     unlinkat (fd, files[i], 0);
   g_rmdir (dir);
+}
+
+/* The owner's own removal (it holds the lock). */
+static void
+remove_entry (const char *dir)
+{
+  sandlock_autofd int fd = open (dir, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
+
+  if (fd >= 0)
+    empty_and_remove (fd, dir);
+}
+
+/* Removes the entry unless its owner still holds its lock, and says
+ * whether it was stale. The lock taken and the files removed are those of
+ * one directory, opened once: a live entry renamed onto the name between
+ * a check and a removal by path would have lost its files. */
+static gboolean
+remove_if_stale (const char *dir)
+{
+  sandlock_autofd int fd = open (dir, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
+  sandlock_autofd int lock = -1;
+
+  if (fd < 0)
+    return TRUE;   /* gone already */
+  lock = openat (fd, "lock", O_RDONLY | O_CLOEXEC);
+  if (lock >= 0 && flock (lock, LOCK_EX | LOCK_NB) < 0)
+    return FALSE;
+  empty_and_remove (fd, dir);
+  return TRUE;
 }
 
 static int
@@ -168,26 +195,25 @@ publish (const char  *tmp,
          const char  *name,
          GError     **error)
 {
+  int saved = 0;
+
   for (guint attempt = 0; attempt < 3; attempt++)
     {
       if (rename (tmp, dir) == 0)
         return TRUE;
-      if (errno != EEXIST && errno != ENOTEMPTY)
+      saved = errno;
+      if (saved != EEXIST && saved != ENOTEMPTY)
         break;
-      if (entry_alive (dir))
+      if (!remove_if_stale (dir))   /* stale: its owner died */
         {
           g_set_error (error, SANDLOCK_ERROR, SANDLOCK_ERROR_SETUP,
                        "a sandbox named \"%s\" is already running (see sandlock ps)", name);
           return FALSE;
         }
-      remove_entry (dir);   /* stale: its owner died */
     }
-  {
-    int saved = errno;
-    g_set_error (error, SANDLOCK_ERROR, SANDLOCK_ERROR_SETUP,
-                 "cannot register the sandbox \"%s\" as %s: %s", name, dir, g_strerror (saved));
-    return FALSE;
-  }
+  g_set_error (error, SANDLOCK_ERROR, SANDLOCK_ERROR_SETUP,
+               "cannot register the sandbox \"%s\" as %s: %s", name, dir, g_strerror (saved));
+  return FALSE;
 }
 
 /* An entry being made: not a valid sandbox name. */
@@ -329,16 +355,12 @@ sandlock_registry_list (GError **error)
         {
           struct stat st;
 
-          if (stat (path, &st) == 0 && st.st_mtime < g_get_real_time () / G_USEC_PER_SEC - 60 &&
-              !entry_alive (path))
-            remove_entry (path);
+          if (stat (path, &st) == 0 && st.st_mtime < g_get_real_time () / G_USEC_PER_SEC - 60)
+            remove_if_stale (path);
           continue;
         }
-      if (!entry_alive (path))
-        {
-          remove_entry (path);   /* stale entries of dead sandboxes go */
-          continue;
-        }
+      if (remove_if_stale (path))
+        continue;   /* stale entries of dead sandboxes go */
       if (g_file_get_contents (info_path, &info, NULL, NULL))
         g_ptr_array_add (infos, info);
     }
