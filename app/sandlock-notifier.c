@@ -193,14 +193,14 @@ on_show_sandbox (GSimpleAction *action,
                  gpointer       user_data)
 {
   SandlockNotifier *self = user_data;
-  GtkWindow *window;
+  SandlockWindow *window;
 
   if (self->app == NULL)
     return;
-  g_application_activate (G_APPLICATION (self->app));
-  window = gtk_application_get_active_window (GTK_APPLICATION (self->app));
-  if (SANDLOCK_IS_WINDOW (window))
-    sandlock_window_select (SANDLOCK_WINDOW (window), g_variant_get_string (parameter, NULL));
+  /* The main window, even when the audit log is the active one. */
+  window = sandlock_application_get_main_window (self->app);
+  gtk_window_present (GTK_WINDOW (window));
+  sandlock_window_select (window, g_variant_get_string (parameter, NULL));
 }
 
 static void

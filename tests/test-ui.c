@@ -489,6 +489,34 @@ test_launch_error_inline (void)
   gtk_window_destroy (GTK_WINDOW (dialog));
 }
 
+/* Clicking a notification shows its sandbox in the main window, also
+ * when the audit log window is the application's active one. */
+static void
+test_notification_shows_sandbox (void)
+{
+  GListModel *sandboxes = sandlock_application_get_sandboxes (app);
+  const char *path = NULL;
+  GtkWindow *audit;
+
+  for (guint i = 0; path == NULL && i < g_list_model_get_n_items (sandboxes); i++)
+    {
+      g_autoptr(SandlockDbusSandbox) sandbox = g_list_model_get_item (sandboxes, i);
+
+      if (g_strcmp0 (sandlock_dbus_sandbox_get_name (sandbox), "ui-output") == 0)
+        path = g_dbus_proxy_get_object_path (G_DBUS_PROXY (sandbox));
+    }
+  g_assert_nonnull (path);
+  g_assert_false (selected_is ("ui-output"));
+
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (window), "win.audit", NULL));
+  audit = gtk_application_get_active_window (GTK_APPLICATION (app));
+  g_assert_false (SANDLOCK_IS_WINDOW (audit));
+
+  g_action_group_activate_action (G_ACTION_GROUP (app), "show-sandbox", g_variant_new_string (path));
+  tu_iterate_until (selected_is, (gpointer) "ui-output");
+  gtk_window_destroy (audit);
+}
+
 int
 main (int    argc,
       char **argv)
@@ -513,6 +541,7 @@ main (int    argc,
   g_test_add_func ("/ui/ports", test_ports);
   g_test_add_func ("/ui/changes-commit-selected", test_changes_commit_selected);
   g_test_add_func ("/ui/launch-error-inline", test_launch_error_inline);
+  g_test_add_func ("/ui/notification-shows-sandbox", test_notification_shows_sandbox);
   status = g_test_run ();
 
   gtk_window_destroy (GTK_WINDOW (window));
