@@ -5,6 +5,7 @@
 #include <glib/gi18n.h>
 
 #include "sandlock-notifier.h"
+#include "sandlock-settings.h"
 #include "sandlock-window.h"
 
 /* Marks on each sandbox proxy: watched at all, and what was told already. */
@@ -223,13 +224,7 @@ sandlock_notifier_class_init (SandlockNotifierClass *klass)
 static void
 sandlock_notifier_init (SandlockNotifier *self)
 {
-  GSettingsSchemaSource *source = g_settings_schema_source_get_default ();
-  g_autoptr(GSettingsSchema) schema = NULL;
-
-  if (source != NULL)
-    schema = g_settings_schema_source_lookup (source, "org.sandlock.Sandlock", TRUE);
-  if (schema != NULL)
-    self->settings = g_settings_new_full (schema, NULL, NULL);
+  self->settings = sandlock_settings_new ();
 }
 
 SandlockNotifier *
