@@ -586,6 +586,18 @@ spin_new (const char *label,
   return spin;
 }
 
+GtkWidget *
+sandlock_policy_problem_row_new (void)
+{
+  GtkWidget *row = adw_action_row_new ();
+
+  adw_preferences_row_set_use_markup (ADW_PREFERENCES_ROW (row), FALSE);
+  adw_action_row_add_prefix (ADW_ACTION_ROW (row), gtk_image_new_from_icon_name ("dialog-error-symbolic"));
+  gtk_widget_add_css_class (row, "policy-problem-row");
+  gtk_widget_set_visible (row, FALSE);
+  return row;
+}
+
 static void
 build_list (SandlockPolicyEditor *self,
             FieldUi              *ui,
@@ -600,12 +612,7 @@ build_list (SandlockPolicyEditor *self,
                                   adw_preferences_group_get_title (group), -1);
   adw_preferences_group_add (group, GTK_WIDGET (ui->list));
 
-  ui->problem_row = adw_action_row_new ();
-  adw_preferences_row_set_use_markup (ADW_PREFERENCES_ROW (ui->problem_row), FALSE);
-  adw_action_row_add_prefix (ADW_ACTION_ROW (ui->problem_row),
-                             gtk_image_new_from_icon_name ("dialog-error-symbolic"));
-  gtk_widget_add_css_class (ui->problem_row, "policy-problem-row");
-  gtk_widget_set_visible (ui->problem_row, FALSE);
+  ui->problem_row = sandlock_policy_problem_row_new ();
   gtk_list_box_append (ui->list, ui->problem_row);
 
   ui->empty_row = adw_action_row_new ();
