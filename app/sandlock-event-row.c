@@ -426,13 +426,6 @@ sandlock_event_row_set_event (SandlockEventRow *self,
   gtk_widget_queue_draw (GTK_WIDGET (self));
 }
 
-SandlockEvent *
-sandlock_event_row_get_event (SandlockEventRow *self)
-{
-  g_return_val_if_fail (SANDLOCK_IS_EVENT_ROW (self), NULL);
-  return self->event;
-}
-
 /* ---- GObject ------------------------------------------------------------ */
 
 static void
