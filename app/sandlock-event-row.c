@@ -14,7 +14,6 @@ struct _SandlockEventRow {
 
   SandlockEventColumns *columns;
   SandlockEvent        *event;
-  gboolean              denied;
   /* Made when first drawn; text set when drawn and changed. */
   PangoLayout          *layouts[SANDLOCK_EVENT_N_COLUMNS];
 };
@@ -404,24 +403,17 @@ void
 sandlock_event_row_set_event (SandlockEventRow *self,
                               SandlockEvent    *event)
 {
-  gboolean denied;
-
   g_return_if_fail (SANDLOCK_IS_EVENT_ROW (self));
   g_return_if_fail (event == NULL || SANDLOCK_IS_EVENT (event));
 
   if (!g_set_object (&self->event, event))
     return;
 
-  /* Only when it changes: a new style class restyles the row. */
-  denied = event != NULL && sandlock_event_is_denied (event);
-  if (denied != self->denied)
-    {
-      self->denied = denied;
-      if (denied)
-        gtk_widget_add_css_class (GTK_WIDGET (self), "denied");
-      else
-        gtk_widget_remove_css_class (GTK_WIDGET (self), "denied");
-    }
+  /* GTK restyles the row only when the class comes or goes. */
+  if (event != NULL && sandlock_event_is_denied (event))
+    gtk_widget_add_css_class (GTK_WIDGET (self), "denied");
+  else
+    gtk_widget_remove_css_class (GTK_WIDGET (self), "denied");
   update_accessible_label (self);
   gtk_widget_queue_draw (GTK_WIDGET (self));
 }
