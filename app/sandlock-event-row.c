@@ -125,21 +125,17 @@ new_layout (PangoContext        *context,
   return layout;
 }
 
-/* The shared layout of @text in @column, or NULL (not shared, too many). */
-static PangoLayout *
-lookup_shared (PangoContext        *context,
-               SandlockEventColumn  column,
-               const char          *text)
+/* Drops the shared layouts if they were made for another kind of
+ * @context than this row's: checked once per row drawn. */
+static void
+check_shared (PangoContext *context)
 {
   const PangoFontDescription *font = pango_context_get_font_description (context);
   const cairo_font_options_t *options = pango_cairo_context_get_font_options (context);
   PangoFontMap *font_map = pango_context_get_font_map (context);
   PangoDirection direction = pango_context_get_base_dir (context);
   double resolution = pango_cairo_context_get_resolution (context);
-  PangoLayout *layout;
 
-  if (!is_shared (column))
-    return NULL;
   if (shared.font == NULL || !pango_font_description_equal (font, shared.font) ||
       (options == NULL) != (shared.options == NULL) ||
       (options != NULL && !cairo_font_options_equal (options, shared.options)) ||
@@ -157,6 +153,19 @@ lookup_shared (PangoContext        *context,
         if (shared.layouts[i] != NULL)
           g_hash_table_remove_all (shared.layouts[i]);
     }
+}
+
+/* The shared layout of @text in @column, or NULL (not shared, too many);
+ * check_shared() has seen @context. */
+static PangoLayout *
+lookup_shared (PangoContext        *context,
+               SandlockEventColumn  column,
+               const char          *text)
+{
+  PangoLayout *layout;
+
+  if (!is_shared (column))
+    return NULL;
   if (shared.layouts[column] == NULL)
     shared.layouts[column] = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, g_object_unref);
   layout = g_hash_table_lookup (shared.layouts[column], text);
@@ -197,6 +206,7 @@ sandlock_event_row_snapshot (GtkWidget   *widget,
   if (self->event == NULL)
     return;
 
+  check_shared (pango_context);
   sandlock_event_columns_place (self->columns, gtk_widget_get_width (widget), direction, x, widths);
   for (guint i = 0; i < SANDLOCK_EVENT_N_COLUMNS; i++)
     {
