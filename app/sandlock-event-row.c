@@ -342,6 +342,39 @@ sandlock_event_row_measure (GtkWidget      *widget,
 }
 
 /* The detail in full, and why a call was denied. */
+char *
+sandlock_event_row_tooltip_text (SandlockEvent       *event,
+                                 SandlockEventColumn  column)
+{
+  const char *rule;
+  int error;
+
+  g_return_val_if_fail (SANDLOCK_IS_EVENT (event), NULL);
+
+  switch (column)
+    {
+    case SANDLOCK_EVENT_COLUMN_DETAIL:
+      if (*sandlock_event_get_detail (event) == '\0')
+        return NULL;
+      return g_strdup (sandlock_event_get_detail (event));
+
+    case SANDLOCK_EVENT_COLUMN_VERDICT:
+      rule = sandlock_event_get_rule (event);
+      error = sandlock_event_get_errno (event);
+      if (error != 0 && *rule != '\0')
+        /* Translators: "Permission denied (rule: fs_writable)" */
+        return g_strdup_printf (_("%s (rule: %s)"), g_strerror (error), rule);
+      if (error != 0)
+        return g_strdup (g_strerror (error));
+      if (*rule != '\0')
+        return g_strdup_printf (_("Rule: %s"), rule);
+      return NULL;
+
+    default:
+      return NULL;
+    }
+}
+
 static gboolean
 sandlock_event_row_query_tooltip (GtkWidget  *widget,
                                   int         x,
@@ -351,40 +384,18 @@ sandlock_event_row_query_tooltip (GtkWidget  *widget,
 {
   SandlockEventRow *self = SANDLOCK_EVENT_ROW (widget);
   g_autofree char *text = NULL;
-  const char *rule;
-  int error;
 
   if (self->event == NULL)
     return FALSE;
-
-  switch (keyboard ? SANDLOCK_EVENT_COLUMN_DETAIL :
-          sandlock_event_columns_at (self->columns, gtk_widget_get_width (widget),
-                                     gtk_widget_get_direction (widget), x))
-    {
-    case SANDLOCK_EVENT_COLUMN_DETAIL:
-      if (*sandlock_event_get_detail (self->event) == '\0')
-        return FALSE;
-      gtk_tooltip_set_text (tooltip, sandlock_event_get_detail (self->event));
-      return TRUE;
-
-    case SANDLOCK_EVENT_COLUMN_VERDICT:
-      rule = sandlock_event_get_rule (self->event);
-      error = sandlock_event_get_errno (self->event);
-      if (error != 0 && *rule != '\0')
-        /* Translators: "Permission denied (rule: fs_writable)" */
-        text = g_strdup_printf (_("%s (rule: %s)"), g_strerror (error), rule);
-      else if (error != 0)
-        text = g_strdup (g_strerror (error));
-      else if (*rule != '\0')
-        text = g_strdup_printf (_("Rule: %s"), rule);
-      else
-        return FALSE;
-      gtk_tooltip_set_text (tooltip, text);
-      return TRUE;
-
-    default:
-      return FALSE;
-    }
+  text = sandlock_event_row_tooltip_text (self->event, keyboard ? SANDLOCK_EVENT_COLUMN_DETAIL :
+                                          sandlock_event_columns_at (self->columns,
+                                                                     gtk_widget_get_width (widget),
+                                                                     gtk_widget_get_direction (widget),
+                                                                     x));
+  if (text == NULL)
+    return FALSE;
+  gtk_tooltip_set_text (tooltip, text);
+  return TRUE;
 }
 
 /* ---- Taking an event ---------------------------------------------------- */

@@ -32,5 +32,9 @@ const char    *sandlock_event_row_column_text (SandlockEvent       *event,
                                                SandlockEventColumn  column,
                                                char                *buffer,
                                                gsize                size);
+/* Its tooltip: the detail in full, or why a call was denied; NULL for
+ * none. */
+char          *sandlock_event_row_tooltip_text (SandlockEvent       *event,
+                                                SandlockEventColumn  column);
 
 G_END_DECLS
