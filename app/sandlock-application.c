@@ -77,13 +77,12 @@ sandlock_application_startup (GApplication *app)
   self->notifier = sandlock_notifier_new (self);
 }
 
-/* The main window, made if there is none. Not simply the active window:
- * the audit log is a window of the application too. */
-static SandlockWindow *
-main_window (SandlockApplication *self)
+SandlockWindow *
+sandlock_application_get_main_window (SandlockApplication *self)
 {
   SandlockWindow *window;
 
+  g_return_val_if_fail (SANDLOCK_IS_APPLICATION (self), NULL);
   for (GList *l = gtk_application_get_windows (GTK_APPLICATION (self)); l != NULL; l = l->next)
     if (SANDLOCK_IS_WINDOW (l->data))
       return l->data;
@@ -97,14 +96,14 @@ main_window (SandlockApplication *self)
 static void
 sandlock_application_activate (GApplication *app)
 {
-  gtk_window_present (GTK_WINDOW (main_window (SANDLOCK_APPLICATION (app))));
+  gtk_window_present (GTK_WINDOW (sandlock_application_get_main_window (SANDLOCK_APPLICATION (app))));
 }
 
 static void
 open_launch (SandlockApplication *self,
              const char * const  *argv)
 {
-  SandlockWindow *window = main_window (self);
+  SandlockWindow *window = sandlock_application_get_main_window (self);
 
   gtk_window_present (GTK_WINDOW (window));
   sandlock_window_open_launch (window, argv);
@@ -135,7 +134,7 @@ sandlock_application_open (GApplication  *app,
         {
           g_autofree char *uri = g_file_get_uri (files[i]);
           g_autofree char *message = not_local_message (uri);
-          SandlockWindow *window = main_window (self);
+          SandlockWindow *window = sandlock_application_get_main_window (self);
 
           gtk_window_present (GTK_WINDOW (window));
           sandlock_window_toast (window, message);

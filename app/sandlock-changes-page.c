@@ -53,7 +53,7 @@ static void load        (SandlockChangesPage *self);
 static void show_change (SandlockChangesPage *self,
                          SandlockChange      *change);
 
-/* Failures of the helper become a toast on the window. */
+/* Running or paused: its changes are not final yet. */
 static gboolean
 sandbox_running (SandlockDbusSandbox *sandbox)
 {

@@ -20,14 +20,6 @@ struct _SandlockEventHeader {
   int                   drag_sign;
 };
 
-enum {
-  PROP_0,
-  PROP_COLUMNS,
-  N_PROPS
-};
-
-static GParamSpec *properties[N_PROPS];
-
 G_DEFINE_FINAL_TYPE (SandlockEventHeader, sandlock_event_header, GTK_TYPE_WIDGET)
 
 /*
@@ -178,13 +170,6 @@ sandlock_event_header_size_allocate (GtkWidget *widget,
 
 /* ---- GObject ------------------------------------------------------------ */
 
-SandlockEventColumns *
-sandlock_event_header_get_columns (SandlockEventHeader *self)
-{
-  g_return_val_if_fail (SANDLOCK_IS_EVENT_HEADER (self), NULL);
-  return self->columns;
-}
-
 void
 sandlock_event_header_set_columns (SandlockEventHeader  *self,
                                    SandlockEventColumns *columns)
@@ -200,43 +185,6 @@ sandlock_event_header_set_columns (SandlockEventHeader  *self,
   if (columns != NULL)
     g_signal_connect_swapped (columns, "changed", G_CALLBACK (gtk_widget_queue_resize), self);
   gtk_widget_queue_resize (GTK_WIDGET (self));
-  g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_COLUMNS]);
-}
-
-static void
-sandlock_event_header_get_property (GObject    *object,
-                                    guint       prop_id,
-                                    GValue     *value,
-                                    GParamSpec *pspec)
-{
-  SandlockEventHeader *self = SANDLOCK_EVENT_HEADER (object);
-
-  switch (prop_id)
-    {
-    case PROP_COLUMNS:
-      g_value_set_object (value, self->columns);
-      break;
-    default:
-      G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
-    }
-}
-
-static void
-sandlock_event_header_set_property (GObject      *object,
-                                    guint         prop_id,
-                                    const GValue *value,
-                                    GParamSpec   *pspec)
-{
-  SandlockEventHeader *self = SANDLOCK_EVENT_HEADER (object);
-
-  switch (prop_id)
-    {
-    case PROP_COLUMNS:
-      sandlock_event_header_set_columns (self, g_value_get_object (value));
-      break;
-    default:
-      G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
-    }
 }
 
 static void
@@ -256,16 +204,9 @@ sandlock_event_header_class_init (SandlockEventHeaderClass *klass)
   GObjectClass *object_class = G_OBJECT_CLASS (klass);
   GtkWidgetClass *widget_class = GTK_WIDGET_CLASS (klass);
 
-  object_class->get_property = sandlock_event_header_get_property;
-  object_class->set_property = sandlock_event_header_set_property;
   object_class->dispose = sandlock_event_header_dispose;
   widget_class->measure = sandlock_event_header_measure;
   widget_class->size_allocate = sandlock_event_header_size_allocate;
-
-  properties[PROP_COLUMNS] =
-    g_param_spec_object ("columns", NULL, NULL, SANDLOCK_TYPE_EVENT_COLUMNS,
-                         G_PARAM_READWRITE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS);
-  g_object_class_install_properties (object_class, N_PROPS, properties);
 
   /* GtkColumnView's nodes, for the theme: header > button > box > label. */
   gtk_widget_class_set_css_name (widget_class, "header");
@@ -311,10 +252,4 @@ sandlock_event_header_init (SandlockEventHeader *self)
   gtk_event_controller_set_propagation_phase (GTK_EVENT_CONTROLLER (gesture), GTK_PHASE_CAPTURE);
   g_signal_connect (gesture, "pressed", G_CALLBACK (on_pressed), self);
   gtk_widget_add_controller (GTK_WIDGET (self), GTK_EVENT_CONTROLLER (gesture));
-}
-
-GtkWidget *
-sandlock_event_header_new (void)
-{
-  return g_object_new (SANDLOCK_TYPE_EVENT_HEADER, NULL);
 }

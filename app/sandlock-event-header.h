@@ -16,9 +16,7 @@ G_BEGIN_DECLS
 #define SANDLOCK_TYPE_EVENT_HEADER (sandlock_event_header_get_type ())
 G_DECLARE_FINAL_TYPE (SandlockEventHeader, sandlock_event_header, SANDLOCK, EVENT_HEADER, GtkWidget)
 
-GtkWidget            *sandlock_event_header_new         (void);
-SandlockEventColumns *sandlock_event_header_get_columns (SandlockEventHeader  *self);
-void                  sandlock_event_header_set_columns (SandlockEventHeader  *self,
-                                                         SandlockEventColumns *columns);
+void sandlock_event_header_set_columns (SandlockEventHeader  *self,
+                                        SandlockEventColumns *columns);
 
 G_END_DECLS

@@ -316,19 +316,8 @@ sandlock_event_model_get_filtering (SandlockEventModel *self)
 
 /* ---- Queue and flush ---------------------------------------------------- */
 
-/* The oldest few now, the rest at the next flush (see RAMP_EVENTS). */
-static void
-flush_some (SandlockEventModel *self)
-{
-  g_autoptr(GArray) rest = g_array_sized_new (FALSE, FALSE, sizeof (Record),
-                                              self->pending->len - RAMP_EVENTS_PER_FLUSH);
-
-  g_array_append_vals (rest, &g_array_index (self->pending, Record, RAMP_EVENTS_PER_FLUSH),
-                       self->pending->len - RAMP_EVENTS_PER_FLUSH);
-  g_array_set_size (self->pending, RAMP_EVENTS_PER_FLUSH);
-  sandlock_event_model_flush (self);
-  g_array_append_vals (self->pending, rest->data, rest->len);
-}
+static guint flush_pending (SandlockEventModel *self,
+                            guint               limit);
 
 static gboolean
 on_flush_timeout (gpointer user_data)
@@ -336,13 +325,14 @@ on_flush_timeout (gpointer user_data)
   SandlockEventModel *self = user_data;
 
   self->flush_source = 0;
+  /* The oldest few now, the rest at the next flush (see RAMP_EVENTS). */
   if (self->length < RAMP_EVENTS && self->pending->len > RAMP_EVENTS_PER_FLUSH)
     {
-      flush_some (self);
+      flush_pending (self, RAMP_EVENTS_PER_FLUSH);
       self->flush_source = g_timeout_add (FLUSH_INTERVAL_MS, on_flush_timeout, self);
     }
   else
-    sandlock_event_model_flush (self);
+    flush_pending (self, G_MAXUINT);
   return G_SOURCE_REMOVE;
 }
 
@@ -469,15 +459,15 @@ remove_oldest (SandlockEventModel *self,
   self->first_seq += n;
 }
 
-guint
-sandlock_event_model_flush (SandlockEventModel *self)
+/* Appends the oldest @limit queued (at most), the rest stay queued. */
+static guint
+flush_pending (SandlockEventModel *self,
+               guint               limit)
 {
   guint n, skip = 0, excess, position, first;
 
-  g_return_val_if_fail (SANDLOCK_IS_EVENT_MODEL (self), 0);
-
   g_clear_handle_id (&self->flush_source, g_source_remove);
-  n = self->pending->len;
+  n = MIN (self->pending->len, limit);
   if (n == 0)
     return 0;
 
@@ -519,7 +509,7 @@ sandlock_event_model_flush (SandlockEventModel *self)
       if (record->denied)
         self->n_denied++;
     }
-  g_array_set_size (self->pending, 0);
+  g_array_remove_range (self->pending, 0, skip + n);
   self->flush_interval = n >= FLOOD_EVENTS_PER_FLUSH ? FLOOD_INTERVAL_MS : FLUSH_INTERVAL_MS;
   if (self->filtering)
     for (guint i = first; i < self->length; i++)
@@ -532,6 +522,13 @@ sandlock_event_model_flush (SandlockEventModel *self)
   if (n_shown (self) > position)
     g_list_model_items_changed (G_LIST_MODEL (self), position, 0, n_shown (self) - position);
   return n;
+}
+
+guint
+sandlock_event_model_flush (SandlockEventModel *self)
+{
+  g_return_val_if_fail (SANDLOCK_IS_EVENT_MODEL (self), 0);
+  return flush_pending (self, G_MAXUINT);
 }
 
 void

@@ -14,7 +14,6 @@ struct _SandlockEventRow {
 
   SandlockEventColumns *columns;
   SandlockEvent        *event;
-  gboolean              denied;
   /* Made when first drawn; text set when drawn and changed. */
   PangoLayout          *layouts[SANDLOCK_EVENT_N_COLUMNS];
 };
@@ -126,21 +125,17 @@ new_layout (PangoContext        *context,
   return layout;
 }
 
-/* The shared layout of @text in @column, or NULL (not shared, too many). */
-static PangoLayout *
-lookup_shared (PangoContext        *context,
-               SandlockEventColumn  column,
-               const char          *text)
+/* Drops the shared layouts if they were made for another kind of
+ * @context than this row's: checked once per row drawn. */
+static void
+check_shared (PangoContext *context)
 {
   const PangoFontDescription *font = pango_context_get_font_description (context);
   const cairo_font_options_t *options = pango_cairo_context_get_font_options (context);
   PangoFontMap *font_map = pango_context_get_font_map (context);
   PangoDirection direction = pango_context_get_base_dir (context);
   double resolution = pango_cairo_context_get_resolution (context);
-  PangoLayout *layout;
 
-  if (!is_shared (column))
-    return NULL;
   if (shared.font == NULL || !pango_font_description_equal (font, shared.font) ||
       (options == NULL) != (shared.options == NULL) ||
       (options != NULL && !cairo_font_options_equal (options, shared.options)) ||
@@ -158,6 +153,19 @@ lookup_shared (PangoContext        *context,
         if (shared.layouts[i] != NULL)
           g_hash_table_remove_all (shared.layouts[i]);
     }
+}
+
+/* The shared layout of @text in @column, or NULL (not shared, too many);
+ * check_shared() has seen @context. */
+static PangoLayout *
+lookup_shared (PangoContext        *context,
+               SandlockEventColumn  column,
+               const char          *text)
+{
+  PangoLayout *layout;
+
+  if (!is_shared (column))
+    return NULL;
   if (shared.layouts[column] == NULL)
     shared.layouts[column] = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, g_object_unref);
   layout = g_hash_table_lookup (shared.layouts[column], text);
@@ -198,6 +206,7 @@ sandlock_event_row_snapshot (GtkWidget   *widget,
   if (self->event == NULL)
     return;
 
+  check_shared (pango_context);
   sandlock_event_columns_place (self->columns, gtk_widget_get_width (widget), direction, x, widths);
   for (guint i = 0; i < SANDLOCK_EVENT_N_COLUMNS; i++)
     {
@@ -333,6 +342,39 @@ sandlock_event_row_measure (GtkWidget      *widget,
 }
 
 /* The detail in full, and why a call was denied. */
+char *
+sandlock_event_row_tooltip_text (SandlockEvent       *event,
+                                 SandlockEventColumn  column)
+{
+  const char *rule;
+  int error;
+
+  g_return_val_if_fail (SANDLOCK_IS_EVENT (event), NULL);
+
+  switch (column)
+    {
+    case SANDLOCK_EVENT_COLUMN_DETAIL:
+      if (*sandlock_event_get_detail (event) == '\0')
+        return NULL;
+      return g_strdup (sandlock_event_get_detail (event));
+
+    case SANDLOCK_EVENT_COLUMN_VERDICT:
+      rule = sandlock_event_get_rule (event);
+      error = sandlock_event_get_errno (event);
+      if (error != 0 && *rule != '\0')
+        /* Translators: "Permission denied (rule: fs_writable)" */
+        return g_strdup_printf (_("%s (rule: %s)"), g_strerror (error), rule);
+      if (error != 0)
+        return g_strdup (g_strerror (error));
+      if (*rule != '\0')
+        return g_strdup_printf (_("Rule: %s"), rule);
+      return NULL;
+
+    default:
+      return NULL;
+    }
+}
+
 static gboolean
 sandlock_event_row_query_tooltip (GtkWidget  *widget,
                                   int         x,
@@ -342,40 +384,18 @@ sandlock_event_row_query_tooltip (GtkWidget  *widget,
 {
   SandlockEventRow *self = SANDLOCK_EVENT_ROW (widget);
   g_autofree char *text = NULL;
-  const char *rule;
-  int error;
 
   if (self->event == NULL)
     return FALSE;
-
-  switch (keyboard ? SANDLOCK_EVENT_COLUMN_DETAIL :
-          sandlock_event_columns_at (self->columns, gtk_widget_get_width (widget),
-                                     gtk_widget_get_direction (widget), x))
-    {
-    case SANDLOCK_EVENT_COLUMN_DETAIL:
-      if (*sandlock_event_get_detail (self->event) == '\0')
-        return FALSE;
-      gtk_tooltip_set_text (tooltip, sandlock_event_get_detail (self->event));
-      return TRUE;
-
-    case SANDLOCK_EVENT_COLUMN_VERDICT:
-      rule = sandlock_event_get_rule (self->event);
-      error = sandlock_event_get_errno (self->event);
-      if (error != 0 && *rule != '\0')
-        /* Translators: "Permission denied (rule: fs_writable)" */
-        text = g_strdup_printf (_("%s (rule: %s)"), g_strerror (error), rule);
-      else if (error != 0)
-        text = g_strdup (g_strerror (error));
-      else if (*rule != '\0')
-        text = g_strdup_printf (_("Rule: %s"), rule);
-      else
-        return FALSE;
-      gtk_tooltip_set_text (tooltip, text);
-      return TRUE;
-
-    default:
-      return FALSE;
-    }
+  text = sandlock_event_row_tooltip_text (self->event, keyboard ? SANDLOCK_EVENT_COLUMN_DETAIL :
+                                          sandlock_event_columns_at (self->columns,
+                                                                     gtk_widget_get_width (widget),
+                                                                     gtk_widget_get_direction (widget),
+                                                                     x));
+  if (text == NULL)
+    return FALSE;
+  gtk_tooltip_set_text (tooltip, text);
+  return TRUE;
 }
 
 /* ---- Taking an event ---------------------------------------------------- */
@@ -404,33 +424,19 @@ void
 sandlock_event_row_set_event (SandlockEventRow *self,
                               SandlockEvent    *event)
 {
-  gboolean denied;
-
   g_return_if_fail (SANDLOCK_IS_EVENT_ROW (self));
   g_return_if_fail (event == NULL || SANDLOCK_IS_EVENT (event));
 
   if (!g_set_object (&self->event, event))
     return;
 
-  /* Only when it changes: a new style class restyles the row. */
-  denied = event != NULL && sandlock_event_is_denied (event);
-  if (denied != self->denied)
-    {
-      self->denied = denied;
-      if (denied)
-        gtk_widget_add_css_class (GTK_WIDGET (self), "denied");
-      else
-        gtk_widget_remove_css_class (GTK_WIDGET (self), "denied");
-    }
+  /* GTK restyles the row only when the class comes or goes. */
+  if (event != NULL && sandlock_event_is_denied (event))
+    gtk_widget_add_css_class (GTK_WIDGET (self), "denied");
+  else
+    gtk_widget_remove_css_class (GTK_WIDGET (self), "denied");
   update_accessible_label (self);
   gtk_widget_queue_draw (GTK_WIDGET (self));
-}
-
-SandlockEvent *
-sandlock_event_row_get_event (SandlockEventRow *self)
-{
-  g_return_val_if_fail (SANDLOCK_IS_EVENT_ROW (self), NULL);
-  return self->event;
 }
 
 /* ---- GObject ------------------------------------------------------------ */

@@ -21,7 +21,6 @@ G_DECLARE_FINAL_TYPE (SandlockEventRow, sandlock_event_row, SANDLOCK, EVENT_ROW,
 GtkWidget     *sandlock_event_row_new       (SandlockEventColumns *columns);
 void           sandlock_event_row_set_event (SandlockEventRow     *self,
                                              SandlockEvent        *event);
-SandlockEvent *sandlock_event_row_get_event (SandlockEventRow     *self);
 
 /* Draws the columns' fonts once, off screen, so that the first rows drawn
  * do not load them (see the function). */
@@ -33,5 +32,9 @@ const char    *sandlock_event_row_column_text (SandlockEvent       *event,
                                                SandlockEventColumn  column,
                                                char                *buffer,
                                                gsize                size);
+/* Its tooltip: the detail in full, or why a call was denied; NULL for
+ * none. */
+char          *sandlock_event_row_tooltip_text (SandlockEvent       *event,
+                                                SandlockEventColumn  column);
 
 G_END_DECLS

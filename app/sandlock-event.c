@@ -512,12 +512,3 @@ sandlock_event_print_time (SandlockEvent *self,
     g_snprintf (buffer, size, "%s.%03u", clock, (guint) (self->time_ns / 1000000 % 1000));
   return buffer;
 }
-
-char *
-sandlock_event_format_time (SandlockEvent *self)
-{
-  char buffer[SANDLOCK_EVENT_TIME_SIZE];
-
-  g_return_val_if_fail (SANDLOCK_IS_EVENT (self), NULL);
-  return g_strdup (sandlock_event_print_time (self, buffer, sizeof buffer));
-}

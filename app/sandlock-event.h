@@ -73,10 +73,9 @@ int         sandlock_event_get_errno    (SandlockEvent *self);
 const char *sandlock_event_get_rule     (SandlockEvent *self);
 gboolean    sandlock_event_is_denied    (SandlockEvent *self);
 
-/* Local wall-clock time with milliseconds, "14:03:27.118". */
-char       *sandlock_event_format_time  (SandlockEvent *self);
-/* The same into @buffer (SANDLOCK_EVENT_TIME_SIZE bytes do), allocating
- * nothing: rows print it on every draw. Returns @buffer. */
+/* Local wall-clock time with milliseconds, "14:03:27.118", into @buffer
+ * (SANDLOCK_EVENT_TIME_SIZE bytes do), allocating nothing: rows print it
+ * on every draw. Returns @buffer. */
 #define SANDLOCK_EVENT_TIME_SIZE 16
 const char *sandlock_event_print_time   (SandlockEvent *self,
                                          char          *buffer,

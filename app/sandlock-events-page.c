@@ -13,6 +13,7 @@
 #include "sandlock-event-header.h"
 #include "sandlock-event-row.h"
 #include "sandlock-events-page.h"
+#include "sandlock-settings.h"
 
 /* Lines read from the buffer at once before the main loop gets a turn. */
 #define LINES_PER_READ 2048
@@ -706,15 +707,10 @@ sandlock_events_page_class_init (SandlockEventsPageClass *klass)
 static void
 load_settings (SandlockEventsPage *self)
 {
-  GSettingsSchemaSource *source = g_settings_schema_source_get_default ();
-  g_autoptr(GSettingsSchema) schema = NULL;
-
   self->follow_wanted = TRUE;
-  if (source != NULL)
-    schema = g_settings_schema_source_lookup (source, "org.sandlock.Sandlock", TRUE);
-  if (schema == NULL)
+  self->settings = sandlock_settings_new ();
+  if (self->settings == NULL)
     return;
-  self->settings = g_settings_new_full (schema, NULL, NULL);
   self->follow_wanted = g_settings_get_boolean (self->settings, "follow-events");
   g_signal_connect_object (self->settings, "changed::follow-events",
                            G_CALLBACK (on_follow_setting_changed), self, 0);

@@ -6,6 +6,7 @@
 
 #include "sandlock-http-rule.h"
 #include "sandlock-http-rules-editor.h"
+#include "sandlock-policy-editor-private.h"
 
 /* The methods of the popover's drop-down, in its order; "*" is "Any". */
 static const char *methods[] = { "*", "GET", "POST", "PUT", "PATCH", "DELETE", "HEAD", "OPTIONS" };
@@ -441,12 +442,7 @@ sandlock_http_rules_editor_init (SandlockHttpRulesEditor *self)
     self->columns[i] = gtk_size_group_new (GTK_SIZE_GROUP_HORIZONTAL);
 
   /* As in the editor's other lists, a problem comes first. */
-  self->problem_row = adw_action_row_new ();
-  adw_preferences_row_set_use_markup (ADW_PREFERENCES_ROW (self->problem_row), FALSE);
-  adw_action_row_add_prefix (ADW_ACTION_ROW (self->problem_row),
-                             gtk_image_new_from_icon_name ("dialog-error-symbolic"));
-  gtk_widget_add_css_class (self->problem_row, "policy-problem-row");
-  gtk_widget_set_visible (self->problem_row, FALSE);
+  self->problem_row = sandlock_policy_problem_row_new ();
   gtk_list_box_append (self->list, self->problem_row);
 
   self->header_row = header_row_new (self);

@@ -5,6 +5,7 @@
 #include <glib/gi18n.h>
 
 #include "sandlock-notifier.h"
+#include "sandlock-settings.h"
 #include "sandlock-window.h"
 
 /* Marks on each sandbox proxy: watched at all, and what was told already. */
@@ -193,14 +194,14 @@ on_show_sandbox (GSimpleAction *action,
                  gpointer       user_data)
 {
   SandlockNotifier *self = user_data;
-  GtkWindow *window;
+  SandlockWindow *window;
 
   if (self->app == NULL)
     return;
-  g_application_activate (G_APPLICATION (self->app));
-  window = gtk_application_get_active_window (GTK_APPLICATION (self->app));
-  if (SANDLOCK_IS_WINDOW (window))
-    sandlock_window_select (SANDLOCK_WINDOW (window), g_variant_get_string (parameter, NULL));
+  /* The main window, even when the audit log is the active one. */
+  window = sandlock_application_get_main_window (self->app);
+  gtk_window_present (GTK_WINDOW (window));
+  sandlock_window_select (window, g_variant_get_string (parameter, NULL));
 }
 
 static void
@@ -223,13 +224,7 @@ sandlock_notifier_class_init (SandlockNotifierClass *klass)
 static void
 sandlock_notifier_init (SandlockNotifier *self)
 {
-  GSettingsSchemaSource *source = g_settings_schema_source_get_default ();
-  g_autoptr(GSettingsSchema) schema = NULL;
-
-  if (source != NULL)
-    schema = g_settings_schema_source_lookup (source, "org.sandlock.Sandlock", TRUE);
-  if (schema != NULL)
-    self->settings = g_settings_new_full (schema, NULL, NULL);
+  self->settings = sandlock_settings_new ();
 }
 
 SandlockNotifier *

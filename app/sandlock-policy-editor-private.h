@@ -14,4 +14,8 @@ void                sandlock_policy_editor_set_supported_fields (SandlockPolicyE
  * before. */
 const char * const *sandlock_policy_editor_get_supported_fields (SandlockPolicyEditor *self);
 
+/* The hidden first row of a list in the editor, where its problem is told
+ * (the title, as plain text); the HTTP rules have one too. */
+GtkWidget          *sandlock_policy_problem_row_new             (void);
+
 G_END_DECLS

@@ -586,6 +586,18 @@ spin_new (const char *label,
   return spin;
 }
 
+GtkWidget *
+sandlock_policy_problem_row_new (void)
+{
+  GtkWidget *row = adw_action_row_new ();
+
+  adw_preferences_row_set_use_markup (ADW_PREFERENCES_ROW (row), FALSE);
+  adw_action_row_add_prefix (ADW_ACTION_ROW (row), gtk_image_new_from_icon_name ("dialog-error-symbolic"));
+  gtk_widget_add_css_class (row, "policy-problem-row");
+  gtk_widget_set_visible (row, FALSE);
+  return row;
+}
+
 static void
 build_list (SandlockPolicyEditor *self,
             FieldUi              *ui,
@@ -600,12 +612,7 @@ build_list (SandlockPolicyEditor *self,
                                   adw_preferences_group_get_title (group), -1);
   adw_preferences_group_add (group, GTK_WIDGET (ui->list));
 
-  ui->problem_row = adw_action_row_new ();
-  adw_preferences_row_set_use_markup (ADW_PREFERENCES_ROW (ui->problem_row), FALSE);
-  adw_action_row_add_prefix (ADW_ACTION_ROW (ui->problem_row),
-                             gtk_image_new_from_icon_name ("dialog-error-symbolic"));
-  gtk_widget_add_css_class (ui->problem_row, "policy-problem-row");
-  gtk_widget_set_visible (ui->problem_row, FALSE);
+  ui->problem_row = sandlock_policy_problem_row_new ();
   gtk_list_box_append (ui->list, ui->problem_row);
 
   ui->empty_row = adw_action_row_new ();
@@ -687,9 +694,8 @@ build_field (SandlockPolicyEditor *self,
           gtk_widget_add_css_class (button, "flat");
           gtk_widget_set_tooltip_text (button, folder ? _("Choose a Folder") : _("Choose a File"));
           gtk_accessible_update_property (GTK_ACCESSIBLE (button), GTK_ACCESSIBLE_PROPERTY_LABEL, label, -1);
-          gtk_actionable_set_action_target (GTK_ACTIONABLE (button), "s", spec->field);
-          gtk_actionable_set_action_name (GTK_ACTIONABLE (button),
-                                          folder ? "editor.choose-folder" : "editor.choose-file");
+          gtk_actionable_set_action_target (GTK_ACTIONABLE (button), "(sb)", spec->field, folder);
+          gtk_actionable_set_action_name (GTK_ACTIONABLE (button), "editor.choose-path");
           adw_entry_row_add_suffix (ADW_ENTRY_ROW (ui->row), button);
         }
       g_signal_connect (ui->row, "changed", G_CALLBACK (on_text_changed), ui);
@@ -1432,29 +1438,11 @@ on_path_chosen (GtkNativeDialog      *chooser,
   g_object_unref (chooser);
 }
 
+/* Files are for https_ca and https_key: PEM files first, anything else
+ * on demand. */
 static void
-on_choose_folder (GtkWidget  *widget,
-                  const char *action,
-                  GVariant   *parameter)
+add_pem_filters (GtkFileChooserNative *chooser)
 {
-  SandlockPolicyEditor *self = SANDLOCK_POLICY_EDITOR (widget);
-  GtkFileChooserNative *chooser =
-    chooser_new (self, _("Choose a Folder"), GTK_FILE_CHOOSER_ACTION_SELECT_FOLDER, _("_Choose"));
-
-  g_object_set_data_full (G_OBJECT (chooser), "field", g_variant_dup_string (parameter, NULL), g_free);
-  g_signal_connect (chooser, "response", G_CALLBACK (on_path_chosen), self);
-  gtk_native_dialog_show (GTK_NATIVE_DIALOG (chooser));
-}
-
-/* For https_ca and https_key: PEM files first, anything else on demand. */
-static void
-on_choose_file (GtkWidget  *widget,
-                const char *action,
-                GVariant   *parameter)
-{
-  SandlockPolicyEditor *self = SANDLOCK_POLICY_EDITOR (widget);
-  GtkFileChooserNative *chooser =
-    chooser_new (self, _("Choose a File"), GTK_FILE_CHOOSER_ACTION_OPEN, _("_Choose"));
   g_autoptr(GtkFileFilter) pem = gtk_file_filter_new ();
   g_autoptr(GtkFileFilter) all = gtk_file_filter_new ();
 
@@ -1468,7 +1456,26 @@ on_choose_file (GtkWidget  *widget,
   gtk_file_filter_set_name (all, _("All Files"));
   gtk_file_filter_add_pattern (all, "*");
   gtk_file_chooser_add_filter (GTK_FILE_CHOOSER (chooser), all);
-  g_object_set_data_full (G_OBJECT (chooser), "field", g_variant_dup_string (parameter, NULL), g_free);
+}
+
+/* editor.choose-path((field, folder)): one path for a field. */
+static void
+on_choose_path (GtkWidget  *widget,
+                const char *action,
+                GVariant   *parameter)
+{
+  SandlockPolicyEditor *self = SANDLOCK_POLICY_EDITOR (widget);
+  const char *field;
+  gboolean folder;
+  GtkFileChooserNative *chooser;
+
+  g_variant_get (parameter, "(&sb)", &field, &folder);
+  chooser = chooser_new (self, folder ? _("Choose a Folder") : _("Choose a File"),
+                         folder ? GTK_FILE_CHOOSER_ACTION_SELECT_FOLDER : GTK_FILE_CHOOSER_ACTION_OPEN,
+                         _("_Choose"));
+  if (!folder)
+    add_pem_filters (chooser);
+  g_object_set_data_full (G_OBJECT (chooser), "field", g_strdup (field), g_free);
   g_signal_connect (chooser, "response", G_CALLBACK (on_path_chosen), self);
   gtk_native_dialog_show (GTK_NATIVE_DIALOG (chooser));
 }
@@ -1771,8 +1778,7 @@ sandlock_policy_editor_class_init (SandlockPolicyEditorClass *klass)
   gtk_widget_class_install_action (widget_class, "editor.export", NULL, on_export);
   gtk_widget_class_install_action (widget_class, "editor.use", NULL, on_use);
   gtk_widget_class_install_action (widget_class, "editor.add-path", "(sb)", on_add_path);
-  gtk_widget_class_install_action (widget_class, "editor.choose-folder", "s", on_choose_folder);
-  gtk_widget_class_install_action (widget_class, "editor.choose-file", "s", on_choose_file);
+  gtk_widget_class_install_action (widget_class, "editor.choose-path", "(sb)", on_choose_path);
   gtk_widget_class_add_binding_action (widget_class, GDK_KEY_s, GDK_CONTROL_MASK, "editor.save", NULL);
   gtk_widget_class_add_binding_action (widget_class, GDK_KEY_s, GDK_CONTROL_MASK | GDK_SHIFT_MASK,
                                        "editor.save-as", NULL);

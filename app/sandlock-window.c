@@ -13,6 +13,7 @@
 #include "sandlock-policy-editor.h"
 #include "sandlock-ports-page.h"
 #include "sandlock-sandbox-row.h"
+#include "sandlock-settings.h"
 #include "sandlock-window.h"
 
 struct _SandlockWindow {
@@ -253,15 +254,11 @@ on_page_changed (AdwViewStack   *pages,
 static void
 restore_state (SandlockWindow *self)
 {
-  GSettingsSchemaSource *source = g_settings_schema_source_get_default ();
-  g_autoptr(GSettingsSchema) schema = NULL;
   g_autofree char *page = NULL;
 
-  if (source != NULL)
-    schema = g_settings_schema_source_lookup (source, "org.sandlock.Sandlock", TRUE);
-  if (schema == NULL)
+  self->settings = sandlock_settings_new ();
+  if (self->settings == NULL)
     return;
-  self->settings = g_settings_new_full (schema, NULL, NULL);
   g_settings_bind (self->settings, "window-width", self, "default-width", G_SETTINGS_BIND_DEFAULT);
   g_settings_bind (self->settings, "window-height", self, "default-height", G_SETTINGS_BIND_DEFAULT);
   g_settings_bind (self->settings, "window-maximized", self, "maximized", G_SETTINGS_BIND_DEFAULT);

@@ -14,6 +14,7 @@
 #include "sandlock-event.h"
 #include "sandlock-event-columns.h"
 #include "sandlock-event-model.h"
+#include "sandlock-event-row.h"
 
 static const char *categories[] = { "file", "network", "process", "memory" };
 
@@ -107,7 +108,7 @@ test_parse (void)
 {
   g_autoptr(GError) error = NULL;
   g_autoptr(SandlockEvent) event = NULL;
-  g_autofree char *time = NULL;
+  char time[SANDLOCK_EVENT_TIME_SIZE];
   guint64 dropped = 99;
 
   event = sandlock_event_new_from_json ("{\"time_ns\":1700000000123456789,\"pid\":42,\"ppid\":7,"
@@ -128,7 +129,7 @@ test_parse (void)
   g_assert_cmpint (sandlock_event_get_errno (event), ==, EACCES);
   g_assert_cmpstr (sandlock_event_get_rule (event), ==, "fs_readable");
   g_assert_true (sandlock_event_is_denied (event));
-  time = sandlock_event_format_time (event);
+  sandlock_event_print_time (event, time, sizeof time);
   g_assert_true (g_str_has_suffix (time, ".123"));
   g_assert_cmpuint (strlen (time), ==, strlen ("00:00:00.123"));
   g_clear_object (&event);
@@ -653,6 +654,56 @@ test_dropped (void)
   g_array_unref (changes.all);
 }
 
+/* What a row shows in each column, and its tooltips. */
+static void
+test_row_text (void)
+{
+  g_autoptr(SandlockEvent) denied = sandlock_event_new (G_GUINT64_CONSTANT (1700000000123456789), 42, 7,
+                                                        "openat", "file", "/etc/shadow", "deny",
+                                                        EACCES, "fs_readable");
+  g_autoptr(SandlockEvent) allowed = sandlock_event_new (0, 1, 0, "mmap", "odd", "", "maybe", 0, "");
+  g_autoptr(SandlockEvent) audited = sandlock_event_new (0, 1, 0, "connect", "network", "1.2.3.4:80",
+                                                         "audit", 0, "net_allow");
+  g_autofree char *expected = g_strdup_printf ("%s (rule: fs_readable)", g_strerror (EACCES));
+  char buffer[SANDLOCK_EVENT_TIME_SIZE], time[SANDLOCK_EVENT_TIME_SIZE];
+  char *text;
+
+  g_assert_cmpstr (sandlock_event_row_column_text (denied, SANDLOCK_EVENT_COLUMN_TIME, buffer, sizeof buffer),
+                   ==, sandlock_event_print_time (denied, time, sizeof time));
+  g_assert_cmpstr (sandlock_event_row_column_text (denied, SANDLOCK_EVENT_COLUMN_PID, buffer, sizeof buffer),
+                   ==, "42");
+  g_assert_cmpstr (sandlock_event_row_column_text (denied, SANDLOCK_EVENT_COLUMN_SYSCALL, buffer, sizeof buffer),
+                   ==, "openat");
+  g_assert_cmpstr (sandlock_event_row_column_text (denied, SANDLOCK_EVENT_COLUMN_CATEGORY, buffer, sizeof buffer),
+                   ==, "File");
+  g_assert_cmpstr (sandlock_event_row_column_text (denied, SANDLOCK_EVENT_COLUMN_DETAIL, buffer, sizeof buffer),
+                   ==, "/etc/shadow");
+  g_assert_cmpstr (sandlock_event_row_column_text (denied, SANDLOCK_EVENT_COLUMN_VERDICT, buffer, sizeof buffer),
+                   ==, "Denied");
+  g_assert_cmpstr (sandlock_event_row_column_text (audited, SANDLOCK_EVENT_COLUMN_VERDICT, buffer, sizeof buffer),
+                   ==, "Audited");
+  /* What has no label shows as it came. */
+  g_assert_cmpstr (sandlock_event_row_column_text (allowed, SANDLOCK_EVENT_COLUMN_CATEGORY, buffer, sizeof buffer),
+                   ==, "odd");
+  g_assert_cmpstr (sandlock_event_row_column_text (allowed, SANDLOCK_EVENT_COLUMN_VERDICT, buffer, sizeof buffer),
+                   ==, "maybe");
+
+  /* The detail in full; why it was denied, or which rule matched. */
+  text = sandlock_event_row_tooltip_text (denied, SANDLOCK_EVENT_COLUMN_DETAIL);
+  g_assert_cmpstr (text, ==, "/etc/shadow");
+  g_free (text);
+  text = sandlock_event_row_tooltip_text (denied, SANDLOCK_EVENT_COLUMN_VERDICT);
+  g_assert_cmpstr (text, ==, expected);
+  g_free (text);
+  text = sandlock_event_row_tooltip_text (audited, SANDLOCK_EVENT_COLUMN_VERDICT);
+  g_assert_cmpstr (text, ==, "Rule: net_allow");
+  g_free (text);
+  /* Nothing to add: no tooltip. */
+  g_assert_null (sandlock_event_row_tooltip_text (denied, SANDLOCK_EVENT_COLUMN_SYSCALL));
+  g_assert_null (sandlock_event_row_tooltip_text (allowed, SANDLOCK_EVENT_COLUMN_DETAIL));
+  g_assert_null (sandlock_event_row_tooltip_text (allowed, SANDLOCK_EVENT_COLUMN_VERDICT));
+}
+
 int
 main (int    argc,
       char **argv)
@@ -668,5 +719,6 @@ main (int    argc,
   g_test_add_func ("/app-events/filter", test_filter);
   g_test_add_func ("/app-events/dropped", test_dropped);
   g_test_add_func ("/app-events/columns", test_columns);
+  g_test_add_func ("/app-events/row-text", test_row_text);
   return g_test_run ();
 }

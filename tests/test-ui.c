@@ -12,6 +12,7 @@
 
 #include "sandlock-application.h"
 #include "sandlock-changes-page.h"
+#include "sandlock-event-row.h"
 #include "sandlock-events-page.h"
 #include "sandlock-ports-page.h"
 #include "sandlock-launch-dialog.h"
@@ -489,6 +490,58 @@ test_launch_error_inline (void)
   gtk_window_destroy (GTK_WINDOW (dialog));
 }
 
+/* A row carries the "denied" style class exactly while its event was
+ * denied, rebound as a list view does. */
+static void
+test_event_row_denied (void)
+{
+  g_autoptr(SandlockEventColumns) columns = sandlock_event_columns_new ();
+  g_autoptr(SandlockEvent) denied = sandlock_event_new (0, 1, 0, "openat", "file", "/etc/shadow", "deny",
+                                                        13, "fs_readable");
+  g_autoptr(SandlockEvent) allowed = sandlock_event_new (0, 1, 0, "openat", "file", "/etc/hosts", "allow",
+                                                         0, "");
+  GtkWidget *row = g_object_ref_sink (sandlock_event_row_new (columns));
+
+  g_assert_false (gtk_widget_has_css_class (row, "denied"));
+  sandlock_event_row_set_event (SANDLOCK_EVENT_ROW (row), denied);
+  g_assert_true (gtk_widget_has_css_class (row, "denied"));
+  sandlock_event_row_set_event (SANDLOCK_EVENT_ROW (row), allowed);
+  g_assert_false (gtk_widget_has_css_class (row, "denied"));
+  sandlock_event_row_set_event (SANDLOCK_EVENT_ROW (row), denied);
+  g_assert_true (gtk_widget_has_css_class (row, "denied"));
+  sandlock_event_row_set_event (SANDLOCK_EVENT_ROW (row), NULL);
+  g_assert_false (gtk_widget_has_css_class (row, "denied"));
+  g_object_unref (row);
+}
+
+/* Clicking a notification shows its sandbox in the main window, also
+ * when the audit log window is the application's active one. */
+static void
+test_notification_shows_sandbox (void)
+{
+  GListModel *sandboxes = sandlock_application_get_sandboxes (app);
+  const char *path = NULL;
+  GtkWindow *audit;
+
+  for (guint i = 0; path == NULL && i < g_list_model_get_n_items (sandboxes); i++)
+    {
+      g_autoptr(SandlockDbusSandbox) sandbox = g_list_model_get_item (sandboxes, i);
+
+      if (g_strcmp0 (sandlock_dbus_sandbox_get_name (sandbox), "ui-output") == 0)
+        path = g_dbus_proxy_get_object_path (G_DBUS_PROXY (sandbox));
+    }
+  g_assert_nonnull (path);
+  g_assert_false (selected_is ("ui-output"));
+
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (window), "win.audit", NULL));
+  audit = gtk_application_get_active_window (GTK_APPLICATION (app));
+  g_assert_false (SANDLOCK_IS_WINDOW (audit));
+
+  g_action_group_activate_action (G_ACTION_GROUP (app), "show-sandbox", g_variant_new_string (path));
+  tu_iterate_until (selected_is, (gpointer) "ui-output");
+  gtk_window_destroy (audit);
+}
+
 int
 main (int    argc,
       char **argv)
@@ -510,9 +563,11 @@ main (int    argc,
   g_test_add_func ("/ui/overview-and-output", test_overview_and_output);
   g_test_add_func ("/ui/events", test_events);
   g_test_add_func ("/ui/events-follow-setting", test_events_follow_setting);
+  g_test_add_func ("/ui/event-row-denied", test_event_row_denied);
   g_test_add_func ("/ui/ports", test_ports);
   g_test_add_func ("/ui/changes-commit-selected", test_changes_commit_selected);
   g_test_add_func ("/ui/launch-error-inline", test_launch_error_inline);
+  g_test_add_func ("/ui/notification-shows-sandbox", test_notification_shows_sandbox);
   status = g_test_run ();
 
   gtk_window_destroy (GTK_WINDOW (window));
