@@ -162,14 +162,24 @@ test_not_tls (void)
   static const guint8 server_hello[] = { 0x16, 3, 3, 0, 4, 0x02, 0, 0, 0 };
   /* A ClientHello whose lengths point past its end. */
   static const guint8 lying[] = { 0x16, 3, 1, 0, 8, 0x01, 0, 0, 4, 3, 3, 0xff, 0xff };
-  gboolean complete = FALSE;
+  static const struct {
+    const guint8 *data;
+    gsize length;
+  } cases[] = {
+    { (const guint8 *) http, sizeof http - 1 },
+    { server_hello, sizeof server_hello },
+    { lying, sizeof lying },
+  };
 
-  g_assert_null (sandlock_tls_hello_server_name ((const guint8 *) http, strlen (http), &complete));
-  g_assert_true (complete);
-  g_assert_null (sandlock_tls_hello_server_name (server_hello, sizeof server_hello, &complete));
-  g_assert_true (complete);
-  g_assert_null (sandlock_tls_hello_server_name (lying, sizeof lying, &complete));
-  g_assert_true (complete);
+  for (gsize i = 0; i < G_N_ELEMENTS (cases); i++)
+    {
+      /* FALSE before every call: each call must say it needs no more. */
+      gboolean complete = FALSE;
+
+      g_test_message ("case %" G_GSIZE_FORMAT, i);
+      g_assert_null (sandlock_tls_hello_server_name (cases[i].data, cases[i].length, &complete));
+      g_assert_true (complete);
+    }
 }
 
 int
