@@ -246,6 +246,29 @@ tc_count_processes_with (const char *needle)
   return count;
 }
 
+gboolean
+tc_wait_until (gboolean (*done) (gpointer data),
+               gpointer   data,
+               guint      seconds)
+{
+  gint64 deadline = g_get_monotonic_time () + (gint64) seconds * G_USEC_PER_SEC;
+
+  for (;;)
+    {
+      if (g_main_context_acquire (NULL))
+        {
+          while (g_main_context_iteration (NULL, FALSE))
+            ;
+          g_main_context_release (NULL);
+        }
+      if (done (data))
+        return TRUE;
+      if (g_get_monotonic_time () >= deadline)
+        return FALSE;
+      g_usleep (20000);
+    }
+}
+
 static gboolean
 write_proc (const char *path,
             const char *text)
@@ -265,7 +288,8 @@ tc_enter_user_namespace (int more_flags)
   g_autofree char *gid_map = g_strdup_printf ("%d %d 1\n", getgid (), getgid ());
 
   if (unshare (CLONE_NEWUSER | more_flags) < 0)
-    return "no unprivileged user namespaces here";
+    return errno == EINVAL ? "unshare (CLONE_NEWUSER) failed with EINVAL: is the process multithreaded?"
+                           : "no unprivileged user namespaces here";
   if (!write_proc ("/proc/self/setgroups", "deny") ||
       !write_proc ("/proc/self/uid_map", uid_map) ||
       !write_proc ("/proc/self/gid_map", gid_map))

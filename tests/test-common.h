@@ -42,9 +42,22 @@ guint tc_count_processes_with (const char *needle);
 /* Is @pid alive (and not a zombie)? */
 gboolean tc_pid_alive (int pid);
 
+/* Polls @done (@data) about every 20 ms, for at most @seconds, and says
+ * whether it became TRUE. Between polls it dispatches what is pending on
+ * the default main context (when no other thread owns it), so property
+ * updates and signals arrive while it waits. */
+gboolean tc_wait_until (gboolean (*done) (gpointer data),
+                        gpointer   data,
+                        guint      seconds);
+
 /* Moves the calling process into a user namespace of its own, and the
  * other new namespaces @more_flags (CLONE_NEW*) name, its ids mapped to
- * themselves. NULL, or why it could not. */
+ * themselves. NULL, or why it could not.
+ *
+ * Only while the process has a single thread: unshare (CLONE_NEWUSER)
+ * fails with EINVAL in a multithreaded process (GLib's worker threads,
+ * a GDBus connection, tc_serve_http count), and the test is then skipped
+ * for the wrong reason. Call it before anything starts a thread. */
 const char *tc_enter_user_namespace (int more_flags);
 
 G_END_DECLS
