@@ -140,19 +140,20 @@ count_layers (Layer *layer)
   return ids->len;
 }
 
-/* Layers on their way out (renamed, hidden) go soon after. */
+static gboolean
+storage_is_empty (gpointer data)
+{
+  Layer *layer = data;
+  g_autoptr(GDir) dir = g_dir_open (layer->storage, 0, NULL);
+
+  return dir == NULL || g_dir_read_name (dir) == NULL;
+}
+
+/* Layers on their way out (renamed, hidden) go soon after: within 10 s. */
 static gboolean
 storage_empties (Layer *layer)
 {
-  for (guint i = 0; i < 1000; i++)
-    {
-      g_autoptr(GDir) dir = g_dir_open (layer->storage, 0, NULL);
-
-      if (dir == NULL || g_dir_read_name (dir) == NULL)
-        return TRUE;
-      g_usleep (10000);
-    }
-  return FALSE;
+  return tc_wait_until (storage_is_empty, layer, 10);
 }
 
 static struct stat
@@ -1134,6 +1135,12 @@ test_failed_spawn_leaves_nothing (void)
   g_assert_cmpuint (count_layers (&layer), ==, 0);
 }
 
+static gboolean
+has_a_layer (gpointer layer)
+{
+  return count_layers (layer) > 0;
+}
+
 /* While its sandbox runs, a layer is neither listed, committed nor
  * discarded from outside. */
 static void
@@ -1160,8 +1167,7 @@ test_running_layer_is_locked (void)
   argv[19] = layer.workdir;
   g_assert_true (g_spawn_async (NULL, (char **) argv, NULL, G_SPAWN_DO_NOT_REAP_CHILD,
                                 NULL, NULL, &pid, NULL));
-  for (guint i = 0; i < 2000 && count_layers (&layer) == 0; i++)
-    g_usleep (5000);
+  g_assert_true (tc_wait_until (has_a_layer, &layer, 10));
   id = only_layer (&layer);
 
   g_assert_cmpint (tc_sandlock (NULL, &err, "discard", "--fs-storage", layer.storage,
