@@ -43,6 +43,17 @@ remove_tmpdirs (void)
     }
 }
 
+static void
+remove_at_exit (const char *dir)
+{
+  if (tmpdirs == NULL)
+    {
+      tmpdirs = g_ptr_array_new_with_free_func (g_free);
+      atexit (remove_tmpdirs);
+    }
+  g_ptr_array_add (tmpdirs, g_strdup (dir));
+}
+
 char *
 tc_make_tmpdir (void)
 {
@@ -50,12 +61,18 @@ tc_make_tmpdir (void)
   char *dir = g_dir_make_tmp ("sandlock-test-XXXXXX", &error);
 
   g_assert_no_error (error);
-  if (tmpdirs == NULL)
-    {
-      tmpdirs = g_ptr_array_new_with_free_func (g_free);
-      atexit (remove_tmpdirs);
-    }
-  g_ptr_array_add (tmpdirs, g_strdup (dir));
+  remove_at_exit (dir);
+  return dir;
+}
+
+char *
+tc_make_tmpdir_in (const char *parent)
+{
+  char *dir = g_build_filename (parent, "sandlock-test-XXXXXX", NULL);
+
+  if (g_mkdtemp (dir) == NULL)
+    g_error ("cannot make a directory in %s: %s", parent, g_strerror (errno));
+  remove_at_exit (dir);
   return dir;
 }
 

@@ -10,8 +10,12 @@ const char *tc_cli (void);
 const char *tc_probe (void);
 const char *tc_try_syscall (void);
 
-/* A fresh directory of the test's own, removed at exit. */
+/* A fresh directory of the test's own, removed at exit (a normal exit or
+ * a skip; not after a failed assertion, which aborts). */
 char *tc_make_tmpdir (void);
+/* The same in @parent (another filesystem than the temporary directory's,
+ * say): a "sandlock-test-XXXXXX" there, removed at exit. */
+char *tc_make_tmpdir_in (const char *parent);
 /* Writes @contents to @dir/@name and returns the path. */
 char *tc_make_file (const char *dir, const char *name, const char *contents);
 

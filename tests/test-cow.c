@@ -777,18 +777,20 @@ static void
 test_commit_from_other_filesystem (void)
 {
   g_auto(Layer) layer = { 0 };
-  g_autofree char *id = NULL, *a = NULL, *c = NULL;
-  g_autofree char *shm = g_build_filename ("/dev/shm", "sandlock-test-XXXXXX", NULL);
+  g_autofree char *id = NULL, *a = NULL, *c = NULL, *shm = NULL;
   struct stat shm_st, work_st;
 
   layer_init (&layer);
-  populate (&layer);
-  if (g_mkdtemp (shm) == NULL || stat (shm, &shm_st) < 0 || stat (layer.workdir, &work_st) < 0 ||
-      shm_st.st_dev == work_st.st_dev)
+  /* Decided before anything is made in /dev/shm. */
+  if (stat ("/dev/shm", &shm_st) < 0 || !S_ISDIR (shm_st.st_mode) ||
+      access ("/dev/shm", W_OK | X_OK) < 0 ||
+      stat (layer.workdir, &work_st) < 0 || shm_st.st_dev == work_st.st_dev)
     {
-      g_test_skip ("no /dev/shm on another filesystem than the test's directory");
+      g_test_skip ("no writable /dev/shm on another filesystem than the test's directory");
       return;
     }
+  populate (&layer);
+  shm = tc_make_tmpdir_in ("/dev/shm");
   g_free (layer.storage);
   layer.storage = g_build_filename (shm, "storage", NULL);
   g_assert_cmpint (run_in (&layer, NULL, "echo new >> a; echo added > c", "--on-exit", "keep",
