@@ -263,6 +263,46 @@ tc_count_processes_with (const char *needle)
   return count;
 }
 
+/* One call to the bus itself, whose reply is of @type. */
+static GVariant *
+call_bus (GDBusConnection *bus,
+          const char      *method,
+          const char      *name,
+          const char      *type)
+{
+  g_autoptr(GError) error = NULL;
+  GVariant *reply;
+
+  reply = g_dbus_connection_call_sync (bus, "org.freedesktop.DBus", "/org/freedesktop/DBus",
+                                       "org.freedesktop.DBus", method, g_variant_new ("(s)", name),
+                                       G_VARIANT_TYPE (type), G_DBUS_CALL_FLAGS_NONE, -1, NULL,
+                                       &error);
+  g_assert_no_error (error);
+  return reply;
+}
+
+guint32
+tc_bus_name_pid (GDBusConnection *bus,
+                 const char      *name)
+{
+  g_autoptr(GVariant) reply = call_bus (bus, "GetConnectionUnixProcessID", name, "(u)");
+  guint32 pid;
+
+  g_variant_get (reply, "(u)", &pid);
+  return pid;
+}
+
+gboolean
+tc_bus_name_has_owner (GDBusConnection *bus,
+                       const char      *name)
+{
+  g_autoptr(GVariant) reply = call_bus (bus, "NameHasOwner", name, "(b)");
+  gboolean has_owner;
+
+  g_variant_get (reply, "(b)", &has_owner);
+  return has_owner;
+}
+
 gboolean
 tc_wait_until (gboolean (*done) (gpointer data),
                gpointer   data,

@@ -1,7 +1,7 @@
 /* SPDX-License-Identifier: Apache-2.0 */
 #pragma once
 
-#include <glib.h>
+#include <gio/gio.h>
 
 G_BEGIN_DECLS
 
@@ -45,6 +45,13 @@ guint tc_count_processes_with (const char *needle);
 
 /* Is @pid alive (and not a zombie)? */
 gboolean tc_pid_alive (int pid);
+
+/* The pid of @name's owner on @bus (failing the test when it has none). */
+guint32 tc_bus_name_pid (GDBusConnection *bus,
+                         const char      *name);
+/* Whether @name has an owner on @bus. */
+gboolean tc_bus_name_has_owner (GDBusConnection *bus,
+                                const char      *name);
 
 /* Polls @done (@data) about every 20 ms, for at most @seconds, and says
  * whether it became TRUE. Between polls it dispatches what is pending on

@@ -224,33 +224,7 @@ assert_dbus_error (GError     *error,
 static pid_t
 helper_pid (GDBusConnection *connection)
 {
-  g_autoptr(GVariant) reply = NULL;
-  g_autoptr(GError) error = NULL;
-  guint32 pid;
-
-  reply = g_dbus_connection_call_sync (connection, "org.freedesktop.DBus", "/org/freedesktop/DBus",
-                                       "org.freedesktop.DBus", "GetConnectionUnixProcessID",
-                                       g_variant_new ("(s)", BUS_NAME), G_VARIANT_TYPE ("(u)"),
-                                       G_DBUS_CALL_FLAGS_NONE, -1, NULL, &error);
-  g_assert_no_error (error);
-  g_variant_get (reply, "(u)", &pid);
-  return pid;
-}
-
-static gboolean
-name_has_owner (GDBusConnection *connection)
-{
-  g_autoptr(GVariant) reply = NULL;
-  g_autoptr(GError) error = NULL;
-  gboolean has_owner;
-
-  reply = g_dbus_connection_call_sync (connection, "org.freedesktop.DBus", "/org/freedesktop/DBus",
-                                       "org.freedesktop.DBus", "NameHasOwner",
-                                       g_variant_new ("(s)", BUS_NAME), G_VARIANT_TYPE ("(b)"),
-                                       G_DBUS_CALL_FLAGS_NONE, -1, NULL, &error);
-  g_assert_no_error (error);
-  g_variant_get (reply, "(b)", &has_owner);
-  return has_owner;
+  return tc_bus_name_pid (connection, BUS_NAME);
 }
 
 static guint
@@ -1386,7 +1360,7 @@ no_processes (gpointer marker)
 static gboolean
 name_has_no_owner (gpointer connection)
 {
-  return !name_has_owner (connection);
+  return !tc_bus_name_has_owner (connection, BUS_NAME);
 }
 
 static void
