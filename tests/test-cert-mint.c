@@ -171,6 +171,22 @@ get_ok (SandlockCertMint   *mint,
   return cert;
 }
 
+/* A leaf for @names from a new mint of the CA at @cert_path and
+ * @key_path; that mint's CA in @ca. */
+static GTlsCertificate *
+mint_leaf (const char          *cert_path,
+           const char          *key_path,
+           const char * const  *names,
+           GTlsCertificate    **ca)
+{
+  g_autoptr(SandlockCertMint) mint = mint_new_ok (cert_path, key_path);
+  GTlsCertificate *leaf = get_ok (mint, names);
+
+  *ca = sandlock_cert_mint_get_ca (mint);
+  g_assert_nonnull (*ca);
+  return leaf;
+}
+
 /* The load error for this CA, which must fail. */
 static void
 assert_refused (const char *cert_path,
@@ -184,6 +200,20 @@ assert_refused (const char *cert_path,
   g_assert_error (error, SANDLOCK_ERROR, SANDLOCK_ERROR_SETUP);
   if (strstr (error->message, message_part) == NULL)
     g_error ("“%s” does not say “%s”", error->message, message_part);
+}
+
+/* A CA made to @spec (as @name) that the mint refuses, saying @message_part. */
+static void
+assert_ca_refused (const char   *name,
+                   const CaSpec *spec,
+                   const char   *message_part)
+{
+  g_autofree char *cert_path = NULL;
+  g_autofree char *key_path = NULL;
+
+  g_test_message ("CA %s", name);
+  make_ca (name, spec, &cert_path, &key_path);
+  assert_refused (cert_path, key_path, message_part);
 }
 
 static GTlsCertificateFlags
@@ -232,15 +262,12 @@ static void
 test_verify_dns (void)
 {
   const char *names[] = { "www.example.test", "api.example.test", NULL };
-  g_autoptr(SandlockCertMint) mint = NULL;
   g_autoptr(GTlsCertificate) leaf = NULL;
   g_autoptr(GTlsCertificate) ca = NULL;
 
   if (!have_tls ())
     return;
-  mint = mint_new_ok (ca_cert_path, ca_key_path);
-  leaf = get_ok (mint, names);
-  ca = sandlock_cert_mint_get_ca (mint);
+  leaf = mint_leaf (ca_cert_path, ca_key_path, names, &ca);
 
   g_assert_cmpint (g_tls_certificate_verify (leaf, NULL, ca), ==, 0);
   g_assert_cmpint (verify_host (leaf, "www.example.test", ca), ==, 0);
@@ -254,15 +281,12 @@ static void
 test_verify_ip (void)
 {
   const char *names[] = { "192.0.2.7", "2001:DB8:0::1", "[fd00::2]", "name.test", NULL };
-  g_autoptr(SandlockCertMint) mint = NULL;
   g_autoptr(GTlsCertificate) leaf = NULL;
   g_autoptr(GTlsCertificate) ca = NULL;
 
   if (!have_tls ())
     return;
-  mint = mint_new_ok (ca_cert_path, ca_key_path);
-  leaf = get_ok (mint, names);
-  ca = sandlock_cert_mint_get_ca (mint);
+  leaf = mint_leaf (ca_cert_path, ca_key_path, names, &ca);
 
   g_assert_cmpint (verify_ip (leaf, "192.0.2.7", ca), ==, 0);
   g_assert_cmpint (verify_ip (leaf, "2001:db8::1", ca), ==, 0);
@@ -279,7 +303,6 @@ static void
 test_leaf_fields (void)
 {
   const char *names[] = { "Www.Example.TEST.", "192.0.2.7", NULL };
-  g_autoptr(SandlockCertMint) mint = NULL;
   g_autoptr(GTlsCertificate) leaf = NULL;
   g_autoptr(GTlsCertificate) ca = NULL;
   g_autoptr(GPtrArray) dns_names = NULL;
@@ -301,9 +324,7 @@ test_leaf_fields (void)
 
   if (!have_tls ())
     return;
-  mint = mint_new_ok (ca_cert_path, ca_key_path);
-  leaf = get_ok (mint, names);
-  ca = sandlock_cert_mint_get_ca (mint);
+  leaf = mint_leaf (ca_cert_path, ca_key_path, names, &ca);
 
   /* The chain and the key are there for a server connection. */
   g_assert_nonnull (g_tls_certificate_get_issuer (leaf));
@@ -540,15 +561,12 @@ test_ca_kinds (void)
     {
       g_autofree char *cert_path = NULL;
       g_autofree char *key_path = NULL;
-      g_autoptr(SandlockCertMint) mint = NULL;
       g_autoptr(GTlsCertificate) leaf = NULL;
       g_autoptr(GTlsCertificate) ca = NULL;
 
       g_test_message ("CA kind %s", kinds[i].name);
       make_ca (kinds[i].name, &kinds[i].spec, &cert_path, &key_path);
-      mint = mint_new_ok (cert_path, key_path);
-      leaf = get_ok (mint, names);
-      ca = sandlock_cert_mint_get_ca (mint);
+      leaf = mint_leaf (cert_path, key_path, names, &ca);
       g_assert_cmpint (verify_host (leaf, "kind.example.test", ca), ==, 0);
       g_assert_nonnull (g_tls_certificate_get_issuer (leaf));
     }
@@ -560,21 +578,10 @@ test_ca_not_ca (void)
   const CaSpec server = { .ca = 0 };
   const CaSpec v1_like = { .ca = -1 };
   const CaSpec no_cert_sign = { .ca = 1, .no_cert_sign = TRUE };
-  g_autofree char *cert_path = NULL;
-  g_autofree char *key_path = NULL;
 
-  make_ca ("server", &server, &cert_path, &key_path);
-  assert_refused (cert_path, key_path, "is not a CA certificate");
-  g_clear_pointer (&cert_path, g_free);
-  g_clear_pointer (&key_path, g_free);
-
-  make_ca ("no-constraints", &v1_like, &cert_path, &key_path);
-  assert_refused (cert_path, key_path, "is not a CA certificate");
-  g_clear_pointer (&cert_path, g_free);
-  g_clear_pointer (&key_path, g_free);
-
-  make_ca ("no-cert-sign", &no_cert_sign, &cert_path, &key_path);
-  assert_refused (cert_path, key_path, "lacks keyCertSign");
+  assert_ca_refused ("server", &server, "is not a CA certificate");
+  assert_ca_refused ("no-constraints", &v1_like, "is not a CA certificate");
+  assert_ca_refused ("no-cert-sign", &no_cert_sign, "lacks keyCertSign");
 }
 
 static void
@@ -655,16 +662,9 @@ test_ca_validity (void)
   gint64 now = now_seconds ();
   const CaSpec expired = { .ca = 1, .not_before = now - 30 * DAY, .not_after = now - DAY };
   const CaSpec future = { .ca = 1, .not_before = now + DAY, .not_after = now + 30 * DAY };
-  g_autofree char *cert_path = NULL;
-  g_autofree char *key_path = NULL;
 
-  make_ca ("expired", &expired, &cert_path, &key_path);
-  assert_refused (cert_path, key_path, "expired on");
-  g_clear_pointer (&cert_path, g_free);
-  g_clear_pointer (&key_path, g_free);
-
-  make_ca ("future", &future, &cert_path, &key_path);
-  assert_refused (cert_path, key_path, "is not valid before");
+  assert_ca_refused ("expired", &expired, "expired on");
+  assert_ca_refused ("future", &future, "is not valid before");
 }
 
 /* A leaf never outlives its CA. */
@@ -676,7 +676,6 @@ test_ca_expiring (void)
   const char *names[] = { "soon.example.test", NULL };
   g_autofree char *cert_path = NULL;
   g_autofree char *key_path = NULL;
-  g_autoptr(SandlockCertMint) mint = NULL;
   g_autoptr(GTlsCertificate) leaf = NULL;
   g_autoptr(GTlsCertificate) ca = NULL;
   g_autoptr(GDateTime) leaf_end = NULL;
@@ -685,9 +684,7 @@ test_ca_expiring (void)
   if (!have_tls ())
     return;
   make_ca ("expiring", &spec, &cert_path, &key_path);
-  mint = mint_new_ok (cert_path, key_path);
-  leaf = get_ok (mint, names);
-  ca = sandlock_cert_mint_get_ca (mint);
+  leaf = mint_leaf (cert_path, key_path, names, &ca);
   leaf_end = g_tls_certificate_get_not_valid_after (leaf);
   ca_end = g_tls_certificate_get_not_valid_after (ca);
   g_assert_cmpint (g_date_time_to_unix (leaf_end), ==, g_date_time_to_unix (ca_end));
@@ -794,7 +791,6 @@ static void
 test_handshake (void)
 {
   const char *names[] = { "secure.example.test", "192.0.2.9", NULL };
-  g_autoptr(SandlockCertMint) mint = NULL;
   g_autoptr(GTlsCertificate) leaf = NULL;
   g_autoptr(GTlsCertificate) ca = NULL;
   g_autoptr(GTlsConnection) client = NULL;
@@ -803,9 +799,7 @@ test_handshake (void)
 
   if (!have_tls ())
     return;
-  mint = mint_new_ok (ca_cert_path, ca_key_path);
-  leaf = get_ok (mint, names);
-  ca = sandlock_cert_mint_get_ca (mint);
+  leaf = mint_leaf (ca_cert_path, ca_key_path, names, &ca);
 
   client = handshake (leaf, ca_cert_path, "secure.example.test", &error);
   g_assert_no_error (error);

@@ -43,6 +43,17 @@ remove_tmpdirs (void)
     }
 }
 
+static void
+remove_at_exit (const char *dir)
+{
+  if (tmpdirs == NULL)
+    {
+      tmpdirs = g_ptr_array_new_with_free_func (g_free);
+      atexit (remove_tmpdirs);
+    }
+  g_ptr_array_add (tmpdirs, g_strdup (dir));
+}
+
 char *
 tc_make_tmpdir (void)
 {
@@ -50,12 +61,18 @@ tc_make_tmpdir (void)
   char *dir = g_dir_make_tmp ("sandlock-test-XXXXXX", &error);
 
   g_assert_no_error (error);
-  if (tmpdirs == NULL)
-    {
-      tmpdirs = g_ptr_array_new_with_free_func (g_free);
-      atexit (remove_tmpdirs);
-    }
-  g_ptr_array_add (tmpdirs, g_strdup (dir));
+  remove_at_exit (dir);
+  return dir;
+}
+
+char *
+tc_make_tmpdir_in (const char *parent)
+{
+  char *dir = g_build_filename (parent, "sandlock-test-XXXXXX", NULL);
+
+  if (g_mkdtemp (dir) == NULL)
+    g_error ("cannot make a directory in %s: %s", parent, g_strerror (errno));
+  remove_at_exit (dir);
   return dir;
 }
 
@@ -246,6 +263,69 @@ tc_count_processes_with (const char *needle)
   return count;
 }
 
+/* One call to the bus itself, whose reply is of @type. */
+static GVariant *
+call_bus (GDBusConnection *bus,
+          const char      *method,
+          const char      *name,
+          const char      *type)
+{
+  g_autoptr(GError) error = NULL;
+  GVariant *reply;
+
+  reply = g_dbus_connection_call_sync (bus, "org.freedesktop.DBus", "/org/freedesktop/DBus",
+                                       "org.freedesktop.DBus", method, g_variant_new ("(s)", name),
+                                       G_VARIANT_TYPE (type), G_DBUS_CALL_FLAGS_NONE, -1, NULL,
+                                       &error);
+  g_assert_no_error (error);
+  return reply;
+}
+
+guint32
+tc_bus_name_pid (GDBusConnection *bus,
+                 const char      *name)
+{
+  g_autoptr(GVariant) reply = call_bus (bus, "GetConnectionUnixProcessID", name, "(u)");
+  guint32 pid;
+
+  g_variant_get (reply, "(u)", &pid);
+  return pid;
+}
+
+gboolean
+tc_bus_name_has_owner (GDBusConnection *bus,
+                       const char      *name)
+{
+  g_autoptr(GVariant) reply = call_bus (bus, "NameHasOwner", name, "(b)");
+  gboolean has_owner;
+
+  g_variant_get (reply, "(b)", &has_owner);
+  return has_owner;
+}
+
+gboolean
+tc_wait_until (gboolean (*done) (gpointer data),
+               gpointer   data,
+               guint      seconds)
+{
+  gint64 deadline = g_get_monotonic_time () + (gint64) seconds * G_USEC_PER_SEC;
+
+  for (;;)
+    {
+      if (g_main_context_acquire (NULL))
+        {
+          while (g_main_context_iteration (NULL, FALSE))
+            ;
+          g_main_context_release (NULL);
+        }
+      if (done (data))
+        return TRUE;
+      if (g_get_monotonic_time () >= deadline)
+        return FALSE;
+      g_usleep (20000);
+    }
+}
+
 static gboolean
 write_proc (const char *path,
             const char *text)
@@ -265,7 +345,8 @@ tc_enter_user_namespace (int more_flags)
   g_autofree char *gid_map = g_strdup_printf ("%d %d 1\n", getgid (), getgid ());
 
   if (unshare (CLONE_NEWUSER | more_flags) < 0)
-    return "no unprivileged user namespaces here";
+    return errno == EINVAL ? "unshare (CLONE_NEWUSER) failed with EINVAL: is the process multithreaded?"
+                           : "no unprivileged user namespaces here";
   if (!write_proc ("/proc/self/setgroups", "deny") ||
       !write_proc ("/proc/self/uid_map", uid_map) ||
       !write_proc ("/proc/self/gid_map", gid_map))

@@ -85,6 +85,47 @@ run_in (Layer      *layer,
   return tc_sandlockv (out, NULL, (const char * const *) args->pdata);
 }
 
+/* `sandlock VERB --fs-storage STORAGE ARGS...` (NULL-terminated) on
+ * @layer's storage; see tc_sandlock. */
+static int layer_cli (Layer *layer, char **out, char **err, const char *verb, ...)
+  G_GNUC_NULL_TERMINATED;
+
+static int
+layer_cli (Layer      *layer,
+           char      **out,
+           char      **err,
+           const char *verb,
+           ...)
+{
+  g_autoptr(GPtrArray) args = g_ptr_array_new ();
+  const char *arg;
+  va_list ap;
+
+  g_ptr_array_add (args, (gpointer) verb);
+  g_ptr_array_add (args, "--fs-storage");
+  g_ptr_array_add (args, layer->storage);
+  va_start (ap, verb);
+  while ((arg = va_arg (ap, const char *)) != NULL)
+    g_ptr_array_add (args, (gpointer) arg);
+  va_end (ap);
+  g_ptr_array_add (args, NULL);
+  return tc_sandlockv (out, err, (const char * const *) args->pdata);
+}
+
+/* Files f1 ... f@n in @dir, each holding @contents. */
+static void
+make_numbered_files (const char *dir,
+                     guint       n,
+                     const char *contents)
+{
+  for (guint i = 1; i <= n; i++)
+    {
+      g_autofree char *name = g_strdup_printf ("f%u", i);
+
+      g_free (tc_make_file (dir, name, contents));
+    }
+}
+
 static char *
 read_file (const char *dir,
            const char *name)
@@ -140,19 +181,20 @@ count_layers (Layer *layer)
   return ids->len;
 }
 
-/* Layers on their way out (renamed, hidden) go soon after. */
+static gboolean
+storage_is_empty (gpointer data)
+{
+  Layer *layer = data;
+  g_autoptr(GDir) dir = g_dir_open (layer->storage, 0, NULL);
+
+  return dir == NULL || g_dir_read_name (dir) == NULL;
+}
+
+/* Layers on their way out (renamed, hidden) go soon after: within 10 s. */
 static gboolean
 storage_empties (Layer *layer)
 {
-  for (guint i = 0; i < 1000; i++)
-    {
-      g_autoptr(GDir) dir = g_dir_open (layer->storage, 0, NULL);
-
-      if (dir == NULL || g_dir_read_name (dir) == NULL)
-        return TRUE;
-      g_usleep (10000);
-    }
-  return FALSE;
+  return tc_wait_until (storage_is_empty, layer, 10);
 }
 
 static struct stat
@@ -315,8 +357,7 @@ test_keep_and_partial_commit (void)
   id = only_layer (&layer);
   g_assert_false (exists (layer.workdir, "c"));
 
-  g_assert_cmpint (tc_sandlock (&out, NULL, "changes", "--fs-storage", layer.storage,
-                                "--json", id, NULL), ==, 0);
+  g_assert_cmpint (layer_cli (&layer, &out, NULL, "changes", "--json", id, NULL), ==, 0);
   json = json_from_string (out, NULL);
   g_assert_nonnull (json);
   changes = json_node_get_array (json);
@@ -328,21 +369,17 @@ test_keep_and_partial_commit (void)
   g_assert_cmpint (json_object_get_int_member (first, "size_after"), ==, 8);
 
   g_clear_pointer (&out, g_free);
-  g_assert_cmpint (tc_sandlock (&out, NULL, "diff", "--fs-storage", layer.storage,
-                                id, "a", NULL), ==, 0);
+  g_assert_cmpint (layer_cli (&layer, &out, NULL, "diff", id, "a", NULL), ==, 0);
   g_assert_nonnull (strstr (out, "--- a/a\n+++ b/a\n"));
   g_assert_nonnull (strstr (out, "\n+new\n"));
   g_clear_pointer (&out, g_free);
-  g_assert_cmpint (tc_sandlock (&out, NULL, "diff", "--fs-storage", layer.storage,
-                                id, "c", NULL), ==, 0);
+  g_assert_cmpint (layer_cli (&layer, &out, NULL, "diff", id, "c", NULL), ==, 0);
   g_assert_nonnull (strstr (out, "+++ b/c\n"));
   g_assert_nonnull (strstr (out, "\n+added\n"));
-  g_assert_cmpint (tc_sandlock (NULL, NULL, "diff", "--fs-storage", layer.storage,
-                                id, "unchanged", NULL), ==, 1);
+  g_assert_cmpint (layer_cli (&layer, NULL, NULL, "diff", id, "unchanged", NULL), ==, 1);
 
   /* Only a and the new directory d. */
-  g_assert_cmpint (tc_sandlock (NULL, NULL, "commit", "--fs-storage", layer.storage,
-                                id, "a", "d", NULL), ==, 0);
+  g_assert_cmpint (layer_cli (&layer, NULL, NULL, "commit", id, "a", "d", NULL), ==, 0);
   a = read_file (layer.workdir, "a");
   g_assert_cmpstr (a, ==, "old\nnew\n");
   g_assert_true (exists (layer.workdir, "d/x"));
@@ -351,16 +388,13 @@ test_keep_and_partial_commit (void)
   g_assert_true (exists (layer.workdir, "sub/b"));
 
   g_clear_pointer (&out, g_free);
-  g_assert_cmpint (tc_sandlock (&out, NULL, "changes", "--fs-storage", layer.storage,
-                                id, NULL), ==, 0);
+  g_assert_cmpint (layer_cli (&layer, &out, NULL, "changes", id, NULL), ==, 0);
   g_assert_cmpstr (out, ==, "A c\nD sub\nM tool\n");
 
-  g_assert_cmpint (tc_sandlock (NULL, NULL, "discard", "--fs-storage", layer.storage,
-                                id, NULL), ==, 0);
+  g_assert_cmpint (layer_cli (&layer, NULL, NULL, "discard", id, NULL), ==, 0);
   g_assert_cmpuint (count_layers (&layer), ==, 0);
   g_assert_false (exists (layer.workdir, "c"));
-  g_assert_cmpint (tc_sandlock (NULL, NULL, "changes", "--fs-storage", layer.storage,
-                                id, NULL), ==, 1);
+  g_assert_cmpint (layer_cli (&layer, NULL, NULL, "changes", id, NULL), ==, 1);
 }
 
 /* A directory removed and made anew is opaque in the layer: a partial
@@ -383,15 +417,14 @@ test_opaque_partial_commit (void)
                            "--on-exit", "keep", NULL), ==, 0);
   id = only_layer (&layer);
 
-  g_assert_cmpint (tc_sandlock (&out, NULL, "changes", "--fs-storage", layer.storage, id, NULL), ==, 0);
+  g_assert_cmpint (layer_cli (&layer, &out, NULL, "changes", id, NULL), ==, 0);
   g_assert_cmpstr (out, ==, "A sub/n\nD sub/old\n");
-  g_assert_cmpint (tc_sandlock (NULL, NULL, "commit", "--fs-storage", layer.storage,
-                                id, "sub/n", NULL), ==, 0);
+  g_assert_cmpint (layer_cli (&layer, NULL, NULL, "commit", id, "sub/n", NULL), ==, 0);
   g_clear_pointer (&out, g_free);
-  g_assert_cmpint (tc_sandlock (&out, NULL, "changes", "--fs-storage", layer.storage, id, NULL), ==, 0);
+  g_assert_cmpint (layer_cli (&layer, &out, NULL, "changes", id, NULL), ==, 0);
   g_assert_cmpstr (out, ==, "D sub/old\n");
 
-  g_assert_cmpint (tc_sandlock (NULL, NULL, "commit", "--fs-storage", layer.storage, id, NULL), ==, 0);
+  g_assert_cmpint (layer_cli (&layer, NULL, NULL, "commit", id, NULL), ==, 0);
   n = read_file (sub, "n");
   g_assert_cmpstr (n, ==, "n\n");
   g_assert_false (exists (sub, "old"));
@@ -471,13 +504,11 @@ test_commit_does_not_follow_symlinks (void)
 
   g_assert_cmpint (rename (dir, moved), ==, 0);
   g_assert_cmpint (symlink (outside_dir, dir), ==, 0);
-  g_assert_cmpint (tc_sandlock (NULL, &err, "commit", "--fs-storage", layer.storage,
-                                id, NULL), ==, 1);
+  g_assert_cmpint (layer_cli (&layer, NULL, &err, "commit", id, NULL), ==, 1);
   g_assert_nonnull (strstr (err, "changed in the workdir"));
   g_assert_false (exists (outside_dir, "x"));
   /* Forced, the commit still writes nothing through the link. */
-  g_assert_cmpint (tc_sandlock (NULL, NULL, "commit", "--fs-storage", layer.storage,
-                                "--overwrite", id, NULL), ==, 0);
+  g_assert_cmpint (layer_cli (&layer, NULL, NULL, "commit", "--overwrite", id, NULL), ==, 0);
   g_assert_false (exists (outside_dir, "x"));
   g_assert_cmpint (lstat (dir, &st), ==, 0);
   g_assert_true (S_ISDIR (st.st_mode));
@@ -505,8 +536,7 @@ test_two_sandboxes_conflict (void)
       const char *name = ids->pdata[i];
       g_autofree char *out = NULL;
 
-      g_assert_cmpint (tc_sandlock (&out, NULL, "changes", "--fs-storage", layer.storage,
-                                    name, NULL), ==, 0);
+      g_assert_cmpint (layer_cli (&layer, &out, NULL, "changes", name, NULL), ==, 0);
       if (g_str_equal (out, "M a\n"))
         first = g_strdup (name);
       else
@@ -515,10 +545,8 @@ test_two_sandboxes_conflict (void)
   g_assert_nonnull (first);
   g_assert_nonnull (second);
 
-  g_assert_cmpint (tc_sandlock (NULL, NULL, "commit", "--fs-storage", layer.storage,
-                                first, NULL), ==, 0);
-  g_assert_cmpint (tc_sandlock (NULL, &err, "commit", "--fs-storage", layer.storage,
-                                second, NULL), ==, 1);
+  g_assert_cmpint (layer_cli (&layer, NULL, NULL, "commit", first, NULL), ==, 0);
+  g_assert_cmpint (layer_cli (&layer, NULL, &err, "commit", second, NULL), ==, 1);
   g_assert_nonnull (strstr (err, "changed in the workdir"));
   g_assert_nonnull (strstr (err, "(a)"));
   a = read_file (layer.workdir, "a");
@@ -526,15 +554,13 @@ test_two_sandboxes_conflict (void)
   g_assert_false (exists (layer.workdir, "c"));
 
   /* What does not conflict can go alone; the rest only on purpose. */
-  g_assert_cmpint (tc_sandlock (NULL, NULL, "commit", "--fs-storage", layer.storage,
-                                second, "c", NULL), ==, 0);
+  g_assert_cmpint (layer_cli (&layer, NULL, NULL, "commit", second, "c", NULL), ==, 0);
   c = read_file (layer.workdir, "c");
   g_assert_cmpstr (c, ==, "c\n");
   g_clear_pointer (&a, g_free);
   a = read_file (layer.workdir, "a");
   g_assert_cmpstr (a, ==, "first\n");
-  g_assert_cmpint (tc_sandlock (NULL, NULL, "commit", "--fs-storage", layer.storage,
-                                "--overwrite", second, NULL), ==, 0);
+  g_assert_cmpint (layer_cli (&layer, NULL, NULL, "commit", "--overwrite", second, NULL), ==, 0);
   g_clear_pointer (&a, g_free);
   a = read_file (layer.workdir, "a");
   g_assert_cmpstr (a, ==, "second\n");
@@ -560,8 +586,7 @@ test_interrupted_commit_finishes (void)
   /* The layer's x cannot be read: the commit stops while staging, before
    * anything in the workdir changed, and leaves its journal. */
   g_assert_cmpint (chmod (upper_x, 0), ==, 0);
-  g_assert_cmpint (tc_sandlock (NULL, &err, "commit", "--fs-storage", layer.storage,
-                                id, NULL), ==, 1);
+  g_assert_cmpint (layer_cli (&layer, NULL, &err, "commit", id, NULL), ==, 1);
   g_assert_nonnull (strstr (err, "cannot commit x"));
   {
     g_autoptr(GDir) dir = g_dir_open (layer.workdir, 0, NULL);
@@ -577,8 +602,7 @@ test_interrupted_commit_finishes (void)
   g_assert_true (g_file_test (journal, G_FILE_TEST_EXISTS));
 
   g_assert_cmpint (chmod (upper_x, 0644), ==, 0);
-  g_assert_cmpint (tc_sandlock (&out, NULL, "changes", "--fs-storage", layer.storage,
-                                id, NULL), ==, 0);
+  g_assert_cmpint (layer_cli (&layer, &out, NULL, "changes", id, NULL), ==, 0);
   g_assert_cmpstr (out, ==, "");
   x = read_file (layer.workdir, "x");
   g_assert_cmpstr (x, ==, "x\n");
@@ -605,11 +629,7 @@ test_killed_commit_recovers (void)
   guint whole = 0;
 
   layer_init (&layer);
-  for (guint i = 1; i <= 800; i++)
-    {
-      g_autofree char *name = g_strdup_printf ("f%u", i);
-      g_autofree char *path = tc_make_file (layer.workdir, name, old_contents);
-    }
+  make_numbered_files (layer.workdir, 800, old_contents);
   g_assert_cmpint (run_in (&layer, NULL, script, "--on-exit", "keep", NULL), ==, 0);
   id = only_layer (&layer);
   journal = g_build_filename (layer.storage, id, "journal", NULL);
@@ -642,8 +662,7 @@ test_killed_commit_recovers (void)
 
   /* Whatever was left, the next use of the layer finishes. */
   if (count_layers (&layer) > 0)
-    g_assert_cmpint (tc_sandlock (&out, NULL, "changes", "--fs-storage", layer.storage,
-                                  id, NULL), ==, 0);
+    g_assert_cmpint (layer_cli (&layer, &out, NULL, "changes", id, NULL), ==, 0);
   /* The layer's own files, moved in (the layer is on the workdir's
    * filesystem), each now with the one name. */
   for (guint i = 1; i <= 800; i++)
@@ -702,8 +721,7 @@ test_commit_moves_layer_files (void)
     g_assert_cmpint (lgetxattr (upper_tool_path, "user.overlay.origin", value, sizeof value),
                      >=, 0);
   }
-  g_assert_cmpint (tc_sandlock (NULL, NULL, "commit", "--fs-storage", layer.storage, id, NULL),
-                   ==, 0);
+  g_assert_cmpint (layer_cli (&layer, NULL, NULL, "commit", id, NULL), ==, 0);
 
   a = read_file (layer.workdir, "a");
   c = read_file (layer.workdir, "c");
@@ -747,8 +765,7 @@ test_commit_copies_shared_files (void)
   upper_c = g_build_filename (layer.storage, id, "upper", "c", NULL);
   outside = g_build_filename (outside_dir, "c", NULL);
   g_assert_cmpint (link (upper_c, outside), ==, 0);
-  g_assert_cmpint (tc_sandlock (NULL, NULL, "commit", "--fs-storage", layer.storage, id, NULL),
-                   ==, 0);
+  g_assert_cmpint (layer_cli (&layer, NULL, NULL, "commit", id, NULL), ==, 0);
 
   g_assert_cmpuint (inode_of (layer.workdir, "c"), !=, inode_of (outside_dir, "c"));
   g_assert_cmpuint (links_of (layer.workdir, "c"), ==, 1);
@@ -776,25 +793,26 @@ static void
 test_commit_from_other_filesystem (void)
 {
   g_auto(Layer) layer = { 0 };
-  g_autofree char *id = NULL, *a = NULL, *c = NULL;
-  g_autofree char *shm = g_build_filename ("/dev/shm", "sandlock-test-XXXXXX", NULL);
+  g_autofree char *id = NULL, *a = NULL, *c = NULL, *shm = NULL;
   struct stat shm_st, work_st;
 
   layer_init (&layer);
-  populate (&layer);
-  if (g_mkdtemp (shm) == NULL || stat (shm, &shm_st) < 0 || stat (layer.workdir, &work_st) < 0 ||
-      shm_st.st_dev == work_st.st_dev)
+  /* Decided before anything is made in /dev/shm. */
+  if (stat ("/dev/shm", &shm_st) < 0 || !S_ISDIR (shm_st.st_mode) ||
+      access ("/dev/shm", W_OK | X_OK) < 0 ||
+      stat (layer.workdir, &work_st) < 0 || shm_st.st_dev == work_st.st_dev)
     {
-      g_test_skip ("no /dev/shm on another filesystem than the test's directory");
+      g_test_skip ("no writable /dev/shm on another filesystem than the test's directory");
       return;
     }
+  populate (&layer);
+  shm = tc_make_tmpdir_in ("/dev/shm");
   g_free (layer.storage);
   layer.storage = g_build_filename (shm, "storage", NULL);
   g_assert_cmpint (run_in (&layer, NULL, "echo new >> a; echo added > c", "--on-exit", "keep",
                            NULL), ==, 0);
   id = only_layer (&layer);
-  g_assert_cmpint (tc_sandlock (NULL, NULL, "commit", "--fs-storage", layer.storage, id, NULL),
-                   ==, 0);
+  g_assert_cmpint (layer_cli (&layer, NULL, NULL, "commit", id, NULL), ==, 0);
   a = read_file (layer.workdir, "a");
   c = read_file (layer.workdir, "c");
   g_assert_cmpstr (a, ==, "old\nnew\n");
@@ -897,11 +915,7 @@ test_commit_releases_old_files (void)
   guint before;
 
   layer_init (&layer);
-  for (guint i = 1; i <= 600; i++)
-    {
-      g_autofree char *name = g_strdup_printf ("f%u", i);
-      g_autofree char *path = tc_make_file (layer.workdir, name, old_contents);
-    }
+  make_numbered_files (layer.workdir, 600, old_contents);
   g_assert_cmpint (run_in (&layer, NULL,
                            "for i in $(seq 1 500); do echo new > f$i; done; rm f5*",
                            "--on-exit", "keep", NULL), ==, 0);
@@ -982,11 +996,7 @@ test_removal_after_the_fact (void)
   g_autofree char *f1 = NULL;
 
   layer_init (&layer);
-  for (guint i = 1; i <= 300; i++)
-    {
-      g_autofree char *name = g_strdup_printf ("f%u", i);
-      g_autofree char *path = tc_make_file (layer.workdir, name, "old\n");
-    }
+  make_numbered_files (layer.workdir, 300, "old\n");
   g_assert_cmpint (run_in (&layer, NULL, script, "--on-exit", "abort", NULL), ==, 0);
   g_assert_cmpuint (count_layers (&layer), ==, 0);
   g_assert_false (exists (layer.workdir, "new1"));
@@ -1134,6 +1144,12 @@ test_failed_spawn_leaves_nothing (void)
   g_assert_cmpuint (count_layers (&layer), ==, 0);
 }
 
+static gboolean
+has_a_layer (gpointer layer)
+{
+  return count_layers (layer) > 0;
+}
+
 /* While its sandbox runs, a layer is neither listed, committed nor
  * discarded from outside. */
 static void
@@ -1160,24 +1176,19 @@ test_running_layer_is_locked (void)
   argv[19] = layer.workdir;
   g_assert_true (g_spawn_async (NULL, (char **) argv, NULL, G_SPAWN_DO_NOT_REAP_CHILD,
                                 NULL, NULL, &pid, NULL));
-  for (guint i = 0; i < 2000 && count_layers (&layer) == 0; i++)
-    g_usleep (5000);
+  g_assert_true (tc_wait_until (has_a_layer, &layer, 10));
   id = only_layer (&layer);
 
-  g_assert_cmpint (tc_sandlock (NULL, &err, "discard", "--fs-storage", layer.storage,
-                                id, NULL), ==, 1);
+  g_assert_cmpint (layer_cli (&layer, NULL, &err, "discard", id, NULL), ==, 1);
   g_assert_nonnull (strstr (err, "in use"));
-  g_assert_cmpint (tc_sandlock (NULL, NULL, "commit", "--fs-storage", layer.storage,
-                                id, NULL), ==, 1);
-  g_assert_cmpint (tc_sandlock (NULL, NULL, "changes", "--fs-storage", layer.storage,
-                                id, NULL), ==, 1);
+  g_assert_cmpint (layer_cli (&layer, NULL, NULL, "commit", id, NULL), ==, 1);
+  g_assert_cmpint (layer_cli (&layer, NULL, NULL, "changes", id, NULL), ==, 1);
   g_assert_false (exists (layer.workdir, "f"));
 
   g_assert_true (g_file_set_contents (flag, "", 0, NULL));
   g_assert_cmpint (waitpid (pid, &status, 0), ==, pid);
   g_assert_true (WIFEXITED (status) && WEXITSTATUS (status) == 0);
-  g_assert_cmpint (tc_sandlock (&out, NULL, "changes", "--fs-storage", layer.storage,
-                                id, NULL), ==, 0);
+  g_assert_cmpint (layer_cli (&layer, &out, NULL, "changes", id, NULL), ==, 0);
   g_assert_cmpstr (out, ==, "A f\n");
 }
 

@@ -224,33 +224,7 @@ assert_dbus_error (GError     *error,
 static pid_t
 helper_pid (GDBusConnection *connection)
 {
-  g_autoptr(GVariant) reply = NULL;
-  g_autoptr(GError) error = NULL;
-  guint32 pid;
-
-  reply = g_dbus_connection_call_sync (connection, "org.freedesktop.DBus", "/org/freedesktop/DBus",
-                                       "org.freedesktop.DBus", "GetConnectionUnixProcessID",
-                                       g_variant_new ("(s)", BUS_NAME), G_VARIANT_TYPE ("(u)"),
-                                       G_DBUS_CALL_FLAGS_NONE, -1, NULL, &error);
-  g_assert_no_error (error);
-  g_variant_get (reply, "(u)", &pid);
-  return pid;
-}
-
-static gboolean
-name_has_owner (GDBusConnection *connection)
-{
-  g_autoptr(GVariant) reply = NULL;
-  g_autoptr(GError) error = NULL;
-  gboolean has_owner;
-
-  reply = g_dbus_connection_call_sync (connection, "org.freedesktop.DBus", "/org/freedesktop/DBus",
-                                       "org.freedesktop.DBus", "NameHasOwner",
-                                       g_variant_new ("(s)", BUS_NAME), G_VARIANT_TYPE ("(b)"),
-                                       G_DBUS_CALL_FLAGS_NONE, -1, NULL, &error);
-  g_assert_no_error (error);
-  g_variant_get (reply, "(b)", &has_owner);
-  return has_owner;
+  return tc_bus_name_pid (connection, BUS_NAME);
 }
 
 static guint
@@ -472,6 +446,12 @@ test_pause_resume (void)
   remove_sandbox (sandbox);
 }
 
+static gboolean
+has_three_processes (gpointer data)
+{
+  return sandlock_dbus_sandbox_get_processes (data) >= 3;
+}
+
 static void
 test_live_properties (void)
 {
@@ -479,17 +459,10 @@ test_live_properties (void)
   const char *argv[] = { "/bin/sh", "-c", "sleep 30 & sleep 30 & wait", NULL };
   g_autoptr(SandlockDbusSandbox) sandbox = launch (mgr, argv);
   g_autoptr(GError) error = NULL;
-  gint64 deadline = g_get_monotonic_time () + 10 * G_USEC_PER_SEC;
   int exit_code, sig;
 
   /* Refreshed about once a second. */
-  while (sandlock_dbus_sandbox_get_processes (sandbox) < 3 && g_get_monotonic_time () < deadline)
-    {
-      g_usleep (50000);
-      while (g_main_context_iteration (NULL, FALSE))
-        ;
-    }
-  g_assert_cmpuint (sandlock_dbus_sandbox_get_processes (sandbox), >=, 3);
+  g_assert_true (tc_wait_until (has_three_processes, sandbox, 10));
   g_assert_cmpuint (sandlock_dbus_sandbox_get_memory_bytes (sandbox), >, 0);
 
   sandlock_dbus_sandbox_call_kill_sync (sandbox, SIGTERM, NULL, &error);
@@ -594,11 +567,73 @@ test_event_stream (void)
   remove_sandbox (sandbox);
 }
 
-static GVariant *query (SandlockDbusManager *mgr,
-                        const char          *key,
-                        GVariant            *value,
-                        const char          *key2,
-                        GVariant            *value2);
+static GVariant *
+query (SandlockDbusManager *mgr,
+       const char          *key,
+       GVariant            *value,
+       const char          *key2,
+       GVariant            *value2)
+{
+  GVariantBuilder filter;
+  GVariant *records = NULL;
+  g_autoptr(GError) error = NULL;
+
+  g_variant_builder_init (&filter, G_VARIANT_TYPE_VARDICT);
+  if (key != NULL)
+    g_variant_builder_add (&filter, "{sv}", key, value);
+  if (key2 != NULL)
+    g_variant_builder_add (&filter, "{sv}", key2, value2);
+  sandlock_dbus_manager_call_query_audit_sync (mgr, g_variant_builder_end (&filter), &records,
+                                               NULL, &error);
+  g_assert_no_error (error);
+  return records;
+}
+
+typedef struct {
+  SandlockDbusManager *mgr;
+  const char          *id;
+  const char          *key;
+  const char          *value;
+  const char          *needle;
+  GVariant            *records;
+} AuditWait;
+
+static gboolean
+audit_has (gpointer data)
+{
+  AuditWait *wait = data;
+  g_autofree char *printed = NULL;
+
+  g_clear_pointer (&wait->records, g_variant_unref);
+  wait->records = query (wait->mgr, "run", g_variant_new_string (wait->id),
+                         wait->key, g_variant_new_string (wait->value));
+  if (wait->needle == NULL)
+    return g_variant_n_children (wait->records) > 0;
+  printed = g_variant_print (wait->records, FALSE);
+  return strstr (printed, wait->needle) != NULL;
+}
+
+/* The audit records of run @id with @key = @value, once there are any
+ * (with @needle in their printed form, if given); the helper writes them
+ * on its audit thread, just after the fact. Fails after 10 s. */
+static GVariant *
+wait_for_audit (SandlockDbusManager *mgr,
+                const char          *id,
+                const char          *key,
+                const char          *value,
+                const char          *needle)
+{
+  AuditWait wait = { mgr, id, key, value, needle, NULL };
+
+  if (!tc_wait_until (audit_has, &wait, 10))
+    {
+      g_autofree char *printed = g_variant_print (wait.records, FALSE);
+
+      g_error ("no audit record of run %s with %s=%s%s%s: %s", id, key, value,
+               needle ? " and " : "", needle ? needle : "", printed);
+    }
+  return wait.records;
+}
 
 /* The HTTP ACL through the helper: a rule in an a{sv} policy, and each
  * request an event in the stream (denied ones in the audit count too). */
@@ -647,18 +682,10 @@ test_http_rules (void)
 
   /* The denied request is in the audit log (written just after the end). */
   {
-    g_autofree char *id = g_strdup (sandlock_dbus_sandbox_get_id (sandbox));
-    gint64 deadline = g_get_monotonic_time () + 10 * G_USEC_PER_SEC;
-    g_autofree char *printed = NULL;
+    g_autoptr(GVariant) denied = wait_for_audit (mgr, sandlock_dbus_sandbox_get_id (sandbox),
+                                                 "verdict", "deny", "/other");
+    g_autofree char *printed = g_variant_print (denied, FALSE);
 
-    do
-      {
-        g_autoptr(GVariant) denied = query (mgr, "run", g_variant_new_string (id),
-                                            "verdict", g_variant_new_string ("deny"));
-        g_free (printed);
-        printed = g_variant_print (denied, FALSE);
-      }
-    while (strstr (printed, "/other") == NULL && g_get_monotonic_time () < deadline);
     g_assert_nonnull (strstr (printed, "'syscall': <'http'>"));
     g_assert_nonnull (strstr (printed, "/other"));
   }
@@ -764,28 +791,6 @@ test_profiles (void)
   assert_dbus_error (error, "org.sandlock.Helper1.Error.NotFound");
 }
 
-static GVariant *
-query (SandlockDbusManager *mgr,
-       const char          *key,
-       GVariant            *value,
-       const char          *key2,
-       GVariant            *value2)
-{
-  GVariantBuilder filter;
-  GVariant *records = NULL;
-  g_autoptr(GError) error = NULL;
-
-  g_variant_builder_init (&filter, G_VARIANT_TYPE_VARDICT);
-  if (key != NULL)
-    g_variant_builder_add (&filter, "{sv}", key, value);
-  if (key2 != NULL)
-    g_variant_builder_add (&filter, "{sv}", key2, value2);
-  sandlock_dbus_manager_call_query_audit_sync (mgr, g_variant_builder_end (&filter), &records,
-                                               NULL, &error);
-  g_assert_no_error (error);
-  return records;
-}
-
 static void
 test_audit (void)
 {
@@ -801,7 +806,6 @@ test_audit (void)
   GVariant *records = NULL;
   const char *name, *state;
   gint64 denied = 0, exit_code_audit = 0;
-  gint64 deadline = g_get_monotonic_time () + 10 * G_USEC_PER_SEC;
   int exit_code, sig;
 
   wait_for (sandbox, &exit_code, &sig);
@@ -816,12 +820,7 @@ test_audit (void)
   }
 
   /* Written on the helper's audit thread, just after the end. */
-  do
-    {
-      g_clear_pointer (&runs, g_variant_unref);
-      runs = query (mgr, "run", g_variant_new_string (id), "kind", g_variant_new_string ("run"));
-    }
-  while (g_variant_n_children (runs) == 0 && g_get_monotonic_time () < deadline);
+  runs = wait_for_audit (mgr, id, "kind", "run", NULL);
   g_assert_cmpuint (g_variant_n_children (runs), ==, 1);
   record = g_variant_get_child_value (runs, 0);
   g_assert_true (g_variant_lookup (record, "name", "&s", &name));
@@ -937,15 +936,7 @@ test_dry_run_review (void)
 
   /* The commit is in the audit log. */
   {
-    gint64 deadline = g_get_monotonic_time () + 10 * G_USEC_PER_SEC;
-
-    do
-      {
-        g_clear_pointer (&commits, g_variant_unref);
-        commits = query (mgr, "run", g_variant_new_string (sandlock_dbus_sandbox_get_id (sandbox)),
-                         "kind", g_variant_new_string ("commit"));
-      }
-    while (g_variant_n_children (commits) == 0 && g_get_monotonic_time () < deadline);
+    commits = wait_for_audit (mgr, sandlock_dbus_sandbox_get_id (sandbox), "kind", "commit", NULL);
     g_clear_pointer (&printed, g_free);
     printed = g_variant_print (commits, FALSE);
     g_assert_nonnull (strstr (printed, "'path': <'b'>"));
@@ -1047,6 +1038,36 @@ test_bus_unreachable (void)
   remove_sandbox (sandbox);
 }
 
+/* The first child of @pid's main thread, 0 while there is none. */
+static pid_t
+first_child (pid_t pid)
+{
+  g_autofree char *path = g_strdup_printf ("/proc/%d/task/%d/children", pid, pid);
+  g_autofree char *children = NULL;
+
+  if (!g_file_get_contents (path, &children, NULL, NULL))
+    return 0;
+  return atoi (children);
+}
+
+typedef struct {
+  pid_t parent;
+  int   depth;   /* 1: a child, 2: a grandchild */
+  pid_t found;
+} DescendantWait;
+
+static gboolean
+has_descendant (gpointer data)
+{
+  DescendantWait *wait = data;
+  pid_t pid = wait->parent;
+
+  for (int i = 0; i < wait->depth && pid > 0; i++)
+    pid = first_child (pid);
+  wait->found = MAX (pid, 0);
+  return pid > 0;
+}
+
 static void
 test_sandboxed_callers_refused (void)
 {
@@ -1054,25 +1075,12 @@ test_sandboxed_callers_refused (void)
   g_autoptr(SandlockDbusManager) mgr = manager ();
   g_autoptr(SandlockDbusSandbox) sandbox = launch (mgr, argv);
   g_autoptr(GError) error = NULL;
-  g_autofree char *children = NULL;
-  g_autofree char *path = NULL;
-  pid_t init = sandlock_dbus_sandbox_get_pid (sandbox);
-  pid_t program = 0;
-  gint64 deadline = g_get_monotonic_time () + 10 * G_USEC_PER_SEC;
+  DescendantWait program = { sandlock_dbus_sandbox_get_pid (sandbox), 1, 0 };
   int exit_code, sig;
 
   /* The sleep under the sandbox's init. */
-  path = g_strdup_printf ("/proc/%d/task/%d/children", init, init);
-  while (program == 0 && g_get_monotonic_time () < deadline)
-    {
-      g_clear_pointer (&children, g_free);
-      if (g_file_get_contents (path, &children, NULL, NULL))
-        program = atoi (children);
-      if (program == 0)
-        g_usleep (10000);
-    }
-  g_assert_cmpint (program, >, 0);
-  g_assert_true (sandlock_helper_pid_is_sandboxed (program));
+  g_assert_true (tc_wait_until (has_descendant, &program, 10));
+  g_assert_true (sandlock_helper_pid_is_sandboxed (program.found));
   g_assert_false (sandlock_helper_pid_is_sandboxed (getpid ()));
   g_assert_true (sandlock_helper_pid_is_sandboxed (-1));
 
@@ -1087,30 +1095,14 @@ test_sandboxed_callers_refused (void)
                                                tc_cli ());
     const char *sh[] = { "/bin/sh", "-c", script, NULL };
     GPid cli;
-    pid_t inner = 0;
+    DescendantWait inner = { 0, 2, 0 };
 
     g_assert_true (g_spawn_async (NULL, (char **) sh, NULL, G_SPAWN_DO_NOT_REAP_CHILD, NULL, NULL,
                                   &cli, NULL));
-    deadline = g_get_monotonic_time () + 10 * G_USEC_PER_SEC;
-    while (inner == 0 && g_get_monotonic_time () < deadline)
-      {
-        /* The CLI's child is init; init's child is the program. */
-        g_autofree char *p1 = g_strdup_printf ("/proc/%d/task/%d/children", cli, cli);
-        g_autofree char *c1 = NULL;
-
-        if (g_file_get_contents (p1, &c1, NULL, NULL) && atoi (c1) > 0)
-          {
-            g_autofree char *p2 = g_strdup_printf ("/proc/%d/task/%d/children", atoi (c1), atoi (c1));
-            g_autofree char *c2 = NULL;
-
-            if (g_file_get_contents (p2, &c2, NULL, NULL))
-              inner = atoi (c2);
-          }
-        if (inner == 0)
-          g_usleep (10000);
-      }
-    g_assert_cmpint (inner, >, 0);
-    g_assert_true (sandlock_helper_pid_is_sandboxed (inner));
+    /* The CLI's child is init; init's child is the program. */
+    inner.parent = cli;
+    g_assert_true (tc_wait_until (has_descendant, &inner, 10));
+    g_assert_true (sandlock_helper_pid_is_sandboxed (inner.found));
     kill (cli, SIGTERM);
     waitpid (cli, NULL, 0);
   }
@@ -1346,6 +1338,31 @@ test_concurrent_launches_no_growth (void)
     }
 }
 
+typedef struct {
+  const char *marker;
+  guint       at_least;
+} ProcessCount;
+
+static gboolean
+at_least_processes (gpointer data)
+{
+  ProcessCount *count = data;
+
+  return tc_count_processes_with (count->marker) >= count->at_least;
+}
+
+static gboolean
+no_processes (gpointer marker)
+{
+  return tc_count_processes_with (marker) == 0;
+}
+
+static gboolean
+name_has_no_owner (gpointer connection)
+{
+  return !tc_bus_name_has_owner (connection, BUS_NAME);
+}
+
 static void
 test_helper_death_kills_sandboxes (void)
 {
@@ -1357,7 +1374,7 @@ test_helper_death_kills_sandboxes (void)
   g_autoptr(GError) error = NULL;
   g_autofree char *marker = g_strdup_printf ("dbus-helper-death-%d", getpid ());
   pid_t helper = helper_pid (connection);
-  gint64 deadline;
+  ProcessCount count = { NULL, 4 };
   GVariantBuilder policy;
 
   g_variant_builder_init (&policy, G_VARIANT_TYPE_VARDICT);
@@ -1373,23 +1390,16 @@ test_helper_death_kills_sandboxes (void)
                          NULL, &error);
   g_assert_no_error (error);
 
-  deadline = g_get_monotonic_time () + 10 * G_USEC_PER_SEC;
-  while (tc_count_processes_with (marker) < 4 && g_get_monotonic_time () < deadline)
-    g_usleep (20000);
-  g_assert_cmpuint (tc_count_processes_with (marker), >=, 4);
+  count.marker = marker;
+  g_assert_true (tc_wait_until (at_least_processes, &count, 10));
 
   g_assert_no_errno (kill (helper, SIGKILL));
-  deadline = g_get_monotonic_time () + 10 * G_USEC_PER_SEC;
-  while (tc_count_processes_with (marker) > 0 && g_get_monotonic_time () < deadline)
-    g_usleep (20000);
-  g_assert_cmpuint (tc_count_processes_with (marker), ==, 0);
+  g_assert_true (tc_wait_until (no_processes, marker, 10));
   g_free ((char *) argv[2]);
 
   /* The next call activates a new helper, once the bus has seen the old
    * one go (a proxy made before that would call the dead one's name). */
-  deadline = g_get_monotonic_time () + 10 * G_USEC_PER_SEC;
-  while (name_has_owner (connection) && g_get_monotonic_time () < deadline)
-    g_usleep (20000);
+  g_assert_true (tc_wait_until (name_has_no_owner, connection, 10));
   {
     g_autoptr(SandlockDbusManager) again = manager ();
     g_autoptr(GVariant) caps = NULL;
@@ -1433,6 +1443,34 @@ test_many_running (void)
   remove_sandbox (short_run);
 }
 
+typedef struct {
+  GDBusConnection *connection;
+  GPid             pid;
+  int              status;
+} HelperWait;
+
+static gboolean
+helper_is (gpointer data)
+{
+  HelperWait *wait = data;
+
+  return helper_pid (wait->connection) == wait->pid;
+}
+
+static gboolean
+reaped (gpointer data)
+{
+  HelperWait *wait = data;
+
+  return waitpid (wait->pid, &wait->status, WNOHANG) == wait->pid;
+}
+
+static gboolean
+pid_dead (gpointer pid)
+{
+  return !tc_pid_alive (GPOINTER_TO_INT (pid));
+}
+
 /* A second helper takes the name over (--replace); the first stops, and
  * the new one, with no client and no sandbox, exits once idle. */
 static void
@@ -1443,31 +1481,23 @@ test_replace_and_idle_exit (void)
   g_autoptr(GVariant) caps = NULL;
   g_autoptr(GError) error = NULL;
   const char *argv[] = { g_getenv ("SANDLOCK_HELPER"), "--replace", "--idle-timeout", "1", NULL };
-  pid_t old = 0, replacement;
-  GPid pid;
-  gint64 deadline;
-  int status = -1;
+  HelperWait wait = { connection, 0, -1 };
+  pid_t old = 0;
 
   sandlock_dbus_manager_call_get_capabilities_sync (mgr, &caps, NULL, &error);
   g_assert_no_error (error);
   old = helper_pid (connection);
 
   g_assert_true (g_spawn_async (NULL, (char **) argv, NULL, G_SPAWN_DO_NOT_REAP_CHILD, NULL, NULL,
-                                &pid, &error));
+                                &wait.pid, &error));
   g_assert_no_error (error);
-  deadline = g_get_monotonic_time () + 10 * G_USEC_PER_SEC;
-  while ((replacement = helper_pid (connection)) != pid && g_get_monotonic_time () < deadline)
-    g_usleep (20000);
-  g_assert_cmpint (replacement, ==, pid);
-  while (tc_pid_alive (old) && g_get_monotonic_time () < deadline)
-    g_usleep (20000);
-  g_assert_false (tc_pid_alive (old));
+  g_assert_true (tc_wait_until (helper_is, &wait, 10));
+  g_assert_true (tc_wait_until (pid_dead, GINT_TO_POINTER (old), 10));
 
   /* Nobody calls it: it goes after about a second. */
-  while (waitpid (pid, &status, WNOHANG) == 0 && g_get_monotonic_time () < deadline)
-    g_usleep (20000);
-  g_assert_true (WIFEXITED (status));
-  g_assert_cmpint (WEXITSTATUS (status), ==, 0);
+  g_assert_true (tc_wait_until (reaped, &wait, 10));
+  g_assert_true (WIFEXITED (wait.status));
+  g_assert_cmpint (WEXITSTATUS (wait.status), ==, 0);
 }
 
 int

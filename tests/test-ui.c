@@ -341,15 +341,65 @@ push_events (SandlockEventModel *model,
   sandlock_event_model_flush (model);
 }
 
+static GtkAdjustment *events_adjustment (GtkWidget *page);
+
 static gboolean
 list_at_end (gpointer data)
 {
-  GtkWidget *view = GTK_WIDGET (gtk_widget_get_template_child (data, SANDLOCK_TYPE_EVENTS_PAGE, "view"));
-  GtkAdjustment *adjustment = gtk_scrollable_get_vadjustment (GTK_SCROLLABLE (view));
+  GtkAdjustment *adjustment = events_adjustment (data);
 
   return gtk_adjustment_get_upper (adjustment) > gtk_adjustment_get_page_size (adjustment) &&
          gtk_adjustment_get_value (adjustment) + gtk_adjustment_get_page_size (adjustment) >=
          gtk_adjustment_get_upper (adjustment) - 1;
+}
+
+/* The events page's list, once laid out taller than its view. */
+static GtkAdjustment *
+events_adjustment (GtkWidget *page)
+{
+  GtkWidget *view = GTK_WIDGET (gtk_widget_get_template_child (page, SANDLOCK_TYPE_EVENTS_PAGE, "view"));
+
+  return gtk_scrollable_get_vadjustment (GTK_SCROLLABLE (view));
+}
+
+typedef struct {
+  GtkWidget *page;
+  double     old_upper;
+} GrownList;
+
+/* At the end of a list that grew past @old_upper: what follows is there
+ * and shown, not the end it was at before. */
+static gboolean
+list_grown_and_at_end (gpointer data)
+{
+  GrownList *grown = data;
+
+  return gtk_adjustment_get_upper (events_adjustment (grown->page)) > grown->old_upper &&
+         list_at_end (grown->page);
+}
+
+static gboolean
+waiting_over_view (gpointer data)
+{
+  GtkWidget *page = data;
+  GtkWidget *waiting = GTK_WIDGET (gtk_widget_get_template_child (page, SANDLOCK_TYPE_EVENTS_PAGE,
+                                                                  "waiting"));
+  GtkWidget *view = GTK_WIDGET (gtk_widget_get_template_child (page, SANDLOCK_TYPE_EVENTS_PAGE, "view"));
+
+  return gtk_widget_get_mapped (waiting) && gtk_widget_get_mapped (view);
+}
+
+/* The waiting message gone, the rows laid out taller than the view. */
+static gboolean
+rows_shown (gpointer data)
+{
+  GtkWidget *page = data;
+  GtkWidget *waiting = GTK_WIDGET (gtk_widget_get_template_child (page, SANDLOCK_TYPE_EVENTS_PAGE,
+                                                                  "waiting"));
+  GtkAdjustment *adjustment = events_adjustment (page);
+
+  return !gtk_widget_get_visible (waiting) &&
+         gtk_adjustment_get_upper (adjustment) > gtk_adjustment_get_page_size (adjustment);
 }
 
 /*
@@ -364,7 +414,8 @@ test_events_follow_setting (void)
   SandlockEventsPage *page = SANDLOCK_EVENTS_PAGE (sandlock_window_get_page (window, "events"));
   GtkWidget *other_window = gtk_window_new ();
   SandlockEventsPage *other;
-  GtkWidget *view, *waiting;
+  GtkAdjustment *adjustment;
+  GrownList grown;
 
   g_assert_true (g_settings_get_boolean (settings, "follow-events"));
   g_assert_true (sandlock_events_page_get_follow (page));
@@ -379,19 +430,18 @@ test_events_follow_setting (void)
   gtk_window_present (GTK_WINDOW (other_window));
   /* Before the first event: the table (toolbar and header shown, list
    * mapped) with the waiting message over it. */
-  waiting = GTK_WIDGET (gtk_widget_get_template_child (GTK_WIDGET (other), SANDLOCK_TYPE_EVENTS_PAGE,
-                                                      "waiting"));
-  view = GTK_WIDGET (gtk_widget_get_template_child (GTK_WIDGET (other), SANDLOCK_TYPE_EVENTS_PAGE, "view"));
-  tu_iterate_for (200);
-  g_assert_true (gtk_widget_get_mapped (waiting));
-  g_assert_true (gtk_widget_get_mapped (view));
+  adjustment = events_adjustment (GTK_WIDGET (other));
+  tu_iterate_until (waiting_over_view, other);
   tu_screenshot (other_window, "events-waiting");
+  g_assert_true (waiting_over_view (other));
   push_events (sandlock_events_page_get_model (other), 2000);
-  tu_iterate_for (500);
-  g_assert_false (gtk_widget_get_visible (waiting));
-  g_assert_cmpfloat (gtk_adjustment_get_value (gtk_scrollable_get_vadjustment (GTK_SCROLLABLE (view))), ==, 0);
+  /* Once the rows are there (more than fit), still at the top; and still
+   * after the screenshot has let the page run on for a while. */
+  tu_iterate_until (rows_shown, other);
+  g_assert_cmpfloat (gtk_adjustment_get_value (adjustment), ==, 0);
   g_assert_false (sandlock_events_page_get_follow (other));
   tu_screenshot (other_window, "events-not-following");
+  g_assert_cmpfloat (gtk_adjustment_get_value (adjustment), ==, 0);
 
   /* The follow button: the list goes to the newest, and that is kept. */
   g_assert_true (gtk_widget_activate_action (GTK_WIDGET (other), "events.follow", NULL));
@@ -399,8 +449,10 @@ test_events_follow_setting (void)
   g_assert_true (g_settings_get_boolean (settings, "follow-events"));
   g_assert_true (sandlock_events_page_get_follow (page));
   tu_iterate_until (list_at_end, other);
+  /* More events: the list follows them to the new end. */
+  grown = (GrownList) { GTK_WIDGET (other), gtk_adjustment_get_upper (adjustment) };
   push_events (sandlock_events_page_get_model (other), 2000);
-  tu_iterate_until (list_at_end, other);
+  tu_iterate_until (list_grown_and_at_end, &grown);
 
   /* And off again, from the button. */
   g_assert_true (gtk_widget_activate_action (GTK_WIDGET (other), "events.follow", NULL));
